@@ -1,0 +1,94 @@
+//! The values commands print: one shape for human text and JSON alike.
+
+use atomic_core::{Change, FileChange, FileKind, FileMode, Origin, Signature};
+use serde::Serialize;
+
+/// A change as printed by `log`, `show` and `record`.
+#[derive(Serialize)]
+pub struct ChangeView {
+    pub change_id: String,
+    pub commit: String,
+    pub parents: Vec<String>,
+    pub author: Signature,
+    pub committer: Signature,
+    pub message: String,
+    pub origin: Origin,
+    pub files: Vec<FileView>,
+}
+
+/// One file of a change.
+#[derive(Serialize)]
+pub struct FileView {
+    pub path: String,
+    pub kind: FileKind,
+    pub old_mode: Option<FileMode>,
+    pub new_mode: Option<FileMode>,
+    pub old_blob: Option<String>,
+    pub new_blob: Option<String>,
+    pub binary: bool,
+    pub added_lines: u64,
+    pub removed_lines: u64,
+    pub hunks: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<String>,
+}
+
+impl FileView {
+    pub fn new(fc: &FileChange, diff: Option<String>) -> Self {
+        let (added_lines, removed_lines) = fc.line_counts();
+        FileView {
+            path: fc.path.clone(),
+            kind: fc.kind.clone(),
+            old_mode: fc.old.map(|s| s.mode),
+            new_mode: fc.new.map(|s| s.mode),
+            old_blob: fc.old.map(|s| s.blob.to_hex()),
+            new_blob: fc.new.map(|s| s.blob.to_hex()),
+            binary: fc.binary,
+            added_lines,
+            removed_lines,
+            hunks: fc.hunks.len(),
+            diff,
+        }
+    }
+}
+
+impl ChangeView {
+    pub fn new(change: &Change, files: Vec<FileView>) -> Self {
+        ChangeView {
+            change_id: change.id.to_hex(),
+            commit: change.git_commit.to_hex(),
+            parents: change.parents.iter().map(|p| p.to_hex()).collect(),
+            author: change.author.clone(),
+            committer: change.committer.clone(),
+            message: change.message.clone(),
+            origin: change.origin.clone(),
+            files,
+        }
+    }
+
+    pub fn summary(change: &Change) -> Self {
+        Self::new(change, change.files.iter().map(|f| FileView::new(f, None)).collect())
+    }
+}
+
+/// Formats a signature's time as git's default date format (`Tue Nov 14 23:13:20 2023
+/// +0100`), in the signature's own offset.
+pub fn format_time(sig: &Signature) -> String {
+    atomic_gitbridge::signature_to_git(sig)
+        .time
+        .format_or_unix(atomic_gitbridge::DEFAULT_DATE_FORMAT)
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_is_shown_in_its_offset() {
+        let sig = Signature { name: String::new(), email: String::new(), time_seconds: 1_700_000_000, offset_seconds: 3600 };
+        assert_eq!(format_time(&sig), "Tue Nov 14 23:13:20 2023 +0100");
+        let sig = Signature { offset_seconds: -18_000, ..sig };
+        assert_eq!(format_time(&sig), "Tue Nov 14 17:13:20 2023 -0500");
+    }
+}

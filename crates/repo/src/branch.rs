@@ -1,0 +1,123 @@
+//! Branches: list, create, delete, switch. Branches are git's `refs/heads/<name>`.
+
+use atomic_core::GitId;
+use atomic_gitbridge as bridge;
+use serde::Serialize;
+
+use crate::sync::write_refs;
+use crate::{Repo, RepoError, Result};
+
+/// A local branch.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Branch {
+    /// Short name, e.g. `main`.
+    pub name: String,
+    /// The commit it points to.
+    pub commit: GitId,
+    /// Whether HEAD is on it.
+    pub current: bool,
+}
+
+fn full(name: &str) -> String {
+    format!("refs/heads/{name}")
+}
+
+impl Repo {
+    /// Returns the local branches, sorted by name.
+    pub fn branches(&self) -> Result<Vec<Branch>> {
+        let current = self.current_branch()?;
+        Ok(self
+            .store
+            .refs()?
+            .into_iter()
+            .filter_map(|(name, commit)| {
+                let short = name.strip_prefix("refs/heads/")?.to_owned();
+                Some(Branch {
+                    current: current.as_deref() == Some(short.as_str()),
+                    name: short,
+                    commit,
+                })
+            })
+            .collect())
+    }
+
+    /// Creates branch `name` at the change `rev` names (HEAD when `None`).
+    ///
+    /// # Errors
+    /// [`RepoError::BranchExists`], [`RepoError::UnknownRevision`], an invalid name.
+    pub fn create_branch(&self, name: &str, rev: Option<&str>) -> Result<Branch> {
+        let before = self.store.refs()?;
+        if before.contains_key(&full(name)) {
+            return Err(RepoError::BranchExists { name: name.to_owned() });
+        }
+        let commit = self.resolve(rev.unwrap_or("HEAD"))?.git_commit;
+        bridge::set_ref(&self.git, &full(name), commit, Some(None), "atomic branch: created")?;
+        let mut after = before.clone();
+        after.insert(full(name), commit);
+        write_refs(&self.store, &before, &after, |_| format!("branch: create {name}"))?;
+        Ok(Branch { name: name.to_owned(), commit, current: false })
+    }
+
+    /// Deletes branch `name`; its changes stay in the store.
+    ///
+    /// # Errors
+    /// [`RepoError::NoSuchBranch`], [`RepoError::CurrentBranch`].
+    pub fn delete_branch(&self, name: &str) -> Result<Branch> {
+        let before = self.store.refs()?;
+        let commit = *before
+            .get(&full(name))
+            .ok_or_else(|| RepoError::NoSuchBranch { name: name.to_owned() })?;
+        if self.current_branch()?.as_deref() == Some(name) {
+            return Err(RepoError::CurrentBranch { name: name.to_owned() });
+        }
+        bridge::delete_ref(&self.git, &full(name))?;
+        let mut after = before.clone();
+        after.remove(&full(name));
+        write_refs(&self.store, &before, &after, |_| format!("branch: delete {name}"))?;
+        Ok(Branch { name: name.to_owned(), commit, current: false })
+    }
+
+    /// Switches the working tree and HEAD to branch `name`, creating it at HEAD first when
+    /// `create` is set.
+    ///
+    /// # Errors
+    /// [`RepoError::DirtyWorkingTree`] when the working tree has changes (record them
+    /// first); [`RepoError::NoSuchBranch`]; an untracked file in the way is overwritten
+    /// only if it is identical, otherwise [`RepoError::DirtyWorkingTree`].
+    pub fn switch(&self, name: &str, create: bool) -> Result<Branch> {
+        let status = self.status()?;
+        if let Some(first) = status.changes.iter().find(|c| c.old.is_some()) {
+            return Err(RepoError::DirtyWorkingTree {
+                count: status.changes.iter().filter(|c| c.old.is_some()).count(),
+                example: first.path.clone(),
+            });
+        }
+        if create {
+            self.create_branch(name, None)?;
+        }
+        let commit = *self
+            .store
+            .refs()?
+            .get(&full(name))
+            .ok_or_else(|| RepoError::NoSuchBranch { name: name.to_owned() })?;
+        let from = self.head_files()?;
+        let tree = bridge::commit_tree(&self.git, commit)?;
+        let to = bridge::tree_files(&self.git, tree)?;
+        // Untracked files the target branch would overwrite must match it.
+        let blocking: Vec<&str> = status
+            .changes
+            .iter()
+            .filter(|c| c.old.is_none() && to.get(&c.path).is_some_and(|t| Some(*t) != c.new))
+            .map(|c| c.path.as_str())
+            .collect();
+        if let Some(first) = blocking.first() {
+            return Err(RepoError::DirtyWorkingTree { count: blocking.len(), example: (*first).to_owned() });
+        }
+        crate::worktree::checkout(self, &from, &to)?;
+        bridge::set_head_branch(&self.git, &full(name))?;
+        self.write_index(tree)?;
+        let refs = self.store.refs()?;
+        write_refs(&self.store, &refs, &refs, |_| format!("switch: to {name}"))?;
+        Ok(Branch { name: name.to_owned(), commit, current: true })
+    }
+}

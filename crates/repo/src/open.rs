@@ -1,0 +1,286 @@
+//! Creating and opening repositories: `init`, `clone`, `open`.
+
+use std::path::{Path, PathBuf};
+
+use atomic_gitbridge as bridge;
+use atomic_store::{ImportState, Store, StoreError};
+
+use crate::sync::{ImportSummary, import_from_git};
+use crate::{ATOMIC_DIR, OpenOptions, Progress, Repo, RepoError, Result, git_cmd, store_path};
+
+/// Removes what an `init` or `clone` created unless disarmed: nothing half-written stays.
+struct Cleanup {
+    path: PathBuf,
+    /// Remove `path` itself (we created it) rather than only what is inside it.
+    remove_self: bool,
+    armed: bool,
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        if !self.armed {
+            return;
+        }
+        if self.remove_self {
+            let _ = std::fs::remove_dir_all(&self.path);
+        } else if let Ok(entries) = std::fs::read_dir(&self.path) {
+            for entry in entries.flatten() {
+                let p = entry.path();
+                let _ = if p.is_dir() && !p.is_symlink() {
+                    std::fs::remove_dir_all(&p)
+                } else {
+                    std::fs::remove_file(&p)
+                };
+            }
+        }
+    }
+}
+
+fn map_store(root: &Path) -> impl FnOnce(StoreError) -> RepoError {
+    let root = root.to_owned();
+    move |e| match e {
+        StoreError::Locked { .. } => RepoError::Busy { path: root },
+        other => RepoError::Store(other),
+    }
+}
+
+fn open_git(path: &Path) -> Result<gix::Repository> {
+    gix::open(path).map_err(|e| RepoError::NotAGitRepository {
+        path: path.display().to_string(),
+        reason: format!("{e}"),
+    })
+}
+
+/// Lets git users push to the checked-out branch: git updates the working tree when it
+/// is clean, as `receive.denyCurrentBranch = updateInstead` documents.
+fn configure_git(git: &gix::Repository) -> Result<()> {
+    let path = git
+        .config_path(gix::config::Source::Local)
+        .map_err(RepoError::git("finding .git/config"))?;
+    let mut config = git
+        .config_file_mut(path)
+        .map_err(RepoError::git("opening .git/config"))?;
+    config
+        .set_raw_value("receive.denyCurrentBranch", "updateInstead")
+        .map_err(RepoError::git("setting receive.denyCurrentBranch"))?;
+    config.commit().map_err(RepoError::git("writing .git/config"))?;
+    Ok(())
+}
+
+impl Repo {
+    /// Returns the root of the repository containing `start`: the nearest directory at or
+    /// above it with a `.atomic` directory.
+    ///
+    /// # Errors
+    /// [`RepoError::NotARepository`] when there is none.
+    pub fn discover(start: &Path) -> Result<PathBuf> {
+        let start = std::path::absolute(start).map_err(RepoError::io("resolving", start))?;
+        start
+            .ancestors()
+            .find(|dir| dir.join(ATOMIC_DIR).is_dir())
+            .map(Path::to_owned)
+            .ok_or(RepoError::NotARepository { path: start })
+    }
+
+    /// Opens the repository containing `start` and imports what git did since the last
+    /// command (new commits, moved or deleted refs).
+    ///
+    /// # Errors
+    /// [`RepoError::NotARepository`], [`RepoError::Busy`] when another process holds the
+    /// store past `options.lock_timeout`, [`RepoError::ImportIncomplete`] after an
+    /// interrupted import, and store or git errors.
+    pub fn open(
+        start: &Path,
+        options: &OpenOptions,
+        progress: &dyn Progress,
+    ) -> Result<(Repo, ImportSummary)> {
+        let repo = Self::open_without_import(start, options)?;
+        let summary = repo.import_git(progress)?;
+        Ok((repo, summary))
+    }
+
+    /// Opens the repository containing `start` without looking at what git did.
+    pub fn open_without_import(start: &Path, options: &OpenOptions) -> Result<Repo> {
+        let root = Self::discover(start)?;
+        let store = Store::open(&store_path(&root), options.lock_timeout).map_err(map_store(&root))?;
+        if store.import_state()? != Some(ImportState::Complete) {
+            return Err(RepoError::ImportIncomplete { path: root });
+        }
+        let git = open_git(&root)?;
+        Ok(Repo { root, git, store })
+    }
+
+    /// Resumes an interrupted import in the repository containing `start`.
+    pub fn resume_import(
+        start: &Path,
+        options: &OpenOptions,
+        progress: &dyn Progress,
+    ) -> Result<(Repo, ImportSummary)> {
+        let root = Self::discover(start)?;
+        let store = Store::open(&store_path(&root), options.lock_timeout).map_err(map_store(&root))?;
+        let git = open_git(&root)?;
+        let repo = Repo { root, git, store };
+        let summary = import_from_git(&repo.store, &repo.git, progress, "import")?;
+        Ok((repo, summary))
+    }
+
+    /// Makes `path` an atomic repository.
+    ///
+    /// In a directory without `.git`, creates an empty git repository (branch `main`).
+    /// In an existing git repository, adopts it: every commit reachable from every ref
+    /// becomes a change. The working tree is not touched.
+    ///
+    /// # Errors
+    /// [`RepoError::AlreadyInitialized`]; git or store errors, after which nothing atomic
+    /// wrote is left behind.
+    pub fn init(
+        path: &Path,
+        options: &OpenOptions,
+        progress: &dyn Progress,
+    ) -> Result<(Repo, ImportSummary)> {
+        let root = std::path::absolute(path).map_err(RepoError::io("resolving", path))?;
+        if root.join(ATOMIC_DIR).exists() {
+            return Err(RepoError::AlreadyInitialized { path: root });
+        }
+        let created_root = !root.exists();
+        let git = if root.join(".git").exists() {
+            open_git(&root)?
+        } else {
+            gix::init(&root).map_err(RepoError::git("creating the git repository"))?
+        };
+        let cleanup = Cleanup {
+            path: if created_root {
+                root.clone()
+            } else {
+                root.join(ATOMIC_DIR)
+            },
+            remove_self: true,
+            armed: true,
+        };
+        let repo = Self::create_store(root, git, options, progress)?;
+        let summary = import_from_git(&repo.store, &repo.git, progress, "init")?;
+        configure_git(&repo.git)?;
+        disarm(cleanup);
+        Ok((repo, summary))
+    }
+
+    /// Clones the git repository at `source` (a path or any URL git can fetch) into `dest`
+    /// and imports its history.
+    ///
+    /// Every remote branch becomes a local branch too, so that git users who clone the new
+    /// repository see every branch; tags are copied. HEAD follows the source's default
+    /// branch, and its tree is written to the working directory.
+    ///
+    /// # Errors
+    /// [`RepoError::TargetNotEmpty`], [`RepoError::NotAGitRepository`], git transfer
+    /// errors. On error `dest` is removed (or emptied, if it was an empty directory).
+    pub fn clone(
+        source: &str,
+        dest: &Path,
+        options: &OpenOptions,
+        progress: &dyn Progress,
+    ) -> Result<(Repo, ImportSummary)> {
+        let root = std::path::absolute(dest).map_err(RepoError::io("resolving", dest))?;
+        let existed = root.exists();
+        if existed {
+            let empty = std::fs::read_dir(&root)
+                .map(|mut d| d.next().is_none())
+                .unwrap_or(false);
+            if !empty {
+                return Err(RepoError::TargetNotEmpty { path: root });
+            }
+        }
+        let source_path = Path::new(source);
+        let source = if source_path.exists() {
+            open_git(source_path)?;
+            std::path::absolute(source_path)
+                .map_err(RepoError::io("resolving", source_path))?
+                .display()
+                .to_string()
+        } else {
+            source.to_owned()
+        };
+        let cleanup = Cleanup {
+            path: root.clone(),
+            remove_self: !existed,
+            armed: true,
+        };
+        let git = gix::init(&root).map_err(RepoError::git("creating the git repository"))?;
+        progress.begin("fetching", 0);
+        git_cmd::run(&root, &["remote", "add", "origin", &source])?;
+        git_cmd::run(&root, &["fetch", "--quiet", "--tags", "origin"])?;
+        // Ask the remote for its default branch; an empty remote has none.
+        let _ = git_cmd::run(&root, &["remote", "set-head", "origin", "--auto"]);
+        progress.end();
+        let git = gix::open(git.git_dir()).map_err(RepoError::git("reopening the clone"))?;
+        let default_branch = adopt_remote_branches(&git)?;
+        if let Some(branch) = &default_branch {
+            bridge::set_head_branch(&git, &format!("refs/heads/{branch}"))?;
+        }
+        let repo = Self::create_store(root, git, options, progress)?;
+        if let Some(head) = repo.head_commit()? {
+            let tree = bridge::commit_tree(&repo.git, head)?;
+            let files = bridge::tree_files(&repo.git, tree)?;
+            crate::worktree::checkout(&repo, &Default::default(), &files)?;
+            repo.write_index(tree)?;
+        }
+        let summary = import_from_git(&repo.store, &repo.git, progress, "clone")?;
+        configure_git(&repo.git)?;
+        disarm(cleanup);
+        Ok((repo, summary))
+    }
+
+    fn create_store(
+        root: PathBuf,
+        git: gix::Repository,
+        options: &OpenOptions,
+        _progress: &dyn Progress,
+    ) -> Result<Repo> {
+        let store = Store::create(&store_path(&root), options.lock_timeout).map_err(map_store(&root))?;
+        let mut batch = store.batch();
+        batch.set_import_state(ImportState::InProgress);
+        store.write(batch)?;
+        Ok(Repo { root, git, store })
+    }
+}
+
+fn disarm(mut cleanup: Cleanup) {
+    cleanup.armed = false;
+}
+
+/// Creates `refs/heads/<b>` for every `refs/remotes/origin/<b>` that has no local branch,
+/// and returns the remote's default branch (from `origin/HEAD`, else `main`, `master`, or
+/// the first branch).
+fn adopt_remote_branches(git: &gix::Repository) -> Result<Option<String>> {
+    let tips = bridge::ref_tips(git)?;
+    let prefix = "refs/remotes/origin/";
+    let mut branches = Vec::new();
+    for tip in &tips {
+        if let Some(branch) = tip.name.strip_prefix(prefix) {
+            let local = format!("refs/heads/{branch}");
+            if !tips.iter().any(|t| t.name == local) {
+                bridge::set_ref(git, &local, tip.commit, Some(None), "clone: from origin")?;
+            }
+            branches.push(branch.to_owned());
+        }
+    }
+    let remote_head = git
+        .try_find_reference("refs/remotes/origin/HEAD")
+        .ok()
+        .flatten()
+        .and_then(|r| match r.target() {
+            gix::refs::TargetRef::Symbolic(name) => name
+                .as_bstr()
+                .to_string()
+                .strip_prefix(prefix)
+                .map(str::to_owned),
+            gix::refs::TargetRef::Object(_) => None,
+        });
+    Ok(remote_head.or_else(|| {
+        ["main", "master"]
+            .iter()
+            .map(|b| (*b).to_owned())
+            .find(|b| branches.contains(b))
+            .or_else(|| branches.first().cloned())
+    }))
+}

@@ -1,0 +1,20 @@
+//! atomic's RocksDB store: column families, encodings, schema version, write batches.
+//!
+//! One RocksDB per repository under `.atomic/store`. Every operation commits in one
+//! [`Batch`]: a crash leaves the store before or after it, never between. Values are
+//! encoded with postcard; keys are raw ids, ref names, or big-endian sequence numbers.
+//!
+//! Column families:
+//! - `changes`: [`ChangeId`] (32 bytes) → [`Change`]
+//! - `change_by_commit`: git commit id (20 bytes) → [`ChangeId`]
+//! - `refs`: ref name (`refs/heads/main`) → git commit id, as last seen or written by atomic
+//! - `oplog`: sequence number (u64, big-endian) → [`Operation`]
+//! - `meta`: `schema_version` and the import state
+
+mod error;
+mod oplog;
+mod store;
+
+pub use error::{Result, StoreError};
+pub use oplog::Operation;
+pub use store::{Batch, ImportState, SCHEMA_VERSION, Store};

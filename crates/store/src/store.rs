@@ -1,0 +1,361 @@
+//! The store: opening with lock back-off, reads, and write batches.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use atomic_core::{Change, ChangeId, GitId};
+use rocksdb::{ColumnFamilyDescriptor, DB, Direction, IteratorMode, Options, WriteBatch};
+use serde::{Deserialize, Serialize};
+
+use crate::{Operation, Result, StoreError};
+
+/// The schema version this build reads and writes; checked at open.
+pub const SCHEMA_VERSION: u32 = 1;
+
+const CF_CHANGES: &str = "changes";
+const CF_BY_COMMIT: &str = "change_by_commit";
+const CF_REFS: &str = "refs";
+const CF_OPLOG: &str = "oplog";
+const CF_META: &str = "meta";
+const COLUMN_FAMILIES: [&str; 5] = [CF_CHANGES, CF_BY_COMMIT, CF_REFS, CF_OPLOG, CF_META];
+
+const KEY_SCHEMA: &[u8] = b"schema_version";
+const KEY_IMPORT: &[u8] = b"import_state";
+
+/// Whether the history of the colocated git repository has been imported whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ImportState {
+    /// An import started and has not finished: the repository is not ready for use.
+    InProgress,
+    /// Every commit reachable from the refs at the last import has a change.
+    Complete,
+}
+
+/// One repository's RocksDB store. Only one process may hold it open.
+pub struct Store {
+    db: DB,
+    path: PathBuf,
+    next_op: AtomicU64,
+}
+
+fn options() -> Options {
+    let mut opts = Options::default();
+    opts.create_if_missing(true);
+    opts.create_missing_column_families(true);
+    opts.set_compression_type(rocksdb::DBCompressionType::Lz4);
+    opts.set_bottommost_compression_type(rocksdb::DBCompressionType::Zstd);
+    opts.set_keep_log_file_num(2);
+    opts
+}
+
+fn is_lock_error(err: &rocksdb::Error) -> bool {
+    let text = err.to_string();
+    text.contains("LOCK") || text.contains("lock hold")
+}
+
+impl Store {
+    /// Creates a new store in `path` (a directory that need not exist yet).
+    ///
+    /// # Errors
+    /// [`StoreError::AlreadyExists`] when a store with a schema version is already there;
+    /// [`StoreError::Locked`] when another process holds it; RocksDB errors.
+    pub fn create(path: &Path, lock_timeout: Duration) -> Result<Self> {
+        let store = Self::open_raw(path, lock_timeout)?;
+        if store.get(CF_META, KEY_SCHEMA)?.is_some() {
+            return Err(StoreError::AlreadyExists {
+                path: path.to_owned(),
+            });
+        }
+        store
+            .db
+            .put_cf(store.cf(CF_META), KEY_SCHEMA, SCHEMA_VERSION.to_be_bytes())
+            .map_err(StoreError::rocks("writing the schema version"))?;
+        Ok(store)
+    }
+
+    /// Opens an existing store, waiting up to `lock_timeout` for another process to let go.
+    ///
+    /// # Errors
+    /// [`StoreError::Missing`] when `path` holds no store; [`StoreError::SchemaMismatch`]
+    /// when it was written by another schema version; [`StoreError::Locked`] when the lock
+    /// was not released in time.
+    pub fn open(path: &Path, lock_timeout: Duration) -> Result<Self> {
+        if !path.join("CURRENT").exists() {
+            return Err(StoreError::Missing {
+                path: path.to_owned(),
+            });
+        }
+        let store = Self::open_raw(path, lock_timeout)?;
+        let found = store
+            .get(CF_META, KEY_SCHEMA)?
+            .and_then(|v| <[u8; 4]>::try_from(v.as_slice()).ok())
+            .map(u32::from_be_bytes)
+            .ok_or_else(|| StoreError::Missing {
+                path: path.to_owned(),
+            })?;
+        if found != SCHEMA_VERSION {
+            return Err(StoreError::SchemaMismatch {
+                path: path.to_owned(),
+                found,
+                expected: SCHEMA_VERSION,
+            });
+        }
+        Ok(store)
+    }
+
+    /// Opens RocksDB with bounded exponential back-off (10 ms doubling to 500 ms) while
+    /// another process holds its lock.
+    fn open_raw(path: &Path, lock_timeout: Duration) -> Result<Self> {
+        let started = Instant::now();
+        let mut pause = Duration::from_millis(10);
+        let db = loop {
+            let cfs = COLUMN_FAMILIES
+                .iter()
+                .map(|name| ColumnFamilyDescriptor::new(*name, options()));
+            match DB::open_cf_descriptors(&options(), path, cfs) {
+                Ok(db) => break db,
+                Err(err) if is_lock_error(&err) => {
+                    let waited = started.elapsed();
+                    if waited >= lock_timeout {
+                        return Err(StoreError::Locked {
+                            path: path.to_owned(),
+                            waited_ms: u64::try_from(waited.as_millis()).unwrap_or(u64::MAX),
+                        });
+                    }
+                    std::thread::sleep(pause.min(lock_timeout - waited));
+                    pause = (pause * 2).min(Duration::from_millis(500));
+                }
+                Err(err) => return Err(StoreError::rocks("opening the store")(err)),
+            }
+        };
+        let mut store = Store {
+            db,
+            path: path.to_owned(),
+            next_op: AtomicU64::new(1),
+        };
+        let last = store
+            .db
+            .iterator_cf(store.cf(CF_OPLOG), IteratorMode::End)
+            .next()
+            .transpose()
+            .map_err(StoreError::rocks("reading the op log"))?
+            .and_then(|(k, _)| <[u8; 8]>::try_from(&*k).ok())
+            .map_or(0, u64::from_be_bytes);
+        store.next_op = AtomicU64::new(last + 1);
+        Ok(store)
+    }
+
+    /// Returns the store's directory.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn cf(&self, name: &str) -> &rocksdb::ColumnFamily {
+        self.db
+            .cf_handle(name)
+            .expect("every column family is created at open")
+    }
+
+    fn get(&self, cf: &str, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        self.db
+            .get_cf(self.cf(cf), key)
+            .map_err(StoreError::rocks("reading"))
+    }
+
+    /// Returns the import state, `None` for a store where no import ever started.
+    pub fn import_state(&self) -> Result<Option<ImportState>> {
+        self.get(CF_META, KEY_IMPORT)?
+            .map(|v| postcard::from_bytes(&v).map_err(StoreError::decode("import state")))
+            .transpose()
+    }
+
+    /// Returns the change with id `id`, if stored.
+    pub fn change(&self, id: &ChangeId) -> Result<Option<Change>> {
+        self.get(CF_CHANGES, &id.0)?
+            .map(|v| postcard::from_bytes(&v).map_err(StoreError::decode("change")))
+            .transpose()
+    }
+
+    /// Returns the id of the change bound to git commit `commit`, if any.
+    pub fn change_by_commit(&self, commit: &GitId) -> Result<Option<ChangeId>> {
+        Ok(self
+            .get(CF_BY_COMMIT, &commit.0)?
+            .and_then(|v| <[u8; 32]>::try_from(v.as_slice()).ok())
+            .map(ChangeId))
+    }
+
+    /// Returns the one change whose hex id starts with `prefix`.
+    ///
+    /// # Errors
+    /// [`StoreError::UnknownChange`] or [`StoreError::AmbiguousChange`].
+    pub fn resolve_change_prefix(&self, prefix: &str) -> Result<ChangeId> {
+        let unknown = || StoreError::UnknownChange {
+            prefix: prefix.to_owned(),
+        };
+        if prefix.is_empty() || prefix.len() > 64 || !prefix.bytes().all(|b| b.is_ascii_hexdigit())
+        {
+            return Err(unknown());
+        }
+        let lower = prefix.to_ascii_lowercase();
+        let mut start = [0u8; 32];
+        for (i, chunk) in lower.as_bytes().chunks(2).enumerate() {
+            let digits = std::str::from_utf8(chunk).expect("ascii hex");
+            let value = u8::from_str_radix(digits, 16).expect("checked hex digits");
+            start[i] = if chunk.len() == 2 { value } else { value << 4 };
+        }
+        let mut found = Vec::new();
+        let iter = self.db.iterator_cf(
+            self.cf(CF_CHANGES),
+            IteratorMode::From(&start, Direction::Forward),
+        );
+        for item in iter {
+            let (key, _) = item.map_err(StoreError::rocks("scanning change ids"))?;
+            let id = ChangeId(<[u8; 32]>::try_from(&*key).map_err(|_| unknown())?);
+            if !id.to_hex().starts_with(&lower) {
+                break;
+            }
+            found.push(id);
+            if found.len() > 1 {
+                return Err(StoreError::AmbiguousChange {
+                    prefix: prefix.to_owned(),
+                    count: found.len(),
+                });
+            }
+        }
+        found.pop().ok_or_else(unknown)
+    }
+
+    /// Returns the number of stored changes.
+    pub fn change_count(&self) -> Result<u64> {
+        let mut n = 0;
+        for item in self.db.iterator_cf(self.cf(CF_CHANGES), IteratorMode::Start) {
+            item.map_err(StoreError::rocks("counting changes"))?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// Calls `f` on every stored change, in id order.
+    pub fn for_each_change(&self, mut f: impl FnMut(Change) -> Result<()>) -> Result<()> {
+        for item in self.db.iterator_cf(self.cf(CF_CHANGES), IteratorMode::Start) {
+            let (_, value) = item.map_err(StoreError::rocks("reading changes"))?;
+            f(postcard::from_bytes(&value).map_err(StoreError::decode("change"))?)?;
+        }
+        Ok(())
+    }
+
+    /// Returns the refs as atomic last saw or wrote them: full name → commit.
+    pub fn refs(&self) -> Result<BTreeMap<String, GitId>> {
+        let mut refs = BTreeMap::new();
+        for item in self.db.iterator_cf(self.cf(CF_REFS), IteratorMode::Start) {
+            let (key, value) = item.map_err(StoreError::rocks("reading refs"))?;
+            let commit = <[u8; 20]>::try_from(&*value).map_err(|_| StoreError::Decode {
+                what: "ref",
+                source: postcard::Error::DeserializeUnexpectedEnd,
+            })?;
+            refs.insert(String::from_utf8_lossy(&key).into_owned(), GitId(commit));
+        }
+        Ok(refs)
+    }
+
+    /// Returns the whole op log, oldest first.
+    pub fn operations(&self) -> Result<Vec<Operation>> {
+        self.db
+            .iterator_cf(self.cf(CF_OPLOG), IteratorMode::Start)
+            .map(|item| {
+                let (_, value) = item.map_err(StoreError::rocks("reading the op log"))?;
+                postcard::from_bytes(&value).map_err(StoreError::decode("operation"))
+            })
+            .collect()
+    }
+
+    /// Starts a write batch; nothing is written until [`Store::write`].
+    pub fn batch(&self) -> Batch<'_> {
+        Batch {
+            store: self,
+            inner: WriteBatch::default(),
+            ops: Vec::new(),
+        }
+    }
+
+    /// Writes `batch` atomically: all of it or none of it.
+    pub fn write(&self, batch: Batch<'_>) -> Result<()> {
+        let Batch { inner, ops, .. } = batch;
+        self.db
+            .write(inner)
+            .map_err(StoreError::rocks("writing a batch"))?;
+        if let Some(last) = ops.last() {
+            self.next_op.store(last + 1, Ordering::SeqCst);
+        }
+        Ok(())
+    }
+}
+
+/// A set of writes applied together by [`Store::write`].
+pub struct Batch<'a> {
+    store: &'a Store,
+    inner: WriteBatch,
+    ops: Vec<u64>,
+}
+
+impl Batch<'_> {
+    /// Stores `change` and indexes it by its git commit.
+    pub fn put_change(&mut self, change: &Change) {
+        let bytes = postcard::to_stdvec(change).expect("encoding to a Vec cannot fail");
+        self.inner
+            .put_cf(self.store.cf(CF_CHANGES), change.id.0, bytes);
+        self.inner.put_cf(
+            self.store.cf(CF_BY_COMMIT),
+            change.git_commit.0,
+            change.id.0,
+        );
+    }
+
+    /// Sets ref `name` to `commit`.
+    pub fn set_ref(&mut self, name: &str, commit: GitId) {
+        self.inner
+            .put_cf(self.store.cf(CF_REFS), name.as_bytes(), commit.0);
+    }
+
+    /// Deletes ref `name`.
+    pub fn delete_ref(&mut self, name: &str) {
+        self.inner.delete_cf(self.store.cf(CF_REFS), name.as_bytes());
+    }
+
+    /// Sets the import state.
+    pub fn set_import_state(&mut self, state: ImportState) {
+        let bytes = postcard::to_stdvec(&state).expect("encoding to a Vec cannot fail");
+        self.inner
+            .put_cf(self.store.cf(CF_META), KEY_IMPORT, bytes);
+    }
+
+    /// Appends an operation to the op log and returns its sequence number.
+    pub fn append_operation(
+        &mut self,
+        time_seconds: i64,
+        description: String,
+        refs_before: BTreeMap<String, GitId>,
+        refs_after: BTreeMap<String, GitId>,
+    ) -> u64 {
+        let seq = self.store.next_op.load(Ordering::SeqCst) + self.ops.len() as u64;
+        let op = Operation {
+            seq,
+            time_seconds,
+            description,
+            refs_before,
+            refs_after,
+        };
+        let bytes = postcard::to_stdvec(&op).expect("encoding to a Vec cannot fail");
+        self.inner
+            .put_cf(self.store.cf(CF_OPLOG), seq.to_be_bytes(), bytes);
+        self.ops.push(seq);
+        seq
+    }
+
+    /// Returns whether nothing has been added.
+    pub fn is_empty(&self) -> bool {
+        self.inner.is_empty()
+    }
+}

@@ -1,0 +1,45 @@
+//! Errors of the git bridge.
+
+use atomic_core::GitId;
+
+/// Result alias for bridge operations.
+pub type Result<T, E = BridgeError> = std::result::Result<T, E>;
+
+/// Errors of the git bridge.
+#[derive(Debug, thiserror::Error)]
+pub enum BridgeError {
+    /// gix failed; `what` says what we were doing.
+    #[error("git: {what}: {source:?}")]
+    Git {
+        /// What we were doing, e.g. "reading commit 1a2b3c".
+        what: String,
+        /// gix's error, with its cause chain.
+        #[source]
+        source: gix::Error,
+    },
+    /// A path in a tree is not valid UTF-8; atomic stores paths as text.
+    #[error("commit {commit}: path {path:?} is not valid UTF-8")]
+    NonUtf8Path {
+        /// The commit holding the path.
+        commit: GitId,
+        /// The path, lossily decoded.
+        path: String,
+    },
+    /// A ref name is not valid in git.
+    #[error("`{name}` is not a valid ref name: {reason}")]
+    BadRefName {
+        /// The name given.
+        name: String,
+        /// Why git refuses it.
+        reason: String,
+    },
+    /// The operation was interrupted before it finished.
+    #[error("interrupted")]
+    Interrupted,
+}
+
+/// Returns a closure that wraps a gix error with what we were doing.
+pub(crate) fn git(what: impl Into<String>) -> impl FnOnce(gix::Error) -> BridgeError {
+    let what = what.into();
+    move |source| BridgeError::Git { what, source }
+}

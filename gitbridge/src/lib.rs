@@ -1,0 +1,24 @@
+//! atomic's git bridge: import and export of commits, trees, blobs and refs, with gix.
+//!
+//! Import turns every commit reachable from the refs into a [`Change`](atomic_core::Change)
+//! (hunks against the first parent, renames detected) and keeps its commit id. Export
+//! writes trees and commits for changes made in atomic. This crate knows nothing of the
+//! store: callers say which commits are known and where finished changes go.
+
+mod convert;
+mod error;
+mod import;
+mod refs;
+mod tree;
+mod verify;
+
+pub use convert::{
+    DEFAULT_DATE_FORMAT, DateFormat, git_id, object_id, signature_from_git, signature_to_git,
+};
+pub use error::{BridgeError, Result};
+pub use import::{ImportPlan, Importer, commit_changes};
+pub use refs::{RefTip, delete_ref, head_branch, ref_tips, set_head_branch, set_ref};
+pub use tree::{
+    TreeFiles, blob_id, commit_tree, read_blob, tree_files, write_blob, write_commit, write_tree,
+};
+pub use verify::verify_change;
