@@ -33,7 +33,11 @@ pub struct CommandError {
 impl CommandError {
     /// A user error with one hint.
     pub fn user(message: impl Into<String>, hint: impl Into<String>) -> Self {
-        CommandError { code: EXIT_USER, message: message.into(), hints: vec![hint.into()] }
+        CommandError {
+            code: EXIT_USER,
+            message: message.into(),
+            hints: vec![hint.into()],
+        }
     }
 
     /// Prints the error to stderr (as JSON with `--json`) and returns the exit code.
@@ -83,6 +87,10 @@ impl From<RepoError> for CommandError {
             E::MissingChange { .. } => (EXIT_INTERNAL, Some("run `atomic git import`, then `atomic doctor`".into())),
             E::Io { .. } | E::Store(_) | E::Bridge(_) => (EXIT_INTERNAL, None),
         };
-        CommandError { code, message, hints: hint.into_iter().collect() }
+        CommandError {
+            code,
+            message,
+            hints: hint.into_iter().collect(),
+        }
     }
 }

@@ -42,7 +42,11 @@ impl Ui {
                 std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
             }
         };
-        Ui { json: global.json, quiet: global.quiet, color: color && !global.json }
+        Ui {
+            json: global.json,
+            quiet: global.quiet,
+            color: color && !global.json,
+        }
     }
 
     /// Returns `text` colored for `label` when colors are on.
@@ -72,10 +76,10 @@ impl Ui {
             s
         };
         let mut out = std::io::stdout().lock();
-        if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-            if e.kind() == std::io::ErrorKind::BrokenPipe {
-                std::process::exit(0);
-            }
+        if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush())
+            && e.kind() == std::io::ErrorKind::BrokenPipe
+        {
+            std::process::exit(0);
         }
     }
 
@@ -88,7 +92,10 @@ impl Ui {
 
     /// Returns a progress reporter: a bar on a terminal, nothing otherwise.
     pub fn progress(&self) -> Bar {
-        Bar { enabled: !self.quiet && std::io::stderr().is_terminal(), bar: Mutex::new(None) }
+        Bar {
+            enabled: !self.quiet && std::io::stderr().is_terminal(),
+            bar: Mutex::new(None),
+        }
     }
 }
 
@@ -109,9 +116,10 @@ impl atomic_repo::Progress for Bar {
             indicatif::ProgressBar::new(total)
         };
         bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-        let style = indicatif::ProgressStyle::with_template("{msg:20} [{bar:40}] {pos}/{len} {elapsed}")
-            .expect("the template is valid")
-            .progress_chars("=> ");
+        let style =
+            indicatif::ProgressStyle::with_template("{msg:20} [{bar:40}] {pos}/{len} {elapsed}")
+                .expect("the template is valid")
+                .progress_chars("=> ");
         bar.set_style(style);
         bar.set_message(what.to_owned());
         *self.bar.lock().expect("not poisoned") = Some(bar);

@@ -1,6 +1,7 @@
 //! The values commands print: one shape for human text and JSON alike.
 
 use atomic_core::{Change, FileChange, FileKind, FileMode, Origin, Signature};
+
 use serde::Serialize;
 
 /// A change as printed by `log`, `show` and `record`.
@@ -12,15 +13,51 @@ pub struct ChangeView {
     pub author: Signature,
     pub committer: Signature,
     pub message: String,
-    pub origin: Origin,
+    pub origin: OriginView,
     pub files: Vec<FileView>,
+}
+
+/// Where a change came from: `kind` is `imported`, `recorded` or `session`.
+#[derive(Serialize)]
+pub struct OriginView {
+    pub kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agent: Option<String>,
+}
+
+impl OriginView {
+    pub fn new(origin: &Origin) -> Self {
+        match origin {
+            Origin::Imported => OriginView {
+                kind: "imported",
+                session: None,
+                agent: None,
+            },
+            Origin::Recorded => OriginView {
+                kind: "recorded",
+                session: None,
+                agent: None,
+            },
+            Origin::Session { session, agent } => OriginView {
+                kind: "session",
+                session: Some(session.clone()),
+                agent: Some(agent.clone()),
+            },
+        }
+    }
 }
 
 /// One file of a change.
 #[derive(Serialize)]
 pub struct FileView {
     pub path: String,
-    pub kind: FileKind,
+    /// `added`, `modified`, `deleted`, `renamed` or `mode`.
+    pub kind: &'static str,
+    /// The old path of a renamed file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
     pub old_mode: Option<FileMode>,
     pub new_mode: Option<FileMode>,
     pub old_blob: Option<String>,
@@ -38,7 +75,11 @@ impl FileView {
         let (added_lines, removed_lines) = fc.line_counts();
         FileView {
             path: fc.path.clone(),
-            kind: fc.kind.clone(),
+            kind: fc.kind.name(),
+            from: match &fc.kind {
+                FileKind::Renamed { from } => Some(from.clone()),
+                _ => None,
+            },
             old_mode: fc.old.map(|s| s.mode),
             new_mode: fc.new.map(|s| s.mode),
             old_blob: fc.old.map(|s| s.blob.to_hex()),
@@ -61,13 +102,20 @@ impl ChangeView {
             author: change.author.clone(),
             committer: change.committer.clone(),
             message: change.message.clone(),
-            origin: change.origin.clone(),
+            origin: OriginView::new(&change.origin),
             files,
         }
     }
 
     pub fn summary(change: &Change) -> Self {
-        Self::new(change, change.files.iter().map(|f| FileView::new(f, None)).collect())
+        Self::new(
+            change,
+            change
+                .files
+                .iter()
+                .map(|f| FileView::new(f, None))
+                .collect(),
+        )
     }
 }
 
@@ -79,16 +127,23 @@ pub fn format_time(sig: &Signature) -> String {
         .format_or_unix(atomic_gitbridge::DEFAULT_DATE_FORMAT)
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn time_is_shown_in_its_offset() {
-        let sig = Signature { name: String::new(), email: String::new(), time_seconds: 1_700_000_000, offset_seconds: 3600 };
+        let sig = Signature {
+            name: String::new(),
+            email: String::new(),
+            time_seconds: 1_700_000_000,
+            offset_seconds: 3600,
+        };
         assert_eq!(format_time(&sig), "Tue Nov 14 23:13:20 2023 +0100");
-        let sig = Signature { offset_seconds: -18_000, ..sig };
+        let sig = Signature {
+            offset_seconds: -18_000,
+            ..sig
+        };
         assert_eq!(format_time(&sig), "Tue Nov 14 17:13:20 2023 -0500");
     }
 }

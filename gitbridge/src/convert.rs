@@ -57,7 +57,7 @@ pub fn signature_to_git(sig: &Signature) -> gix::actor::Signature {
 }
 
 /// A date format for [`gix::date::Time::format_or_unix`].
-pub type DateFormat = gix::date::time::format::CustomFormat;
+pub type DateFormat = gix::date::time::CustomFormat;
 
 /// git's default date format: `Tue Nov 14 23:13:20 2023 +0100`.
 pub const DEFAULT_DATE_FORMAT: DateFormat = gix::date::time::format::DEFAULT;

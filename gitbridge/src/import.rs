@@ -74,10 +74,10 @@ impl Importer {
             .map(|t| object_id(t.commit))
             .collect();
         // HEAD may be detached on a commit no ref names.
-        if let Ok(Some(head)) = repo.head().and_then(|h| h.try_into_peeled_id()) {
-            if !known(&git_id(&head)) {
-                starts.push(head.detach());
-            }
+        if let Ok(Some(head)) = repo.head().and_then(|h| h.try_into_peeled_id())
+            && !known(&git_id(&head))
+        {
+            starts.push(head.detach());
         }
         starts.sort();
         starts.dedup();
@@ -139,9 +139,7 @@ impl Importer {
                         Ok((repo, cache)) => commit_data(repo, cache, *commit),
                         Err(e) => Err(BridgeError::Git {
                             what: "preparing a diff worker".into(),
-                            source: gix::Error::from_error(std::io::Error::other(format!(
-                                "{e:?}"
-                            ))),
+                            source: gix::Error::from_error(std::io::Error::other(format!("{e:?}"))),
                         }),
                     },
                 )

@@ -92,12 +92,8 @@ pub fn set_ref(
     };
     edit(
         repo,
-        RefEdit::update(
-        full_name(name)?,
-        object_id(commit),
-        previous,
-        log_message,
-    ))
+        RefEdit::update(full_name(name)?, object_id(commit), previous, log_message),
+    )
     .map_err(git(format!("moving {name} to {commit}")))?;
     Ok(())
 }
@@ -114,11 +110,12 @@ pub fn set_head_branch(repo: &gix::Repository, branch: &str) -> Result<()> {
     edit(
         repo,
         RefEdit::update(
-        full_name("HEAD")?,
-        full_name(branch)?,
-        PreviousValue::Any,
-        "",
-    ))
+            full_name("HEAD")?,
+            full_name(branch)?,
+            PreviousValue::Any,
+            "",
+        ),
+    )
     .map_err(git(format!("pointing HEAD at {branch}")))?;
     Ok(())
 }

@@ -28,12 +28,11 @@ pub fn tree_files(repo: &gix::Repository, tree: GitId) -> Result<TreeFiles> {
         let Some(mode) = file_mode(entry.mode) else {
             continue;
         };
-        let path = String::from_utf8(entry.filepath.into()).map_err(|e| {
-            BridgeError::NonUtf8Path {
+        let path =
+            String::from_utf8(entry.filepath.into()).map_err(|e| BridgeError::NonUtf8Path {
                 commit: tree,
                 path: String::from_utf8_lossy(e.as_bytes()).into_owned(),
-            }
-        })?;
+            })?;
         files.insert(
             path,
             FileState {
@@ -75,7 +74,9 @@ pub fn read_blob(repo: &gix::Repository, blob: GitId) -> Result<Vec<u8>> {
 
 /// Writes `data` as a blob (a no-op when it exists) and returns its id.
 pub fn write_blob(repo: &gix::Repository, data: &[u8]) -> Result<GitId> {
-    Ok(git_id(&repo.write_blob(data).map_err(git("writing a blob"))?))
+    Ok(git_id(
+        &repo.write_blob(data).map_err(git("writing a blob"))?,
+    ))
 }
 
 /// Returns the git blob id of `data` without writing it (`git hash-object`).
@@ -104,11 +105,16 @@ pub fn write_commit(
         message: message.into(),
         extra_headers: vec![],
     };
-    let id = repo.write_object(&commit).map_err(git("writing a commit"))?;
+    let id = repo
+        .write_object(&commit)
+        .map_err(git("writing a commit"))?;
     Ok(git_id(&id))
 }
 
 /// Returns whether a mode is a regular or executable file (not a symlink or submodule).
 pub(crate) fn has_text_contents(mode: FileMode) -> bool {
-    matches!(mode, FileMode::Blob | FileMode::Executable | FileMode::Symlink)
+    matches!(
+        mode,
+        FileMode::Blob | FileMode::Executable | FileMode::Symlink
+    )
 }

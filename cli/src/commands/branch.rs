@@ -40,17 +40,33 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
             ctx.ui.emit(&branches, |out| {
                 for b in &branches {
                     let mark = if b.current { "*" } else { " " };
-                    out.push_str(&format!("{mark} {} {}\n", ctx.ui.paint(Label::Ref, &b.name), ctx.ui.paint(Label::Id, &b.commit.short())));
+                    out.push_str(&format!(
+                        "{mark} {} {}\n",
+                        ctx.ui.paint(Label::Ref, &b.name),
+                        ctx.ui.paint(Label::Id, &b.commit.short())
+                    ));
                 }
             });
         }
         Action::Create { name, revision } => {
             let b = repo.create_branch(&name, revision.as_deref())?;
-            ctx.ui.emit(&b, |out| out.push_str(&format!("Created branch {} at {}\n", b.name, b.commit.short())));
+            ctx.ui.emit(&b, |out| {
+                out.push_str(&format!(
+                    "Created branch {} at {}\n",
+                    b.name,
+                    b.commit.short()
+                ))
+            });
         }
         Action::Delete { name } => {
             let b = repo.delete_branch(&name)?;
-            ctx.ui.emit(&b, |out| out.push_str(&format!("Deleted branch {} (was {})\n", b.name, b.commit.short())));
+            ctx.ui.emit(&b, |out| {
+                out.push_str(&format!(
+                    "Deleted branch {} (was {})\n",
+                    b.name,
+                    b.commit.short()
+                ))
+            });
         }
     }
     Ok(())

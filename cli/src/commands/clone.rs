@@ -38,7 +38,8 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
             PathBuf::from(name)
         }
     };
-    ctx.ui.status(&format!("Cloning {} into {}", args.source, dest.display()));
+    ctx.ui
+        .status(&format!("Cloning {} into {}", args.source, dest.display()));
     let progress = ctx.ui.progress();
     let (repo, summary) = Repo::clone(&args.source, &dest, &ctx.open_options(), &progress)?;
     Created::new(&repo, summary.commits)?.print(ctx, "Cloned into");

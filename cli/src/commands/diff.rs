@@ -30,7 +30,14 @@ pub struct FileDiff {
 }
 
 /// Renders `path`'s change from `old` to `new` contents in git's format.
-pub fn render(ui: &Ui, path: &str, from_path: &str, old: Option<(FileMode, &[u8])>, new: Option<(FileMode, &[u8])>, context: u32) -> (bool, String) {
+pub fn render(
+    ui: &Ui,
+    path: &str,
+    from_path: &str,
+    old: Option<(FileMode, &[u8])>,
+    new: Option<(FileMode, &[u8])>,
+    context: u32,
+) -> (bool, String) {
     let mut out = String::new();
     out.push_str(&ui.paint(Label::Meta, &format!("diff --git a/{from_path} b/{path}")));
     out.push('\n');
@@ -38,7 +45,11 @@ pub fn render(ui: &Ui, path: &str, from_path: &str, old: Option<(FileMode, &[u8]
         (None, Some((m, _))) => out.push_str(&format!("new file mode {:o}\n", m.git_mode())),
         (Some((m, _)), None) => out.push_str(&format!("deleted file mode {:o}\n", m.git_mode())),
         (Some((a, _)), Some((b, _))) if a != b => {
-            out.push_str(&format!("old mode {:o}\nnew mode {:o}\n", a.git_mode(), b.git_mode()));
+            out.push_str(&format!(
+                "old mode {:o}\nnew mode {:o}\n",
+                a.git_mode(),
+                b.git_mode()
+            ));
         }
         _ => {}
     }
@@ -53,8 +64,16 @@ pub fn render(ui: &Ui, path: &str, from_path: &str, old: Option<(FileMode, &[u8]
     } else if old_bytes != new_bytes {
         out.push_str(&format!(
             "--- {}\n+++ {}\n",
-            if old.is_some() { format!("a/{from_path}") } else { "/dev/null".into() },
-            if new.is_some() { format!("b/{path}") } else { "/dev/null".into() }
+            if old.is_some() {
+                format!("a/{from_path}")
+            } else {
+                "/dev/null".into()
+            },
+            if new.is_some() {
+                format!("b/{path}")
+            } else {
+                "/dev/null".into()
+            }
         ));
         for line in unified_diff(old_bytes, new_bytes, context).lines() {
             let label = match line.as_bytes().first() {
@@ -70,7 +89,11 @@ pub fn render(ui: &Ui, path: &str, from_path: &str, old: Option<(FileMode, &[u8]
     (binary, out)
 }
 
-fn working(repo: &Repo, path: &str, state: &Option<FileState>) -> Result<Option<(FileMode, Vec<u8>)>, CommandError> {
+fn working(
+    repo: &Repo,
+    path: &str,
+    state: &Option<FileState>,
+) -> Result<Option<(FileMode, Vec<u8>)>, CommandError> {
     let Some(state) = state else { return Ok(None) };
     let full = repo.root().join(path);
     let data = if state.mode == FileMode::Symlink {
@@ -81,7 +104,12 @@ fn working(repo: &Repo, path: &str, state: &Option<FileState>) -> Result<Option<
     } else {
         std::fs::read(&full)
     }
-    .map_err(|e| CommandError::user(format!("cannot read {path}: {e}"), "check the file's permissions"))?;
+    .map_err(|e| {
+        CommandError::user(
+            format!("cannot read {path}: {e}"),
+            "check the file's permissions",
+        )
+    })?;
     Ok(Some((state.mode, data)))
 }
 
@@ -89,7 +117,12 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
     let repo = ctx.open()?;
     let status = repo.status()?;
     let mut files = Vec::new();
-    for c in status.changes.iter().filter(|c| args.paths.is_empty() || args.paths.iter().any(|p| c.path == *p || c.path.starts_with(&format!("{}/", p.trim_end_matches('/'))))) {
+    for c in status.changes.iter().filter(|c| {
+        args.paths.is_empty()
+            || args.paths.iter().any(|p| {
+                c.path == *p || c.path.starts_with(&format!("{}/", p.trim_end_matches('/')))
+            })
+    }) {
         let old = match &c.old {
             Some(s) => Some((s.mode, repo.blob(s)?)),
             None => None,
@@ -103,7 +136,14 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
             new.as_ref().map(|(m, d)| (*m, d.as_slice())),
             args.context,
         );
-        files.push(FileDiff { path: c.path.clone(), kind: c.kind, old_mode: old.map(|o| o.0), new_mode: new.map(|n| n.0), binary, diff });
+        files.push(FileDiff {
+            path: c.path.clone(),
+            kind: c.kind,
+            old_mode: old.map(|o| o.0),
+            new_mode: new.map(|n| n.0),
+            binary,
+            diff,
+        });
     }
     ctx.ui.emit(&serde_json::json!({ "files": files }), |out| {
         files.iter().for_each(|f| out.push_str(&f.diff));

@@ -29,14 +29,20 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
             let progress = ctx.ui.progress();
             let (_, summary) = Repo::resume_import(&ctx.start_dir(), &options, &progress)?;
             ctx.ui.emit(&summary, |out| {
-                out.push_str(&format!("Imported {} commit(s), {} ref update(s)\n", summary.commits, summary.refs_changed));
+                out.push_str(&format!(
+                    "Imported {} commit(s), {} ref update(s)\n",
+                    summary.commits, summary.refs_changed
+                ));
             });
         }
         Action::Export => {
             let repo = Repo::open_without_import(&ctx.start_dir(), &options)?;
             let summary = repo.export_git()?;
             ctx.ui.emit(&summary, |out| {
-                out.push_str(&format!("Exported: {} ref(s) written, {} deleted\n", summary.refs_written, summary.refs_deleted));
+                out.push_str(&format!(
+                    "Exported: {} ref(s) written, {} deleted\n",
+                    summary.refs_written, summary.refs_deleted
+                ));
             });
         }
     }

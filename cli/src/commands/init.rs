@@ -32,7 +32,10 @@ impl Created {
             branch: repo.current_branch()?,
             head: repo.head_commit()?.map(|c| c.to_hex()),
             commits_imported: commits,
-            changes: repo.store().change_count().map_err(atomic_repo::RepoError::from)?,
+            changes: repo
+                .store()
+                .change_count()
+                .map_err(atomic_repo::RepoError::from)?,
         })
     }
 

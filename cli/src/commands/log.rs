@@ -32,25 +32,41 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
     for rev in &args.revisions {
         starts.push(repo.resolve(rev)?);
     }
-    if starts.is_empty() && !args.all {
-        if let Some(head) = repo.head_commit()? {
-            starts.push(repo.change_of_commit(head)?);
-        }
+    if starts.is_empty()
+        && !args.all
+        && let Some(head) = repo.head_commit()?
+    {
+        starts.push(repo.change_of_commit(head)?);
     }
     let changes = repo.log(&starts, args.limit)?;
     let views: Vec<ChangeView> = changes.iter().map(ChangeView::summary).collect();
     ctx.ui.emit(&views, |out| {
         for c in &changes {
             if args.oneline {
-                out.push_str(&format!("{} {} {}\n", ctx.ui.paint(Label::Id, &c.id.short()), ctx.ui.paint(Label::Id, &c.git_commit.short()), c.summary()));
+                out.push_str(&format!(
+                    "{} {} {}\n",
+                    ctx.ui.paint(Label::Id, &c.id.short()),
+                    ctx.ui.paint(Label::Id, &c.git_commit.short()),
+                    c.summary()
+                ));
                 continue;
             }
-            out.push_str(&format!("{} {}\n", ctx.ui.paint(Label::Id, &format!("change {}", c.id.short())), ctx.ui.paint(Label::Meta, &format!("(commit {})", c.git_commit))));
+            out.push_str(&format!(
+                "{} {}\n",
+                ctx.ui.paint(Label::Id, &format!("change {}", c.id.short())),
+                ctx.ui
+                    .paint(Label::Meta, &format!("(commit {})", c.git_commit))
+            ));
             if c.parents.len() > 1 {
                 let parents: Vec<String> = c.parents.iter().map(|p| p.short()).collect();
                 out.push_str(&format!("Merge: {}\n", parents.join(" ")));
             }
-            out.push_str(&format!("Author: {} <{}>\nDate:   {}\n\n", c.author.name, c.author.email, format_time(&c.author)));
+            out.push_str(&format!(
+                "Author: {} <{}>\nDate:   {}\n\n",
+                c.author.name,
+                c.author.email,
+                format_time(&c.author)
+            ));
             for line in c.message.trim_end().lines() {
                 out.push_str(&format!("    {line}\n"));
             }

@@ -84,7 +84,10 @@ pub enum Command {
 
 /// Runs the parsed command.
 pub fn run(cli: Cli, ui: &Ui) -> Result<(), CommandError> {
-    let ctx = Context { global: cli.global, ui };
+    let ctx = Context {
+        global: cli.global,
+        ui,
+    };
     match cli.command {
         Command::Init(args) => init::run(&ctx, args),
         Command::Clone(args) => clone::run(&ctx, args),
@@ -113,7 +116,10 @@ pub struct Context<'a> {
 impl Context<'_> {
     /// The directory commands start from: `-R`, else the current directory.
     pub fn start_dir(&self) -> PathBuf {
-        self.global.repository.clone().unwrap_or_else(|| PathBuf::from("."))
+        self.global
+            .repository
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("."))
     }
 
     /// How long to wait for the store's lock: `ATOMIC_LOCK_TIMEOUT_MS`, default 10 s.

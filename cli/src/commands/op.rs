@@ -27,7 +27,12 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
     ops.reverse();
     ctx.ui.emit(&ops, |out| {
         for op in &ops {
-            let when = format_time(&atomic_core::Signature { name: String::new(), email: String::new(), time_seconds: op.time_seconds, offset_seconds: 0 });
+            let when = format_time(&atomic_core::Signature {
+                name: String::new(),
+                email: String::new(),
+                time_seconds: op.time_seconds,
+                offset_seconds: 0,
+            });
             out.push_str(&format!("#{} {} {}\n", op.seq, when, op.description));
         }
     });

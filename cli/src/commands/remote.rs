@@ -36,16 +36,24 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
     match args.action.unwrap_or(Action::List) {
         Action::List => {
             let remotes = repo.remotes()?;
-            ctx.ui.emit(&remotes, |out| remotes.iter().for_each(|r| out.push_str(&format!("{}\t{}\n", r.name, r.url))));
+            ctx.ui.emit(&remotes, |out| {
+                remotes
+                    .iter()
+                    .for_each(|r| out.push_str(&format!("{}\t{}\n", r.name, r.url)))
+            });
         }
         Action::Add { name, url } => {
             let r = repo.add_remote(&name, &url)?;
-            ctx.ui.emit(&r, |out| out.push_str(&format!("Added remote {} ({})\n", r.name, r.url)));
+            ctx.ui.emit(&r, |out| {
+                out.push_str(&format!("Added remote {} ({})\n", r.name, r.url))
+            });
         }
         Action::Remove { name } => {
             repo.remove_remote(&name)?;
             repo.import_git(&atomic_repo::NoProgress)?;
-            ctx.ui.emit(&serde_json::json!({ "removed": name }), |out| out.push_str(&format!("Removed remote {name}\n")));
+            ctx.ui.emit(&serde_json::json!({ "removed": name }), |out| {
+                out.push_str(&format!("Removed remote {name}\n"))
+            });
         }
     }
     Ok(())

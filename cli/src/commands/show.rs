@@ -51,7 +51,8 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
         out.push_str(&format!(
             "{} {}\n",
             ctx.ui.paint(Label::Id, &format!("change {}", change.id)),
-            ctx.ui.paint(Label::Meta, &format!("(commit {})", change.git_commit))
+            ctx.ui
+                .paint(Label::Meta, &format!("(commit {})", change.git_commit))
         ));
         out.push_str(&format!(
             "Author: {} <{}>\nDate:   {}\n\n",

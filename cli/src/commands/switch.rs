@@ -16,6 +16,12 @@ pub struct Args {
 pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
     let repo = ctx.open()?;
     let b = repo.switch(&args.branch, args.create)?;
-    ctx.ui.emit(&b, |out| out.push_str(&format!("Switched to branch {} ({})\n", b.name, b.commit.short())));
+    ctx.ui.emit(&b, |out| {
+        out.push_str(&format!(
+            "Switched to branch {} ({})\n",
+            b.name,
+            b.commit.short()
+        ))
+    });
     Ok(())
 }

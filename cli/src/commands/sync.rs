@@ -25,7 +25,10 @@ pub fn fetch(ctx: &Context<'_>, args: FetchArgs) -> Result<(), CommandError> {
     let repo = ctx.open()?;
     let summary = repo.fetch(&args.remote, &ctx.ui.progress())?;
     ctx.ui.emit(&summary, |out| {
-        out.push_str(&format!("Fetched from {}: {} new change(s), {} ref update(s)\n", args.remote, summary.commits, summary.refs_changed));
+        out.push_str(&format!(
+            "Fetched from {}: {} new change(s), {} ref update(s)\n",
+            args.remote, summary.commits, summary.refs_changed
+        ));
     });
     Ok(())
 }
@@ -33,8 +36,11 @@ pub fn fetch(ctx: &Context<'_>, args: FetchArgs) -> Result<(), CommandError> {
 pub fn push(ctx: &Context<'_>, args: PushArgs) -> Result<(), CommandError> {
     let repo = ctx.open()?;
     let branch = repo.push(&args.remote, args.branch.as_deref())?;
-    ctx.ui.emit(&serde_json::json!({ "remote": args.remote, "branch": branch }), |out| {
-        out.push_str(&format!("Pushed {branch} to {}\n", args.remote));
-    });
+    ctx.ui.emit(
+        &serde_json::json!({ "remote": args.remote, "branch": branch }),
+        |out| {
+            out.push_str(&format!("Pushed {branch} to {}\n", args.remote));
+        },
+    );
     Ok(())
 }

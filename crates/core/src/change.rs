@@ -6,7 +6,7 @@ use crate::{ChangeId, GitId, Hunk};
 
 /// Where a change came from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Origin {
     /// Imported from a git commit made outside atomic.
     Imported,
@@ -71,7 +71,7 @@ pub struct FileState {
 
 /// What happened to a path.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum FileKind {
     /// The path is new.
     Added,
@@ -107,6 +107,19 @@ pub struct FileChange {
     pub binary: bool,
     /// Line hunks from the old contents to the new, in order.
     pub hunks: Vec<Hunk>,
+}
+
+impl FileKind {
+    /// Returns the kind's name: `added`, `modified`, `deleted`, `renamed` or `mode`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            FileKind::Added => "added",
+            FileKind::Modified => "modified",
+            FileKind::Deleted => "deleted",
+            FileKind::Renamed { .. } => "renamed",
+            FileKind::Mode => "mode",
+        }
+    }
 }
 
 impl FileChange {

@@ -24,7 +24,9 @@ pub struct Hunk {
 #[derive(Debug, thiserror::Error)]
 pub enum ApplyError {
     /// A hunk starts before the end of the previous one or reaches past the old file.
-    #[error("hunk {index} replaces lines {start}..{end} but the file has {len} lines (or hunks overlap)")]
+    #[error(
+        "hunk {index} replaces lines {start}..{end} but the file has {len} lines (or hunks overlap)"
+    )]
     OutOfRange {
         /// The hunk's index in the list.
         index: usize,
@@ -127,7 +129,9 @@ pub fn apply_hunks(old: &[u8], hunks: &[Hunk]) -> Result<Vec<u8>, ApplyError> {
                 found,
             });
         }
-        lines[next..start].iter().for_each(|l| out.extend_from_slice(l));
+        lines[next..start]
+            .iter()
+            .for_each(|l| out.extend_from_slice(l));
         out.extend_from_slice(&hunk.added);
         next = end;
     }
@@ -153,7 +157,10 @@ mod tests {
         round_trip("a\r\nb\r\n", "a\nb\r\n");
         round_trip("no newline", "no newline\n");
         round_trip("x\ny\nz", "x\nz");
-        round_trip("fn a() {}\n\nfn b() {}\n", "fn a() {}\n\nfn c() {}\n\nfn b() {}\n");
+        round_trip(
+            "fn a() {}\n\nfn b() {}\n",
+            "fn a() {}\n\nfn c() {}\n\nfn b() {}\n",
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Errors from parsing an identifier written in hex.
 #[derive(Debug, thiserror::Error)]
@@ -44,7 +44,7 @@ fn write_hex(f: &mut fmt::Formatter<'_>, bytes: &[u8]) -> fmt::Result {
 ///
 /// Shown as 64 hex digits, or as a short prefix ([`ChangeId::short`]); any unique prefix is
 /// accepted as input by the store.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ChangeId(pub [u8; 32]);
 
 impl ChangeId {
@@ -90,7 +90,7 @@ impl fmt::Debug for ChangeId {
 }
 
 /// A git object id (SHA-1, 20 bytes): a commit, tree or blob.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct GitId(pub [u8; 20]);
 
 impl GitId {
@@ -126,6 +126,35 @@ impl fmt::Debug for GitId {
         write!(f, "GitId({})", self.short())
     }
 }
+
+/// Ids are hex strings in human-readable formats (JSON) and raw bytes otherwise (postcard).
+macro_rules! serde_as_hex {
+    ($ty:ident, $len:literal) => {
+        impl Serialize for $ty {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                if serializer.is_human_readable() {
+                    serializer.serialize_str(&self.to_hex())
+                } else {
+                    self.0.serialize(serializer)
+                }
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                if deserializer.is_human_readable() {
+                    let text = String::deserialize(deserializer)?;
+                    $ty::from_hex(&text).map_err(serde::de::Error::custom)
+                } else {
+                    <[u8; $len]>::deserialize(deserializer).map($ty)
+                }
+            }
+        }
+    };
+}
+
+serde_as_hex!(ChangeId, 32);
+serde_as_hex!(GitId, 20);
 
 #[cfg(test)]
 mod tests {

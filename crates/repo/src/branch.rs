@@ -48,14 +48,28 @@ impl Repo {
     pub fn create_branch(&self, name: &str, rev: Option<&str>) -> Result<Branch> {
         let before = self.store.refs()?;
         if before.contains_key(&full(name)) {
-            return Err(RepoError::BranchExists { name: name.to_owned() });
+            return Err(RepoError::BranchExists {
+                name: name.to_owned(),
+            });
         }
         let commit = self.resolve(rev.unwrap_or("HEAD"))?.git_commit;
-        bridge::set_ref(&self.git, &full(name), commit, Some(None), "atomic branch: created")?;
+        bridge::set_ref(
+            &self.git,
+            &full(name),
+            commit,
+            Some(None),
+            "atomic branch: created",
+        )?;
         let mut after = before.clone();
         after.insert(full(name), commit);
-        write_refs(&self.store, &before, &after, |_| format!("branch: create {name}"))?;
-        Ok(Branch { name: name.to_owned(), commit, current: false })
+        write_refs(&self.store, &before, &after, |_| {
+            format!("branch: create {name}")
+        })?;
+        Ok(Branch {
+            name: name.to_owned(),
+            commit,
+            current: false,
+        })
     }
 
     /// Deletes branch `name`; its changes stay in the store.
@@ -66,15 +80,25 @@ impl Repo {
         let before = self.store.refs()?;
         let commit = *before
             .get(&full(name))
-            .ok_or_else(|| RepoError::NoSuchBranch { name: name.to_owned() })?;
+            .ok_or_else(|| RepoError::NoSuchBranch {
+                name: name.to_owned(),
+            })?;
         if self.current_branch()?.as_deref() == Some(name) {
-            return Err(RepoError::CurrentBranch { name: name.to_owned() });
+            return Err(RepoError::CurrentBranch {
+                name: name.to_owned(),
+            });
         }
         bridge::delete_ref(&self.git, &full(name))?;
         let mut after = before.clone();
         after.remove(&full(name));
-        write_refs(&self.store, &before, &after, |_| format!("branch: delete {name}"))?;
-        Ok(Branch { name: name.to_owned(), commit, current: false })
+        write_refs(&self.store, &before, &after, |_| {
+            format!("branch: delete {name}")
+        })?;
+        Ok(Branch {
+            name: name.to_owned(),
+            commit,
+            current: false,
+        })
     }
 
     /// Switches the working tree and HEAD to branch `name`, creating it at HEAD first when
@@ -95,11 +119,14 @@ impl Repo {
         if create {
             self.create_branch(name, None)?;
         }
-        let commit = *self
-            .store
-            .refs()?
-            .get(&full(name))
-            .ok_or_else(|| RepoError::NoSuchBranch { name: name.to_owned() })?;
+        let commit =
+            *self
+                .store
+                .refs()?
+                .get(&full(name))
+                .ok_or_else(|| RepoError::NoSuchBranch {
+                    name: name.to_owned(),
+                })?;
         let from = self.head_files()?;
         let tree = bridge::commit_tree(&self.git, commit)?;
         let to = bridge::tree_files(&self.git, tree)?;
@@ -111,13 +138,20 @@ impl Repo {
             .map(|c| c.path.as_str())
             .collect();
         if let Some(first) = blocking.first() {
-            return Err(RepoError::DirtyWorkingTree { count: blocking.len(), example: (*first).to_owned() });
+            return Err(RepoError::DirtyWorkingTree {
+                count: blocking.len(),
+                example: (*first).to_owned(),
+            });
         }
         crate::worktree::checkout(self, &from, &to)?;
         bridge::set_head_branch(&self.git, &full(name))?;
         self.write_index(tree)?;
         let refs = self.store.refs()?;
         write_refs(&self.store, &refs, &refs, |_| format!("switch: to {name}"))?;
-        Ok(Branch { name: name.to_owned(), commit, current: true })
+        Ok(Branch {
+            name: name.to_owned(),
+            commit,
+            current: true,
+        })
     }
 }

@@ -41,20 +41,33 @@ impl Repo {
                 |git, change| {
                     let mut found = Vec::new();
                     if change.compute_id() != change.id {
-                        found.push(format!("change {}: id does not match its contents", change.id.short()));
+                        found.push(format!(
+                            "change {}: id does not match its contents",
+                            change.id.short()
+                        ));
                     }
                     let parent = match change.parents.first() {
                         Some(p) => match commit_of.get(p) {
                             Some(c) => Some(*c),
                             None => {
-                                found.push(format!("change {}: parent {} is missing", change.id.short(), p.short()));
+                                found.push(format!(
+                                    "change {}: parent {} is missing",
+                                    change.id.short(),
+                                    p.short()
+                                ));
                                 return Ok(found);
                             }
                         },
                         None => None,
                     };
                     let issues = bridge::verify_change(git, change, parent)?;
-                    found.extend(issues.into_iter().map(|i| format!("change {} (commit {}): {i}", change.id.short(), change.git_commit.short())));
+                    found.extend(issues.into_iter().map(|i| {
+                        format!(
+                            "change {} (commit {}): {i}",
+                            change.id.short(),
+                            change.git_commit.short()
+                        )
+                    }));
                     progress.set(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
                     Ok(found)
                 },
@@ -65,21 +78,35 @@ impl Repo {
             .collect();
         progress.end();
         let ours = self.store.refs()?;
-        let theirs: BTreeMap<String, GitId> = bridge::ref_tips(&self.git)?.into_iter().map(|t| (t.name, t.commit)).collect();
+        let theirs: BTreeMap<String, GitId> = bridge::ref_tips(&self.git)?
+            .into_iter()
+            .map(|t| (t.name, t.commit))
+            .collect();
         for (name, commit) in &theirs {
             match ours.get(name) {
                 Some(c) if c == commit => {}
-                Some(c) => problems.push(format!("ref {name}: git has {}, atomic has {}", commit.short(), c.short())),
+                Some(c) => problems.push(format!(
+                    "ref {name}: git has {}, atomic has {}",
+                    commit.short(),
+                    c.short()
+                )),
                 None => problems.push(format!("ref {name}: in git, not in atomic")),
             }
             if self.store.change_by_commit(commit)?.is_none() {
-                problems.push(format!("ref {name}: commit {} has no change", commit.short()));
+                problems.push(format!(
+                    "ref {name}: commit {} has no change",
+                    commit.short()
+                ));
             }
         }
         for name in ours.keys().filter(|n| !theirs.contains_key(*n)) {
             problems.push(format!("ref {name}: in atomic, not in git"));
         }
         problems.sort();
-        Ok(DoctorReport { changes: changes.len(), refs: theirs.len(), problems })
+        Ok(DoctorReport {
+            changes: changes.len(),
+            refs: theirs.len(),
+            problems,
+        })
     }
 }

@@ -16,7 +16,9 @@ impl Repo {
     /// [`RepoError::UnknownRevision`]; [`StoreError::AmbiguousChange`] for a prefix shared
     /// by several changes.
     pub fn resolve(&self, rev: &str) -> Result<Change> {
-        let unknown = || RepoError::UnknownRevision { rev: rev.to_owned() };
+        let unknown = || RepoError::UnknownRevision {
+            rev: rev.to_owned(),
+        };
         if rev.len() >= 4 && rev.bytes().all(|b| b.is_ascii_hexdigit()) {
             match self.store.resolve_change_prefix(rev) {
                 Ok(id) => return self.change(&id),
@@ -39,7 +41,9 @@ impl Repo {
 
     /// Returns the change with id `id`.
     pub fn change(&self, id: &ChangeId) -> Result<Change> {
-        self.store.change(id)?.ok_or_else(|| RepoError::UnknownRevision { rev: id.to_hex() })
+        self.store
+            .change(id)?
+            .ok_or_else(|| RepoError::UnknownRevision { rev: id.to_hex() })
     }
 
     /// Returns the change bound to git commit `commit`.
@@ -47,7 +51,9 @@ impl Repo {
         let id = self
             .store
             .change_by_commit(&commit)?
-            .ok_or_else(|| RepoError::MissingChange { commit: commit.to_hex() })?;
+            .ok_or_else(|| RepoError::MissingChange {
+                commit: commit.to_hex(),
+            })?;
         self.change(&id)
     }
 

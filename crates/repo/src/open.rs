@@ -63,7 +63,9 @@ fn configure_git(git: &gix::Repository) -> Result<()> {
     config
         .set_raw_value("receive.denyCurrentBranch", "updateInstead")
         .map_err(RepoError::git("setting receive.denyCurrentBranch"))?;
-    config.commit().map_err(RepoError::git("writing .git/config"))?;
+    config
+        .commit()
+        .map_err(RepoError::git("writing .git/config"))?;
     Ok(())
 }
 
@@ -102,7 +104,14 @@ impl Repo {
     /// Opens the repository containing `start` without looking at what git did.
     pub fn open_without_import(start: &Path, options: &OpenOptions) -> Result<Repo> {
         let root = Self::discover(start)?;
-        let store = Store::open(&store_path(&root), options.lock_timeout).map_err(map_store(&root))?;
+        let store = match Store::open(&store_path(&root), options.lock_timeout) {
+            // `.atomic` exists but the store's creation never finished: an interrupted
+            // init or clone.
+            Err(StoreError::Missing { .. }) => {
+                return Err(RepoError::ImportIncomplete { path: root });
+            }
+            other => other.map_err(map_store(&root))?,
+        };
         if store.import_state()? != Some(ImportState::Complete) {
             return Err(RepoError::ImportIncomplete { path: root });
         }
@@ -117,9 +126,18 @@ impl Repo {
         progress: &dyn Progress,
     ) -> Result<(Repo, ImportSummary)> {
         let root = Self::discover(start)?;
-        let store = Store::open(&store_path(&root), options.lock_timeout).map_err(map_store(&root))?;
+        let path = store_path(&root);
+        let store = match Store::open(&path, options.lock_timeout) {
+            Err(StoreError::Missing { .. }) => Store::create(&path, options.lock_timeout),
+            other => other,
+        }
+        .map_err(map_store(&root))?;
         let git = open_git(&root)?;
         let repo = Repo { root, git, store };
+        // A clone interrupted before it wrote the working tree (and then the index).
+        if !repo.git.index_path().exists() {
+            repo.checkout_head()?;
+        }
         let summary = import_from_git(&repo.store, &repo.git, progress, "import")?;
         Ok((repo, summary))
     }
@@ -218,16 +236,22 @@ impl Repo {
             bridge::set_head_branch(&git, &format!("refs/heads/{branch}"))?;
         }
         let repo = Self::create_store(root, git, options, progress)?;
-        if let Some(head) = repo.head_commit()? {
-            let tree = bridge::commit_tree(&repo.git, head)?;
-            let files = bridge::tree_files(&repo.git, tree)?;
-            crate::worktree::checkout(&repo, &Default::default(), &files)?;
-            repo.write_index(tree)?;
-        }
+        repo.checkout_head()?;
         let summary = import_from_git(&repo.store, &repo.git, progress, "clone")?;
         configure_git(&repo.git)?;
         disarm(cleanup);
         Ok((repo, summary))
+    }
+
+    /// Writes HEAD's tree into the working tree and the index (a fresh clone's checkout).
+    fn checkout_head(&self) -> Result<()> {
+        if let Some(head) = self.head_commit()? {
+            let tree = bridge::commit_tree(&self.git, head)?;
+            let files = bridge::tree_files(&self.git, tree)?;
+            crate::worktree::checkout(self, &Default::default(), &files)?;
+            self.write_index(tree)?;
+        }
+        Ok(())
     }
 
     fn create_store(
@@ -236,7 +260,12 @@ impl Repo {
         options: &OpenOptions,
         _progress: &dyn Progress,
     ) -> Result<Repo> {
-        let store = Store::create(&store_path(&root), options.lock_timeout).map_err(map_store(&root))?;
+        let dir = root.join(ATOMIC_DIR);
+        std::fs::create_dir_all(&dir).map_err(RepoError::io("creating", &dir))?;
+        // Keep atomic's data out of git's sight, as jj does for `.jj`.
+        std::fs::write(dir.join(".gitignore"), "*\n").map_err(RepoError::io("writing", &dir))?;
+        let store =
+            Store::create(&store_path(&root), options.lock_timeout).map_err(map_store(&root))?;
         let mut batch = store.batch();
         batch.set_import_state(ImportState::InProgress);
         store.write(batch)?;

@@ -59,7 +59,8 @@ impl Repo {
         let mut message = message.trim_end().to_owned();
         message.push('\n');
         let parents: Vec<_> = head.into_iter().collect();
-        let commit = bridge::write_commit(&self.git, tree, &parents, &identity, &identity, &message)?;
+        let commit =
+            bridge::write_commit(&self.git, tree, &parents, &identity, &identity, &message)?;
         bridge::set_ref(
             &self.git,
             &branch,

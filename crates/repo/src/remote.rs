@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use crate::{Progress, Repo, Result, git_cmd};
 use crate::sync::ImportSummary;
+use crate::{Progress, Repo, Result, git_cmd};
 
 /// A configured git remote.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -23,7 +23,10 @@ impl Repo {
             .filter(|l| l.ends_with("(fetch)"))
             .filter_map(|l| {
                 let mut parts = l.split_whitespace();
-                Some(Remote { name: parts.next()?.to_owned(), url: parts.next()?.to_owned() })
+                Some(Remote {
+                    name: parts.next()?.to_owned(),
+                    url: parts.next()?.to_owned(),
+                })
             })
             .collect();
         remotes.sort_by(|a, b| a.name.cmp(&b.name));
@@ -33,7 +36,10 @@ impl Repo {
     /// Adds remote `name` at `url`.
     pub fn add_remote(&self, name: &str, url: &str) -> Result<Remote> {
         git_cmd::run(&self.root, &["remote", "add", name, url])?;
-        Ok(Remote { name: name.to_owned(), url: url.to_owned() })
+        Ok(Remote {
+            name: name.to_owned(),
+            url: url.to_owned(),
+        })
     }
 
     /// Removes remote `name` and its remote-tracking refs.
@@ -53,7 +59,9 @@ impl Repo {
     pub fn push(&self, remote: &str, branch: Option<&str>) -> Result<String> {
         let branch = match branch {
             Some(b) => b.to_owned(),
-            None => self.current_branch()?.ok_or(crate::RepoError::DetachedHead)?,
+            None => self
+                .current_branch()?
+                .ok_or(crate::RepoError::DetachedHead)?,
         };
         let spec = format!("refs/heads/{branch}:refs/heads/{branch}");
         git_cmd::run(&self.root, &["push", "--quiet", remote, &spec])?;

@@ -48,7 +48,11 @@ pub(crate) fn import_from_git(
     let hidden: Vec<GitId> = stored_refs.values().copied().filter(known).collect();
     let importer = Importer::new(git);
     let plan = importer.plan(known, &hidden)?;
-    let tips: BTreeMap<String, GitId> = plan.tips.iter().map(|t| (t.name.clone(), t.commit)).collect();
+    let tips: BTreeMap<String, GitId> = plan
+        .tips
+        .iter()
+        .map(|t| (t.name.clone(), t.commit))
+        .collect();
     let complete = store.import_state()? == Some(ImportState::Complete);
     if plan.commits.is_empty() && tips == stored_refs && complete {
         return Ok(ImportSummary::default());

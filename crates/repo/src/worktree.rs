@@ -57,7 +57,10 @@ pub(crate) fn read_file(root: &Path, rel: &str) -> Result<Option<(FileMode, Vec<
     };
     if meta.file_type().is_symlink() {
         let target = std::fs::read_link(&path).map_err(RepoError::io("reading link", &path))?;
-        return Ok(Some((FileMode::Symlink, target.as_os_str().as_bytes().to_vec())));
+        return Ok(Some((
+            FileMode::Symlink,
+            target.as_os_str().as_bytes().to_vec(),
+        )));
     }
     if !meta.is_file() {
         return Ok(None);
@@ -90,7 +93,10 @@ impl Repo {
     /// Returns the files of HEAD's tree (empty on an unborn branch).
     pub fn head_files(&self) -> Result<TreeFiles> {
         match self.head_commit()? {
-            Some(commit) => Ok(bridge::tree_files(&self.git, bridge::commit_tree(&self.git, commit)?)?),
+            Some(commit) => Ok(bridge::tree_files(
+                &self.git,
+                bridge::commit_tree(&self.git, commit)?,
+            )?),
             None => Ok(TreeFiles::new()),
         }
     }
@@ -129,11 +135,21 @@ impl Repo {
             let Some(rel) = relative(&self.root, entry.path()) else {
                 continue;
             };
-            if is_dir || head.get(&rel).is_some_and(|s| s.mode == FileMode::Submodule) {
+            if is_dir
+                || head
+                    .get(&rel)
+                    .is_some_and(|s| s.mode == FileMode::Submodule)
+            {
                 continue;
             }
             if let Some((mode, data)) = read_file(&self.root, &rel)? {
-                files.insert(rel, FileState { mode, blob: bridge::blob_id(&data) });
+                files.insert(
+                    rel,
+                    FileState {
+                        mode,
+                        blob: bridge::blob_id(&data),
+                    },
+                );
             }
         }
         for (path, state) in head {
@@ -145,7 +161,13 @@ impl Repo {
                     files.insert(path.clone(), *state);
                 }
             } else if let Some((mode, data)) = read_file(&self.root, path)? {
-                files.insert(path.clone(), FileState { mode, blob: bridge::blob_id(&data) });
+                files.insert(
+                    path.clone(),
+                    FileState {
+                        mode,
+                        blob: bridge::blob_id(&data),
+                    },
+                );
             }
         }
         Ok(files)
@@ -258,7 +280,11 @@ fn write_file(repo: &Repo, path: &str, state: &FileState) -> Result<()> {
         FileMode::Blob | FileMode::Executable => {
             let data = bridge::read_blob(&repo.git, state.blob)?;
             std::fs::write(&full, data).map_err(RepoError::io("writing", &full))?;
-            let mode = if state.mode == FileMode::Executable { 0o755 } else { 0o644 };
+            let mode = if state.mode == FileMode::Executable {
+                0o755
+            } else {
+                0o644
+            };
             std::fs::set_permissions(&full, std::fs::Permissions::from_mode(mode))
                 .map_err(RepoError::io("setting the mode of", &full))?;
         }

@@ -230,7 +230,10 @@ impl Store {
     /// Returns the number of stored changes.
     pub fn change_count(&self) -> Result<u64> {
         let mut n = 0;
-        for item in self.db.iterator_cf(self.cf(CF_CHANGES), IteratorMode::Start) {
+        for item in self
+            .db
+            .iterator_cf(self.cf(CF_CHANGES), IteratorMode::Start)
+        {
             item.map_err(StoreError::rocks("counting changes"))?;
             n += 1;
         }
@@ -239,7 +242,10 @@ impl Store {
 
     /// Calls `f` on every stored change, in id order.
     pub fn for_each_change(&self, mut f: impl FnMut(Change) -> Result<()>) -> Result<()> {
-        for item in self.db.iterator_cf(self.cf(CF_CHANGES), IteratorMode::Start) {
+        for item in self
+            .db
+            .iterator_cf(self.cf(CF_CHANGES), IteratorMode::Start)
+        {
             let (_, value) = item.map_err(StoreError::rocks("reading changes"))?;
             f(postcard::from_bytes(&value).map_err(StoreError::decode("change"))?)?;
         }
@@ -321,14 +327,14 @@ impl Batch<'_> {
 
     /// Deletes ref `name`.
     pub fn delete_ref(&mut self, name: &str) {
-        self.inner.delete_cf(self.store.cf(CF_REFS), name.as_bytes());
+        self.inner
+            .delete_cf(self.store.cf(CF_REFS), name.as_bytes());
     }
 
     /// Sets the import state.
     pub fn set_import_state(&mut self, state: ImportState) {
         let bytes = postcard::to_stdvec(&state).expect("encoding to a Vec cannot fail");
-        self.inner
-            .put_cf(self.store.cf(CF_META), KEY_IMPORT, bytes);
+        self.inner.put_cf(self.store.cf(CF_META), KEY_IMPORT, bytes);
     }
 
     /// Appends an operation to the op log and returns its sequence number.

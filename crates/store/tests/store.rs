@@ -87,7 +87,13 @@ fn prefixes_resolve_or_say_why_not() -> Result<(), StoreError> {
     // 40 ids over 16 first digits: some single digit is shared.
     let shared = (0..16)
         .map(|d| format!("{d:x}"))
-        .find(|d| changes.iter().filter(|c| c.id.to_hex().starts_with(d)).count() > 1)
+        .find(|d| {
+            changes
+                .iter()
+                .filter(|c| c.id.to_hex().starts_with(d))
+                .count()
+                > 1
+        })
         .expect("pigeonhole");
     assert!(matches!(
         store.resolve_change_prefix(&shared),

@@ -1,0 +1,9 @@
+//! Integration tests of the `atomic` binary against real git repositories.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+mod test_bad_input;
+mod test_commands;
+mod test_round_trip;
