@@ -7,3 +7,4 @@ mod common;
 mod test_bad_input;
 mod test_commands;
 mod test_round_trip;
+mod test_semantic;

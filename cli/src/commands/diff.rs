@@ -16,6 +16,9 @@ pub struct Args {
     /// Lines of context around each hunk
     #[arg(short = 'U', long, default_value_t = 3)]
     pub context: u32,
+    /// List the symbols added, modified and deleted instead of the line diff
+    #[arg(long)]
+    pub symbols: bool,
 }
 
 /// One file's diff.
@@ -113,8 +116,60 @@ fn working(
     Ok(Some((state.mode, data)))
 }
 
+/// Prints per-file symbol changes (for `diff --symbols` and `show --symbols`).
+pub fn print_symbol_changes(ui: &Ui, changes: &[(String, Vec<atomic_semantic::SymbolChange>)]) {
+    let views: Vec<serde_json::Value> = changes
+        .iter()
+        .map(|(path, symbols)| serde_json::json!({ "path": path, "symbols": symbols }))
+        .collect();
+    ui.emit(&serde_json::json!({ "files": views }), |out| {
+        for (path, symbols) in changes {
+            out.push_str(&format!("{}\n", ui.paint(Label::Meta, path)));
+            for c in symbols {
+                let (mark, label, what) = match &c.change {
+                    atomic_semantic::ChangeKind::Added => ("+", Label::Added, "added".to_owned()),
+                    atomic_semantic::ChangeKind::Deleted => {
+                        ("-", Label::Removed, "deleted".to_owned())
+                    }
+                    atomic_semantic::ChangeKind::Modified { signature, body } => (
+                        "~",
+                        Label::Meta,
+                        match (signature, body) {
+                            (true, true) => "signature and body modified",
+                            (true, false) => "signature modified",
+                            _ => "body modified",
+                        }
+                        .to_owned(),
+                    ),
+                    atomic_semantic::ChangeKind::Renamed { from } => {
+                        ("~", Label::Meta, format!("renamed from {from}"))
+                    }
+                };
+                out.push_str(&format!(
+                    "  {} {:<9} {}  ({what})\n",
+                    ui.paint(label, mark),
+                    format!("{:?}", c.kind).to_lowercase(),
+                    c.scoped_name
+                ));
+            }
+        }
+    });
+}
+
 pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
     let repo = ctx.open()?;
+    if args.symbols {
+        let mut changes = repo.working_symbol_changes()?;
+        changes.retain(|(p, _)| {
+            args.paths.is_empty()
+                || args
+                    .paths
+                    .iter()
+                    .any(|w| p == w || p.starts_with(&format!("{}/", w.trim_end_matches('/'))))
+        });
+        print_symbol_changes(ctx.ui, &changes);
+        return Ok(());
+    }
     let status = repo.status()?;
     let mut files = Vec::new();
     for c in status.changes.iter().filter(|c| {

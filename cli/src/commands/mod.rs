@@ -2,9 +2,11 @@
 
 mod branch;
 mod clone;
+mod context;
 mod diff;
 mod doctor;
 mod git;
+mod index;
 mod init;
 mod log;
 mod op;
@@ -13,6 +15,7 @@ mod remote;
 mod show;
 mod status;
 mod switch;
+mod symbols;
 mod sync;
 
 use std::path::PathBuf;
@@ -80,6 +83,9 @@ pub enum Command {
     Git(git::Args),
     Doctor(doctor::Args),
     Op(op::Args),
+    Symbols(symbols::Args),
+    Context(context::Args),
+    Index(index::Args),
 }
 
 /// Runs the parsed command.
@@ -104,6 +110,9 @@ pub fn run(cli: Cli, ui: &Ui) -> Result<(), CommandError> {
         Command::Git(args) => git::run(&ctx, args),
         Command::Doctor(args) => doctor::run(&ctx, args),
         Command::Op(args) => op::run(&ctx, args),
+        Command::Symbols(args) => symbols::run(&ctx, args),
+        Command::Context(args) => context::run(&ctx, args),
+        Command::Index(args) => index::run(&ctx, args),
     }
 }
 
@@ -157,5 +166,44 @@ mod tests {
     #[test]
     fn the_command_line_is_well_formed() {
         super::Cli::command().debug_assert();
+    }
+
+    /// Appends the help of `cmd` and of its subcommands, depth first.
+    fn reference(cmd: &mut clap::Command, name: &str, out: &mut String) {
+        out.push_str(&format!("## `{name}`\n\n```text\n"));
+        out.push_str(cmd.render_long_help().to_string().trim_end());
+        out.push_str("\n```\n\n");
+        let names: Vec<String> = cmd
+            .get_subcommands()
+            .map(|c| c.get_name().to_owned())
+            .filter(|n| n != "help")
+            .collect();
+        for sub in names {
+            let child = cmd.find_subcommand_mut(&sub).expect("listed above");
+            reference(child, &format!("{name} {sub}"), out);
+        }
+    }
+
+    /// The CLI reference in `book/` is generated from `--help`; set `UPDATE_BOOK=1` to
+    /// rewrite it after changing the command line.
+    #[test]
+    fn the_book_cli_reference_matches_the_help() {
+        let mut cmd = super::Cli::command();
+        cmd.build();
+        let mut text = String::from(
+            "# CLI reference\n\nGenerated from `atomic --help` by the test \
+             `the_book_cli_reference_matches_the_help` (`UPDATE_BOOK=1 cargo test -p atomic-cli`).\n\n",
+        );
+        reference(&mut cmd, "atomic", &mut text);
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../book/src/cli-reference.md");
+        if std::env::var_os("UPDATE_BOOK").is_some() {
+            std::fs::write(&path, &text).expect("book/ is writable");
+        }
+        let current = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            current == text,
+            "book/src/cli-reference.md is out of date: run `UPDATE_BOOK=1 cargo test -p atomic-cli`"
+        );
     }
 }

@@ -17,11 +17,18 @@ pub struct Args {
     /// Lines of context around each hunk
     #[arg(short = 'U', long, default_value_t = 3)]
     pub context: u32,
+    /// List the symbols the change added, modified and deleted instead of the line diff
+    #[arg(long)]
+    pub symbols: bool,
 }
 
 pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
     let repo = ctx.open()?;
     let change = repo.resolve(&args.revision)?;
+    if args.symbols {
+        super::diff::print_symbol_changes(ctx.ui, &repo.change_symbols(&change)?);
+        return Ok(());
+    }
     let mut files = Vec::new();
     for fc in &change.files {
         let old = match &fc.old {

@@ -14,6 +14,7 @@ mod history;
 mod open;
 mod record;
 mod remote;
+mod symbols;
 mod sync;
 mod worktree;
 
@@ -26,6 +27,7 @@ pub use branch::Branch;
 pub use doctor::DoctorReport;
 pub use error::{RepoError, Result};
 pub use remote::Remote;
+pub use symbols::{IndexSummary, TreeSource};
 pub use sync::{ExportSummary, ImportSummary};
 pub use worktree::{StatusEntry, StatusKind, WorkingTreeStatus};
 

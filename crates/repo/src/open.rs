@@ -98,6 +98,9 @@ impl Repo {
     ) -> Result<(Repo, ImportSummary)> {
         let repo = Self::open_without_import(start, options)?;
         let summary = repo.import_git(progress)?;
+        if summary.commits > 0 {
+            repo.index_head(progress)?;
+        }
         Ok((repo, summary))
     }
 
@@ -139,6 +142,7 @@ impl Repo {
             repo.checkout_head()?;
         }
         let summary = import_from_git(&repo.store, &repo.git, progress, "import")?;
+        repo.index_head(progress)?;
         Ok((repo, summary))
     }
 
@@ -177,6 +181,7 @@ impl Repo {
         };
         let repo = Self::create_store(root, git, options, progress)?;
         let summary = import_from_git(&repo.store, &repo.git, progress, "init")?;
+        repo.index_head(progress)?;
         configure_git(&repo.git)?;
         disarm(cleanup);
         Ok((repo, summary))
@@ -238,6 +243,7 @@ impl Repo {
         let repo = Self::create_store(root, git, options, progress)?;
         repo.checkout_head()?;
         let summary = import_from_git(&repo.store, &repo.git, progress, "clone")?;
+        repo.index_head(progress)?;
         configure_git(&repo.git)?;
         disarm(cleanup);
         Ok((repo, summary))

@@ -90,6 +90,7 @@ impl Repo {
             format!("record: {}", change.summary())
         })?;
         self.write_index(tree)?;
+        self.index_head(&crate::NoProgress)?;
         Ok(change)
     }
 }

@@ -10,6 +10,7 @@
 //! - `refs`: ref name (`refs/heads/main`) → git commit id, as last seen or written by atomic
 //! - `oplog`: sequence number (u64, big-endian) → [`Operation`]
 //! - `meta`: `schema_version` and the import state
+//! - `symbols`: symbol tables cached per blob (opaque bytes from the semantic layer)
 
 mod error;
 mod oplog;

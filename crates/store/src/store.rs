@@ -19,7 +19,15 @@ const CF_BY_COMMIT: &str = "change_by_commit";
 const CF_REFS: &str = "refs";
 const CF_OPLOG: &str = "oplog";
 const CF_META: &str = "meta";
-const COLUMN_FAMILIES: [&str; 5] = [CF_CHANGES, CF_BY_COMMIT, CF_REFS, CF_OPLOG, CF_META];
+const CF_SYMBOLS: &str = "symbols";
+const COLUMN_FAMILIES: [&str; 6] = [
+    CF_CHANGES,
+    CF_BY_COMMIT,
+    CF_REFS,
+    CF_OPLOG,
+    CF_META,
+    CF_SYMBOLS,
+];
 
 const KEY_SCHEMA: &[u8] = b"schema_version";
 const KEY_IMPORT: &[u8] = b"import_state";
@@ -227,6 +235,22 @@ impl Store {
         found.pop().ok_or_else(unknown)
     }
 
+    /// Returns the cached symbol table stored under `key` (opaque bytes; the semantic
+    /// layer's encoding), if any.
+    pub fn symbols(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        self.get(CF_SYMBOLS, key)
+    }
+
+    /// Returns the cached symbol tables under `keys`, in order, in one multi-get.
+    pub fn symbols_many(&self, keys: &[Vec<u8>]) -> Result<Vec<Option<Vec<u8>>>> {
+        let cf = self.cf(CF_SYMBOLS);
+        self.db
+            .multi_get_cf(keys.iter().map(|k| (cf, k.as_slice())))
+            .into_iter()
+            .map(|r| r.map_err(StoreError::rocks("reading symbol tables")))
+            .collect()
+    }
+
     /// Returns the number of stored changes.
     pub fn change_count(&self) -> Result<u64> {
         let mut n = 0;
@@ -329,6 +353,16 @@ impl Batch<'_> {
     pub fn delete_ref(&mut self, name: &str) {
         self.inner
             .delete_cf(self.store.cf(CF_REFS), name.as_bytes());
+    }
+
+    /// Caches a symbol table under `key`.
+    pub fn put_symbols(&mut self, key: &[u8], value: &[u8]) {
+        self.inner.put_cf(self.store.cf(CF_SYMBOLS), key, value);
+    }
+
+    /// Drops the symbol table cached under `key`.
+    pub fn delete_symbols(&mut self, key: &[u8]) {
+        self.inner.delete_cf(self.store.cf(CF_SYMBOLS), key);
     }
 
     /// Sets the import state.

@@ -1,0 +1,2 @@
+(import_spec path: (_) @path) @import
+(package_clause (package_identifier) @name) @package

@@ -1,0 +1,2 @@
+(import_declaration [(scoped_identifier) (identifier)] @path) @import
+(package_declaration [(scoped_identifier) (identifier)] @name) @package

@@ -1,0 +1,112 @@
+//! Which symbols a change added, modified, deleted or renamed.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::{FileSymbols, Symbol, SymbolKind};
+
+/// How a symbol changed between two versions of a file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    /// New in the new version.
+    Added,
+    /// Present in both; its text changed.
+    Modified {
+        /// Whether the signature (text up to the body) changed.
+        signature: bool,
+        /// Whether anything after the signature changed.
+        body: bool,
+    },
+    /// Gone from the new version.
+    Deleted,
+    /// Same text under another name.
+    Renamed {
+        /// The old scoped name.
+        from: String,
+    },
+}
+
+/// One symbol's change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SymbolChange {
+    /// Scoped name (the new one for a rename, the old one for a deletion).
+    pub scoped_name: String,
+    /// Its kind.
+    pub kind: SymbolKind,
+    /// What happened.
+    pub change: ChangeKind,
+    /// Lines in the new version (the old one for a deletion), 1-based inclusive.
+    pub lines: (u32, u32),
+}
+
+/// Returns the symbols that differ between `old` and `new` (either may be empty, for an
+/// added or deleted file), sorted by scoped name.
+///
+/// Symbols are matched by kind and scoped name. A symbol present in both is modified when
+/// its normalized text hash differs, split into signature and body changes. An unmatched
+/// old and new symbol of the same kind, with the same body and the same signature but for
+/// the name, is a rename.
+pub fn changed_symbols(old: &FileSymbols, new: &FileSymbols) -> Vec<SymbolChange> {
+    let key = |s: &Symbol| (s.kind, s.scoped_name.clone());
+    let old_by: HashMap<_, &Symbol> = old.symbols.iter().map(|s| (key(s), s)).collect();
+    let new_by: HashMap<_, &Symbol> = new.symbols.iter().map(|s| (key(s), s)).collect();
+    let mut out = Vec::new();
+    let mut added: Vec<&Symbol> = Vec::new();
+    for s in &new.symbols {
+        match old_by.get(&key(s)) {
+            Some(o) if o.hash == s.hash => {}
+            Some(o) => {
+                let signature = o.signature_hash != s.signature_hash;
+                // Text outside both (a doc comment, say) counts as the body.
+                let body = o.body_hash != s.body_hash || !signature;
+                out.push(SymbolChange {
+                    scoped_name: s.scoped_name.clone(),
+                    kind: s.kind,
+                    change: ChangeKind::Modified { signature, body },
+                    lines: (s.start_line, s.end_line),
+                });
+            }
+            None => added.push(s),
+        }
+    }
+    let mut renamed_from: HashSet<(SymbolKind, String)> = HashSet::new();
+    for s in added {
+        let rename = old.symbols.iter().find(|o| {
+            o.kind == s.kind
+                && !new_by.contains_key(&key(o))
+                && !renamed_from.contains(&key(o))
+                && o.name != s.name
+                && o.body_hash == s.body_hash
+                && o.signature.replace(&o.name, &s.name) == s.signature
+        });
+        let change = match rename {
+            Some(o) => {
+                renamed_from.insert(key(o));
+                ChangeKind::Renamed {
+                    from: o.scoped_name.clone(),
+                }
+            }
+            None => ChangeKind::Added,
+        };
+        out.push(SymbolChange {
+            scoped_name: s.scoped_name.clone(),
+            kind: s.kind,
+            change,
+            lines: (s.start_line, s.end_line),
+        });
+    }
+    for o in &old.symbols {
+        if !new_by.contains_key(&key(o)) && !renamed_from.contains(&key(o)) {
+            out.push(SymbolChange {
+                scoped_name: o.scoped_name.clone(),
+                kind: o.kind,
+                change: ChangeKind::Deleted,
+                lines: (o.start_line, o.end_line),
+            });
+        }
+    }
+    out.sort_by(|a, b| a.scoped_name.cmp(&b.scoped_name));
+    out
+}

@@ -1,0 +1,163 @@
+//! Context queries: what an agent needs to know about a symbol without reading files.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+
+use crate::{AmbiguousCall, FileSymbols, GraphNode, SymbolGraph, SymbolKind};
+
+/// How much to return about each symbol.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Depth {
+    /// Definition, signature, direct callers and callees.
+    Signatures,
+    /// That, and the symbol's source text.
+    Full,
+    /// That, and callers and callees transitively, up to [`CALLGRAPH_DEPTH`] levels.
+    Callgraph,
+}
+
+/// Levels followed by [`Depth::Callgraph`].
+pub const CALLGRAPH_DEPTH: usize = 3;
+
+/// One end of a call.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CallSite {
+    /// The other symbol's scoped name (`None` for a file's top level).
+    pub symbol: Option<String>,
+    /// Its file.
+    pub file: String,
+    /// The line of the call, 1-based.
+    pub line: u32,
+    /// How many calls away from the queried symbol (1 for direct).
+    pub distance: usize,
+}
+
+/// What [`context`] returns per matching symbol.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Context {
+    /// Scoped name.
+    pub symbol: String,
+    /// Kind.
+    pub kind: SymbolKind,
+    /// File.
+    pub file: String,
+    /// First and last line, 1-based inclusive.
+    pub lines: (u32, u32),
+    /// Signature.
+    pub signature: String,
+    /// Source text ([`Depth::Full`] and [`Depth::Callgraph`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Who calls it.
+    pub callers: Vec<CallSite>,
+    /// What it calls.
+    pub callees: Vec<CallSite>,
+    /// Calls it makes that did not resolve to one definition.
+    pub ambiguous_calls: Vec<AmbiguousCall>,
+}
+
+/// Returns the context of every symbol matching `query` (see [`SymbolGraph::find`]).
+///
+/// `files` maps paths to their symbols; `source_of` returns a file's bytes, for
+/// [`Depth::Full`] and [`Depth::Callgraph`].
+pub fn context(
+    graph: &SymbolGraph,
+    files: &HashMap<String, FileSymbols>,
+    query: &str,
+    depth: Depth,
+    source_of: impl Fn(&str) -> Option<Vec<u8>>,
+) -> Vec<Context> {
+    let levels = if depth == Depth::Callgraph {
+        CALLGRAPH_DEPTH
+    } else {
+        1
+    };
+    graph
+        .find(query)
+        .into_iter()
+        .filter_map(|s| {
+            let symbol = files.get(&s.path)?.symbols.get(s.index as usize)?;
+            let source = match depth {
+                Depth::Signatures => None,
+                Depth::Full | Depth::Callgraph => source_of(&s.path).map(|bytes| {
+                    let range =
+                        symbol.start_byte as usize..(symbol.end_byte as usize).min(bytes.len());
+                    String::from_utf8_lossy(&bytes[range]).into_owned()
+                }),
+            };
+            let mut callers = Vec::new();
+            let mut seen = HashSet::from([s.clone()]);
+            let mut frontier = vec![s.clone()];
+            for distance in 1..=levels {
+                let mut next = Vec::new();
+                for f in &frontier {
+                    for (node, line) in graph.callers(f) {
+                        match node {
+                            GraphNode::Symbol(c) => {
+                                callers.push(CallSite {
+                                    symbol: Some(c.scoped_name.clone()),
+                                    file: c.path.clone(),
+                                    line,
+                                    distance,
+                                });
+                                if seen.insert(c.clone()) {
+                                    next.push(c);
+                                }
+                            }
+                            GraphNode::File { path } => {
+                                callers.push(CallSite {
+                                    symbol: None,
+                                    file: path,
+                                    line,
+                                    distance,
+                                });
+                            }
+                        }
+                    }
+                }
+                frontier = next;
+            }
+            let mut callees = Vec::new();
+            let mut seen = HashSet::from([s.clone()]);
+            let mut frontier = vec![s.clone()];
+            for distance in 1..=levels {
+                let mut next = Vec::new();
+                for f in &frontier {
+                    for (c, line) in graph.callees(f) {
+                        callees.push(CallSite {
+                            symbol: Some(c.scoped_name.clone()),
+                            file: c.path.clone(),
+                            line,
+                            distance,
+                        });
+                        if seen.insert(c.clone()) {
+                            next.push(c);
+                        }
+                    }
+                }
+                frontier = next;
+            }
+            let ambiguous_calls = graph
+                .ambiguous
+                .iter()
+                .filter(|a| {
+                    a.path == s.path && a.caller.as_deref() == Some(symbol.scoped_name.as_str())
+                })
+                .cloned()
+                .collect();
+            Some(Context {
+                symbol: symbol.scoped_name.clone(),
+                kind: symbol.kind,
+                file: s.path.clone(),
+                lines: (symbol.start_line, symbol.end_line),
+                signature: symbol.signature.clone(),
+                source,
+                callers,
+                callees,
+                ambiguous_calls,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,381 @@
+//! Symbol extraction: definitions with scoped names, calls, type references and imports.
+//!
+//! ### Algorithm
+//! 1. Parse with the profile's grammar; run its definitions query. A node matched by
+//!    several patterns keeps the first (most specific) pattern.
+//! 2. Widen each definition to its item: wrappers that hold nothing else (`export`,
+//!    decorators, a one-binding `const`) belong to it.
+//! 3. Sort items by start (outer before inner) and find each one's parent by containment;
+//!    scoped names join the parents' names with the profile's separator. A Rust `impl`
+//!    scopes its members by its type (`Session::validate`); a Go method is named by its
+//!    receiver (`(*Server).Handle`). Functions inside types become methods.
+//! 4. Run the calls, references and imports queries; attach each use to the innermost
+//!    item containing it.
+
+use std::collections::HashMap;
+
+use tree_sitter::{Node, Parser, Query, QueryCursor, StreamingIterator};
+
+use crate::imports::parse_import;
+use crate::language::LanguageProfile;
+use crate::{FileSymbols, Import, Reference, Symbol, SymbolKind};
+
+/// Longest signature kept, in bytes; longer ones are cut at a character boundary.
+const MAX_SIGNATURE_BYTES: usize = 240;
+
+struct Def<'t> {
+    item: Node<'t>,
+    def: Node<'t>,
+    name: String,
+    kind: SymbolKind,
+    receiver: Option<(String, bool)>,
+    pattern: usize,
+}
+
+fn kind_of(capture: &str) -> SymbolKind {
+    match capture {
+        "method" | "constructor" => SymbolKind::Method,
+        "class" | "record" => SymbolKind::Class,
+        "struct" | "union" => SymbolKind::Struct,
+        "enum" => SymbolKind::Enum,
+        "trait" => SymbolKind::Trait,
+        "interface" | "annotation" => SymbolKind::Interface,
+        "impl" => SymbolKind::Impl,
+        "module" => SymbolKind::Module,
+        "field" => SymbolKind::Field,
+        "variant" | "enum_member" | "enum_constant" => SymbolKind::Variant,
+        "constant" | "static" | "variable" => SymbolKind::Constant,
+        "type" => SymbolKind::Type,
+        "macro" => SymbolKind::Macro,
+        _ => SymbolKind::Function,
+    }
+}
+
+fn text<'s>(node: Node<'_>, source: &'s [u8]) -> &'s str {
+    std::str::from_utf8(&source[node.byte_range()]).unwrap_or("")
+}
+
+/// Collapses runs of whitespace to one space and trims.
+pub(crate) fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn short_hash(text: &str) -> String {
+    let hash = blake3::hash(collapse(text).as_bytes());
+    hash.as_bytes()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn end_line(node: Node<'_>) -> u32 {
+    let end = node.end_position();
+    let row = if end.column == 0 && end.row > node.start_position().row {
+        end.row
+    } else {
+        end.row + 1
+    };
+    u32::try_from(row).unwrap_or(u32::MAX)
+}
+
+/// Widens `def` to the wrappers that hold nothing but it (and comments or decorators).
+fn item_node<'t>(profile: &LanguageProfile, def: Node<'t>) -> Node<'t> {
+    let mut node = def;
+    while let Some(parent) = node.parent() {
+        if !profile.wrappers.contains(&parent.kind()) {
+            break;
+        }
+        let mut cursor = parent.walk();
+        let others = parent
+            .named_children(&mut cursor)
+            .filter(|c| {
+                c.id() != node.id()
+                    && !profile.comments.contains(&c.kind())
+                    && !profile.attributes.contains(&c.kind())
+                    && c.kind() != "decorator"
+            })
+            .count();
+        if others > 0 {
+            break;
+        }
+        node = parent;
+    }
+    node
+}
+
+/// Returns the node where a definition's body starts: its `body` field, a bound function's
+/// body (`const f = () => {...}`), or the members of a Go struct or interface type.
+fn body_of(def: Node<'_>) -> Option<Node<'_>> {
+    def.child_by_field_name("body")
+        .or_else(|| {
+            def.child_by_field_name("value")
+                .and_then(|v| v.child_by_field_name("body"))
+        })
+        .or_else(|| {
+            def.child_by_field_name("type")
+                .filter(|t| matches!(t.kind(), "struct_type" | "interface_type"))
+                .and_then(|t| {
+                    (0..t.child_count())
+                        .filter_map(|i| t.child(i))
+                        .find(|c| c.kind() == "{" || c.kind() == "field_declaration_list")
+                })
+        })
+}
+
+fn for_each_match<'tree>(
+    query: &Query,
+    root: Node<'tree>,
+    source: &[u8],
+    mut f: impl FnMut(&tree_sitter::QueryMatch<'_, 'tree>),
+) {
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(query, root, source);
+    while let Some(m) = matches.next() {
+        f(m);
+    }
+}
+
+/// Returns the symbols, calls, references and imports of `source`, parsed as `profile`.
+///
+/// Never fails: a file with syntax errors yields what tree-sitter recovered, with
+/// [`FileSymbols::has_errors`] set.
+pub fn extract(profile: &LanguageProfile, source: &[u8]) -> FileSymbols {
+    let loaded = profile.loaded();
+    let mut parser = Parser::new();
+    parser
+        .set_language(&loaded.language)
+        .expect("bundled grammars have an ABI tree-sitter supports");
+    let mut out = FileSymbols {
+        language: profile.name.to_owned(),
+        ..FileSymbols::default()
+    };
+    let Some(tree) = parser.parse(source, None) else {
+        out.has_errors = true;
+        return out;
+    };
+    let root = tree.root_node();
+    out.has_errors = root.has_error();
+
+    let names = loaded.defs.capture_names();
+    let mut defs: HashMap<usize, Def<'_>> = HashMap::new();
+    let mut name_bytes = std::collections::HashSet::new();
+    for_each_match(&loaded.defs, root, source, |m| {
+        let (mut name, mut def, mut kind, mut receiver) = (None, None, "", None);
+        for c in m.captures() {
+            match names[c.index as usize] {
+                "name" => name = Some(c.node),
+                "receiver" => receiver = Some(c.node),
+                n => {
+                    if let Some(k) = n.strip_prefix("definition.") {
+                        def = Some(c.node);
+                        kind = k;
+                    }
+                }
+            }
+        }
+        let (Some(name), Some(def)) = (name, def) else {
+            return;
+        };
+        let name_text = text(name, source).trim();
+        if name.is_missing() || name_text.is_empty() {
+            return;
+        }
+        name_bytes.insert(name.start_byte());
+        if defs
+            .get(&def.id())
+            .is_some_and(|d| d.pattern <= m.pattern_index)
+        {
+            return;
+        }
+        let receiver = receiver.map(|r| {
+            let pointer = r.parent().is_some_and(|p| p.kind() == "pointer_type")
+                || r.parent()
+                    .and_then(|p| p.parent())
+                    .is_some_and(|p| p.kind() == "pointer_type");
+            (text(r, source).to_owned(), pointer)
+        });
+        defs.insert(
+            def.id(),
+            Def {
+                item: item_node(profile, def),
+                def,
+                name: name_text.to_owned(),
+                kind: kind_of(kind),
+                receiver,
+                pattern: m.pattern_index,
+            },
+        );
+    });
+
+    let mut defs: Vec<Def<'_>> = defs.into_values().collect();
+    defs.sort_by_key(|d| (d.item.start_byte(), std::cmp::Reverse(d.item.end_byte())));
+    // For each symbol: the prefix its members' scoped names start with.
+    let mut scopes: Vec<String> = Vec::with_capacity(defs.len());
+    let mut stack: Vec<usize> = Vec::new();
+    for (i, d) in defs.iter().enumerate() {
+        while let Some(&top) = stack.last() {
+            if defs[top].item.end_byte() >= d.item.end_byte()
+                && defs[top].item.start_byte() <= d.item.start_byte()
+            {
+                break;
+            }
+            stack.pop();
+        }
+        let parent = stack.last().copied();
+        let prefix = parent.map(|p| scopes[p].as_str());
+        let join = |name: &str| match prefix {
+            Some(p) => format!("{p}{}{name}", profile.scope_separator),
+            None => name.to_owned(),
+        };
+        let mut kind = d.kind;
+        if kind == SymbolKind::Function
+            && parent.is_some_and(|p| {
+                matches!(
+                    out.symbols[p].kind,
+                    SymbolKind::Impl
+                        | SymbolKind::Trait
+                        | SymbolKind::Class
+                        | SymbolKind::Interface
+                        | SymbolKind::Struct
+                )
+            })
+        {
+            kind = SymbolKind::Method;
+        }
+        let (scoped_name, scope) = if kind == SymbolKind::Impl {
+            let ty = d
+                .def
+                .child_by_field_name("type")
+                .map_or(d.name.as_str(), |t| text(t, source));
+            let header = match d.def.child_by_field_name("trait") {
+                Some(t) => format!("impl {} for {}", text(t, source), collapse(ty)),
+                None => format!("impl {}", collapse(ty)),
+            };
+            (join(&header), join(&d.name))
+        } else if let Some((receiver, pointer)) = &d.receiver {
+            let name = if *pointer {
+                format!("(*{receiver}).{}", d.name)
+            } else {
+                format!("{receiver}.{}", d.name)
+            };
+            (name.clone(), name)
+        } else {
+            let name = join(&d.name);
+            (name.clone(), name)
+        };
+        let item_text = text(d.item, source);
+        let (signature_text, body_text) = match body_of(d.def) {
+            Some(body) if body.start_byte() >= d.item.start_byte() => {
+                let split = body.start_byte() - d.item.start_byte();
+                (
+                    &item_text[..split.min(item_text.len())],
+                    &item_text[split.min(item_text.len())..],
+                )
+            }
+            _ => (item_text, ""),
+        };
+        let mut signature = collapse(signature_text)
+            .trim_end_matches([':', '{', ' '])
+            .to_owned();
+        if signature.len() > MAX_SIGNATURE_BYTES {
+            let mut cut = MAX_SIGNATURE_BYTES;
+            while !signature.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            signature.truncate(cut);
+            signature.push('…');
+        }
+        scopes.push(scope);
+        out.symbols.push(Symbol {
+            name: d.name.clone(),
+            scoped_name,
+            kind,
+            start_byte: u32::try_from(d.item.start_byte()).unwrap_or(u32::MAX),
+            end_byte: u32::try_from(d.item.end_byte()).unwrap_or(u32::MAX),
+            start_line: u32::try_from(d.item.start_position().row + 1).unwrap_or(u32::MAX),
+            end_line: end_line(d.item),
+            signature,
+            hash: short_hash(item_text),
+            signature_hash: short_hash(signature_text),
+            body_hash: short_hash(body_text),
+            parent: parent.map(|p| u32::try_from(p).unwrap_or(u32::MAX)),
+        });
+        stack.push(i);
+    }
+
+    let within = |byte: usize| -> Option<u32> {
+        out.symbols
+            .iter()
+            .rposition(|s| s.start_byte as usize <= byte && byte < s.end_byte as usize)
+            .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
+    };
+    let uses = |query: &Query, skip_definitions: bool| {
+        let names = query.capture_names();
+        let mut found = Vec::new();
+        for_each_match(query, root, source, |m| {
+            for c in m.captures() {
+                if names[c.index as usize] != "name" {
+                    continue;
+                }
+                let name = text(c.node, source).trim();
+                if name.is_empty()
+                    || (skip_definitions && name_bytes.contains(&c.node.start_byte()))
+                {
+                    continue;
+                }
+                found.push(Reference {
+                    name: name.to_owned(),
+                    line: u32::try_from(c.node.start_position().row + 1).unwrap_or(u32::MAX),
+                    byte: u32::try_from(c.node.start_byte()).unwrap_or(u32::MAX),
+                    within: within(c.node.start_byte()),
+                    qualified: c.node.prev_sibling().is_some(),
+                });
+            }
+        });
+        found.sort_by_key(|r| r.byte);
+        found.dedup_by_key(|r| r.byte);
+        found
+    };
+    let calls = uses(&loaded.calls, false);
+    let references = uses(&loaded.refs, true);
+    out.calls = calls;
+    out.references = references;
+
+    let import_names = loaded.imports.capture_names();
+    for_each_match(&loaded.imports, root, source, |m| {
+        let Some(node) = m
+            .captures()
+            .iter()
+            .find(|c| import_names[c.index as usize] == "import")
+            .map(|c| c.node)
+        else {
+            return;
+        };
+        let module = m
+            .captures()
+            .iter()
+            .find(|c| matches!(import_names[c.index as usize], "path" | "source" | "module"))
+            .map(|c| text(c.node, source));
+        let statement = text(node, source);
+        let (module, mut names) = parse_import(profile.name, statement, module);
+        // `const x = require("m")` binds `x`.
+        if names.is_empty()
+            && let Some(binding) = node
+                .parent()
+                .filter(|p| p.kind() == "variable_declarator")
+                .and_then(|p| p.child_by_field_name("name"))
+        {
+            names.push(text(binding, source).to_owned());
+        }
+        out.imports.push(Import {
+            text: collapse(statement),
+            module,
+            names,
+            line: u32::try_from(node.start_position().row + 1).unwrap_or(u32::MAX),
+        });
+    });
+    out.imports.sort_by_key(|i| i.line);
+    out.imports
+        .dedup_by(|a, b| a.text == b.text && a.line == b.line);
+    out
+}

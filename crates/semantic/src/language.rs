@@ -1,0 +1,215 @@
+//! The language table: one profile per language, as data. Grammars and queries are loaded
+//! on first use.
+
+use std::sync::OnceLock;
+
+use tree_sitter::{Language, Query};
+
+/// How atomic reads one language.
+pub struct LanguageProfile {
+    /// The language's name: `rust`, `python`, `javascript`, `typescript`, `tsx`, `go`, `java`.
+    pub name: &'static str,
+    /// File name extensions, without the dot.
+    pub extensions: &'static [&'static str],
+    /// Joins scopes in scoped names: `::` for Rust, `.` elsewhere.
+    pub scope_separator: &'static str,
+    /// Node kinds that wrap a single definition and belong to it (`export_statement`,
+    /// `decorated_definition`, a one-binding `lexical_declaration`).
+    pub wrappers: &'static [&'static str],
+    /// Node kinds of comments, which travel with the definition they precede.
+    pub comments: &'static [&'static str],
+    /// Node kinds of attributes and decorators that precede a definition as siblings.
+    pub attributes: &'static [&'static str],
+    grammar: fn() -> Language,
+    queries: QueryTexts,
+    loaded: OnceLock<Loaded>,
+}
+
+/// A profile's tree-sitter queries (`queries/<language>/*.scm`): definitions capture
+/// `@name` and `@definition.<kind>`; calls, references and imports capture `@name` (and
+/// imports `@import` with `@path`, `@source` or `@module`).
+struct QueryTexts {
+    defs: &'static str,
+    calls: &'static str,
+    imports: &'static str,
+    refs: &'static str,
+}
+
+/// A profile's grammar and compiled queries.
+pub(crate) struct Loaded {
+    pub language: Language,
+    pub defs: Query,
+    pub calls: Query,
+    pub imports: Query,
+    pub refs: Query,
+}
+
+impl LanguageProfile {
+    /// Returns the grammar and queries, compiling them on first use.
+    ///
+    /// # Panics
+    /// When a bundled query does not compile against its grammar: a bug caught by the
+    /// crate's tests.
+    pub(crate) fn loaded(&self) -> &Loaded {
+        self.loaded.get_or_init(|| {
+            let language = (self.grammar)();
+            let query = |kind: &str, text: &str| {
+                Query::new(&language, text).unwrap_or_else(|e| {
+                    panic!("the {} {kind} query does not compile: {e}", self.name)
+                })
+            };
+            Loaded {
+                defs: query("definitions", self.queries.defs),
+                calls: query("calls", self.queries.calls),
+                imports: query("imports", self.queries.imports),
+                refs: query("references", self.queries.refs),
+                language: language.clone(),
+            }
+        })
+    }
+
+    /// Returns the tree-sitter grammar.
+    pub fn language(&self) -> &Language {
+        &self.loaded().language
+    }
+}
+
+macro_rules! queries {
+    ($dir:literal) => {
+        QueryTexts {
+            defs: include_str!(concat!("../queries/", $dir, "/defs.scm")),
+            calls: include_str!(concat!("../queries/", $dir, "/calls.scm")),
+            imports: include_str!(concat!("../queries/", $dir, "/imports.scm")),
+            refs: include_str!(concat!("../queries/", $dir, "/refs.scm")),
+        }
+    };
+}
+
+const JS_WRAPPERS: &[&str] = &[
+    "export_statement",
+    "lexical_declaration",
+    "variable_declaration",
+];
+
+/// Every language atomic understands.
+pub static LANGUAGES: [LanguageProfile; 7] = [
+    LanguageProfile {
+        name: "rust",
+        extensions: &["rs"],
+        scope_separator: "::",
+        wrappers: &[],
+        comments: &["line_comment", "block_comment"],
+        attributes: &["attribute_item"],
+        grammar: || tree_sitter_rust::LANGUAGE.into(),
+        queries: queries!("rust"),
+        loaded: OnceLock::new(),
+    },
+    LanguageProfile {
+        name: "python",
+        extensions: &["py", "pyi"],
+        scope_separator: ".",
+        wrappers: &["decorated_definition", "expression_statement"],
+        comments: &["comment"],
+        attributes: &[],
+        grammar: || tree_sitter_python::LANGUAGE.into(),
+        queries: queries!("python"),
+        loaded: OnceLock::new(),
+    },
+    LanguageProfile {
+        name: "javascript",
+        extensions: &["js", "mjs", "cjs", "jsx"],
+        scope_separator: ".",
+        wrappers: JS_WRAPPERS,
+        comments: &["comment"],
+        attributes: &["decorator"],
+        grammar: || tree_sitter_javascript::LANGUAGE.into(),
+        queries: queries!("javascript"),
+        loaded: OnceLock::new(),
+    },
+    LanguageProfile {
+        name: "typescript",
+        extensions: &["ts", "mts", "cts"],
+        scope_separator: ".",
+        wrappers: JS_WRAPPERS,
+        comments: &["comment"],
+        attributes: &["decorator"],
+        grammar: || tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+        queries: queries!("typescript"),
+        loaded: OnceLock::new(),
+    },
+    LanguageProfile {
+        name: "tsx",
+        extensions: &["tsx"],
+        scope_separator: ".",
+        wrappers: JS_WRAPPERS,
+        comments: &["comment"],
+        attributes: &["decorator"],
+        grammar: || tree_sitter_typescript::LANGUAGE_TSX.into(),
+        queries: queries!("typescript"),
+        loaded: OnceLock::new(),
+    },
+    LanguageProfile {
+        name: "go",
+        extensions: &["go"],
+        scope_separator: ".",
+        wrappers: &["type_declaration", "const_declaration", "var_declaration"],
+        comments: &["comment"],
+        attributes: &[],
+        grammar: || tree_sitter_go::LANGUAGE.into(),
+        queries: queries!("go"),
+        loaded: OnceLock::new(),
+    },
+    LanguageProfile {
+        name: "java",
+        extensions: &["java"],
+        scope_separator: ".",
+        wrappers: &[],
+        comments: &["line_comment", "block_comment"],
+        attributes: &[],
+        grammar: || tree_sitter_java::LANGUAGE.into(),
+        queries: queries!("java"),
+        loaded: OnceLock::new(),
+    },
+];
+
+/// Returns the profile for a path by its extension, `None` for an unknown language.
+pub fn language_for_path(path: &str) -> Option<&'static LanguageProfile> {
+    let file = path.rsplit('/').next()?;
+    let (_, ext) = file.rsplit_once('.')?;
+    LANGUAGES
+        .iter()
+        .find(|p| p.extensions.iter().any(|e| e.eq_ignore_ascii_case(ext)))
+}
+
+/// Returns the profile named `name`.
+pub fn language_by_name(name: &str) -> Option<&'static LanguageProfile> {
+    LANGUAGES.iter().find(|p| p.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_query_compiles_against_its_grammar() {
+        for profile in &LANGUAGES {
+            let loaded = profile.loaded();
+            assert!(loaded.defs.pattern_count() > 0, "{}", profile.name);
+        }
+    }
+
+    #[test]
+    fn paths_map_to_languages() {
+        assert_eq!(
+            language_for_path("src/lib.rs").map(|p| p.name),
+            Some("rust")
+        );
+        assert_eq!(
+            language_for_path("a/b/App.tsx").map(|p| p.name),
+            Some("tsx")
+        );
+        assert_eq!(language_for_path("x.PY").map(|p| p.name), Some("python"));
+        assert!(language_for_path("README.md").is_none());
+        assert!(language_for_path("Makefile").is_none());
+    }
+}

@@ -1,0 +1,31 @@
+//! atomic's semantic layer: the language table, symbol extraction, the symbol graph, and
+//! context queries.
+//!
+//! Pure: bytes in, values out. Languages are data ([`LANGUAGES`]): each profile names its
+//! grammar and tree-sitter queries for definitions, calls, references and imports
+//! (`queries/<language>/*.scm`).
+
+mod changes;
+mod context;
+mod extract;
+mod graph;
+mod imports;
+mod language;
+mod symbol;
+
+pub use changes::{ChangeKind, SymbolChange, changed_symbols};
+pub use context::{CallSite, Context, Depth, context};
+pub use extract::extract;
+pub use graph::{AmbiguousCall, EdgeKind, GraphNode, Resolution, SymbolGraph, SymbolRef};
+pub use language::{LANGUAGES, LanguageProfile, language_by_name, language_for_path};
+pub use symbol::{FileSymbols, Import, Reference, Symbol, SymbolKind};
+
+/// Extracts the symbols of the file at `path`, `None` for an unknown language or binary
+/// contents (a NUL byte in the first 8,000 bytes, git's rule).
+pub fn extract_path(path: &str, source: &[u8]) -> Option<FileSymbols> {
+    let profile = language_for_path(path)?;
+    if source[..source.len().min(8000)].contains(&0) {
+        return None;
+    }
+    Some(extract(profile, source))
+}

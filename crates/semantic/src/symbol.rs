@@ -1,0 +1,143 @@
+//! What extraction produces: symbols, calls, references and imports of one file.
+
+use serde::{Deserialize, Serialize};
+
+/// What a symbol is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SymbolKind {
+    /// A module or namespace (`mod`, Go has none: packages are files).
+    Module,
+    /// A free function.
+    Function,
+    /// A function inside a type, class or impl.
+    Method,
+    /// A class.
+    Class,
+    /// A struct.
+    Struct,
+    /// An enum.
+    Enum,
+    /// A trait.
+    Trait,
+    /// An interface.
+    Interface,
+    /// A Rust `impl` block.
+    Impl,
+    /// A field of a struct or class.
+    Field,
+    /// An enum variant.
+    Variant,
+    /// A constant, static or module-level binding.
+    Constant,
+    /// A type alias or type declaration.
+    Type,
+    /// A macro definition.
+    Macro,
+}
+
+impl SymbolKind {
+    /// Returns whether symbols of this kind contain other symbols (their members may be
+    /// merged one by one).
+    pub fn is_container(self) -> bool {
+        matches!(
+            self,
+            SymbolKind::Module
+                | SymbolKind::Class
+                | SymbolKind::Struct
+                | SymbolKind::Enum
+                | SymbolKind::Trait
+                | SymbolKind::Interface
+                | SymbolKind::Impl
+        )
+    }
+}
+
+/// A definition in a file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Symbol {
+    /// The simple name: `validate`.
+    pub name: String,
+    /// The name with its scopes: `auth::Session::validate`, `UserService.reset_password`,
+    /// `(*Server).Handle`.
+    pub scoped_name: String,
+    /// What it is.
+    pub kind: SymbolKind,
+    /// Byte offset of the definition's first byte, including wrappers such as `export`
+    /// and decorators.
+    pub start_byte: u32,
+    /// Byte offset one past the definition's last byte.
+    pub end_byte: u32,
+    /// First line, 1-based.
+    pub start_line: u32,
+    /// Last line, 1-based, inclusive.
+    pub end_line: u32,
+    /// The text up to the body, whitespace collapsed: `fn validate(&self) -> bool`.
+    pub signature: String,
+    /// blake3 of the definition's text with whitespace collapsed, first 8 bytes in hex.
+    pub hash: String,
+    /// blake3 of the collapsed signature, first 8 bytes in hex.
+    pub signature_hash: String,
+    /// blake3 of the collapsed text after the signature (the body), first 8 bytes in hex.
+    pub body_hash: String,
+    /// Index of the enclosing symbol in [`FileSymbols::symbols`].
+    pub parent: Option<u32>,
+}
+
+/// A use of a name: a call or a type reference.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reference {
+    /// The name used: `validate` in `session.validate()`.
+    pub name: String,
+    /// Line, 1-based.
+    pub line: u32,
+    /// Byte offset of the name.
+    pub byte: u32,
+    /// Index of the innermost symbol containing the use, if any.
+    pub within: Option<u32>,
+    /// Whether the name is qualified (`x.f()`, `A::f()`, `pkg.F()`): a bare name cannot
+    /// name a method outside the caller's own scopes.
+    pub qualified: bool,
+}
+
+/// An import statement.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Import {
+    /// The statement's text, whitespace collapsed: `use crate::auth::Session;`.
+    pub text: String,
+    /// The module path as written, without the imported names: `crate::auth`, `os.path`.
+    pub module: String,
+    /// The names it brings into scope: `Session`.
+    pub names: Vec<String>,
+    /// Line, 1-based.
+    pub line: u32,
+}
+
+/// Everything extraction found in one file.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileSymbols {
+    /// The language profile's name.
+    pub language: String,
+    /// Definitions in source order (by start byte; parents before children).
+    pub symbols: Vec<Symbol>,
+    /// Calls.
+    pub calls: Vec<Reference>,
+    /// Type references.
+    pub references: Vec<Reference>,
+    /// Imports.
+    pub imports: Vec<Import>,
+    /// Whether tree-sitter reported syntax errors: symbols are as far as it recovered.
+    pub has_errors: bool,
+}
+
+impl FileSymbols {
+    /// Returns the symbol named `scoped_name`, if any.
+    pub fn find(&self, scoped_name: &str) -> Option<&Symbol> {
+        self.symbols.iter().find(|s| s.scoped_name == scoped_name)
+    }
+
+    /// Returns the names called anywhere in the file.
+    pub fn called_names(&self) -> impl Iterator<Item = &str> {
+        self.calls.iter().map(|c| c.name.as_str())
+    }
+}
