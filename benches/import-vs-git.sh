@@ -19,6 +19,8 @@ export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
 
 seconds() { python3 -c 'import sys,time; s=time.monotonic(); import subprocess; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); print(f"{time.monotonic()-s:.2f}")' "$@"; }
 
+gitclone_s=$(seconds git clone -q --no-local --no-checkout "$src" "$work/plain-git-clone")
+rm -rf "$work/plain-git-clone"
 clone_s=$(seconds "$atomic" --quiet clone "$src" "$work/repo")
 commits=$(git -C "$work/repo" rev-list --all | wc -l)
 changes=$("$atomic" -R "$work/repo" --json log --all | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
@@ -40,7 +42,8 @@ cat <<TABLE
 | source | $(basename "$(dirname "$src")")/$(basename "$src") |
 | commits in the clone (all refs) | $commits |
 | changes in atomic's log --all | $changes |
-| atomic clone, wall | ${clone_s} s |
+| git clone --no-local --no-checkout (pack transfer only), wall | ${gitclone_s} s |
+| atomic clone (transfer, checkout, import, symbol index), wall | ${clone_s} s |
 | git log -p --all > /dev/null, wall | ${gitlog_s} s |
 | ratio clone / git log -p | ${ratio} |
 | atomic doctor, wall | ${doctor_s} s |

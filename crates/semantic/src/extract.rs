@@ -135,6 +135,17 @@ fn for_each_match<'tree>(
     }
 }
 
+/// Returns the first ERROR or MISSING node under `node`, in source order.
+fn first_error(node: Node<'_>) -> Option<Node<'_>> {
+    if node.is_error() || node.is_missing() {
+        return Some(node);
+    }
+    (0..node.child_count())
+        .filter_map(|i| node.child(i))
+        .filter(|c| c.has_error())
+        .find_map(first_error)
+}
+
 /// Returns the symbols, calls, references and imports of `source`, parsed as `profile`.
 ///
 /// Never fails: a file with syntax errors yields what tree-sitter recovered, with
@@ -155,6 +166,10 @@ pub fn extract(profile: &LanguageProfile, source: &[u8]) -> FileSymbols {
     };
     let root = tree.root_node();
     out.has_errors = root.has_error();
+    if out.has_errors {
+        out.first_error_line = first_error(root)
+            .map(|n| u32::try_from(n.start_position().row + 1).unwrap_or(u32::MAX));
+    }
 
     let names = loaded.defs.capture_names();
     let mut defs: HashMap<usize, Def<'_>> = HashMap::new();

@@ -128,6 +128,8 @@ pub struct FileSymbols {
     pub imports: Vec<Import>,
     /// Whether tree-sitter reported syntax errors: symbols are as far as it recovered.
     pub has_errors: bool,
+    /// The line of the first syntax error (1-based), when there is one.
+    pub first_error_line: Option<u32>,
 }
 
 impl FileSymbols {

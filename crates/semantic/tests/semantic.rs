@@ -178,6 +178,7 @@ fn syntax_errors_are_marked_and_recovered_from() {
     let broken = b"fn good() -> u32 { 1 }\n\nfn broken( { let x = ; }\n\nfn also_good() {}\n";
     let fs = extract_path("lib.rs", broken).unwrap();
     assert!(fs.has_errors);
+    assert_eq!(fs.first_error_line, Some(3));
     let names: Vec<&str> = fs.symbols.iter().map(|s| s.name.as_str()).collect();
     assert!(
         names.contains(&"good") && names.contains(&"also_good"),
