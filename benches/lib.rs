@@ -1,0 +1,1 @@
+//! atomic's benchmarks live in `benches/`; this library is empty.
