@@ -387,6 +387,8 @@ pub fn extract(profile: &LanguageProfile, source: &[u8]) -> FileSymbols {
             module,
             names,
             line: u32::try_from(node.start_position().row + 1).unwrap_or(u32::MAX),
+            start_byte: u32::try_from(node.start_byte()).unwrap_or(u32::MAX),
+            end_byte: u32::try_from(node.end_byte()).unwrap_or(u32::MAX),
         });
     });
     out.imports.sort_by_key(|i| i.line);

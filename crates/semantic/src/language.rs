@@ -20,6 +20,9 @@ pub struct LanguageProfile {
     pub comments: &'static [&'static str],
     /// Node kinds of attributes and decorators that precede a definition as siblings.
     pub attributes: &'static [&'static str],
+    /// Line prefixes (after indentation) of comments, attributes and decorators that
+    /// belong to the definition below them: a merge moves them with it.
+    pub leading_prefixes: &'static [&'static str],
     grammar: fn() -> Language,
     queries: QueryTexts,
     loaded: OnceLock<Loaded>,
@@ -95,6 +98,7 @@ const JS_WRAPPERS: &[&str] = &[
 pub static LANGUAGES: [LanguageProfile; 7] = [
     LanguageProfile {
         name: "rust",
+        leading_prefixes: &["//", "/*", "*", "#["],
         extensions: &["rs"],
         scope_separator: "::",
         wrappers: &[],
@@ -106,6 +110,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
     },
     LanguageProfile {
         name: "python",
+        leading_prefixes: &["#", "@"],
         extensions: &["py", "pyi"],
         scope_separator: ".",
         wrappers: &["decorated_definition", "expression_statement"],
@@ -117,6 +122,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
     },
     LanguageProfile {
         name: "javascript",
+        leading_prefixes: &["//", "/*", "*", "@"],
         extensions: &["js", "mjs", "cjs", "jsx"],
         scope_separator: ".",
         wrappers: JS_WRAPPERS,
@@ -128,6 +134,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
     },
     LanguageProfile {
         name: "typescript",
+        leading_prefixes: &["//", "/*", "*", "@"],
         extensions: &["ts", "mts", "cts"],
         scope_separator: ".",
         wrappers: JS_WRAPPERS,
@@ -139,6 +146,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
     },
     LanguageProfile {
         name: "tsx",
+        leading_prefixes: &["//", "/*", "*", "@"],
         extensions: &["tsx"],
         scope_separator: ".",
         wrappers: JS_WRAPPERS,
@@ -150,6 +158,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
     },
     LanguageProfile {
         name: "go",
+        leading_prefixes: &["//", "/*", "*"],
         extensions: &["go"],
         scope_separator: ".",
         wrappers: &["type_declaration", "const_declaration", "var_declaration"],
@@ -161,6 +170,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
     },
     LanguageProfile {
         name: "java",
+        leading_prefixes: &["//", "/*", "*", "@"],
         extensions: &["java"],
         scope_separator: ".",
         wrappers: &[],

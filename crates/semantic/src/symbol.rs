@@ -111,6 +111,10 @@ pub struct Import {
     pub names: Vec<String>,
     /// Line, 1-based.
     pub line: u32,
+    /// Byte offset of the statement's first byte.
+    pub start_byte: u32,
+    /// Byte offset one past the statement's last byte.
+    pub end_byte: u32,
 }
 
 /// Everything extraction found in one file.

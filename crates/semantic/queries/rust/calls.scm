@@ -9,3 +9,6 @@
       (scoped_identifier name: (identifier) @name)
     ])) @reference.call
 (macro_invocation macro: [(identifier) @name (scoped_identifier name: (identifier) @name)]) @reference.macro
+; Inside macro arguments tree-sitter sees tokens, not expressions: a name followed by a
+; parenthesized token tree is a call (`println!("{}", helper())`).
+(token_tree (identifier) @name . (token_tree))

@@ -1,0 +1,239 @@
+//! Line-based three-way merge (diff3), as `git merge-file --diff3` does it.
+//!
+//! ### Algorithm
+//! Diff base against ours and base against theirs (histogram diff, as git's
+//! `--histogram`). Walk both hunk lists in base order, gathering hunks whose base ranges
+//! overlap or touch into regions (git: changes to adjacent lines conflict). In a region
+//! changed by one side, take that side; changed by both identically, take it once;
+//! otherwise write a conflict with git's diff3 markers.
+
+use std::ops::Range;
+
+/// Labels written after conflict markers.
+#[derive(Clone, Copy, Debug)]
+pub struct Labels<'a> {
+    /// After `<<<<<<<`.
+    pub ours: &'a str,
+    /// After `|||||||`.
+    pub base: &'a str,
+    /// After `>>>>>>>`.
+    pub theirs: &'a str,
+}
+
+impl Default for Labels<'_> {
+    fn default() -> Self {
+        Labels {
+            ours: "ours",
+            base: "base",
+            theirs: "theirs",
+        }
+    }
+}
+
+/// One conflicting region of a line merge.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineConflict {
+    /// The region in ours.
+    pub ours: Vec<u8>,
+    /// The region in base.
+    pub base: Vec<u8>,
+    /// The region in theirs.
+    pub theirs: Vec<u8>,
+}
+
+/// The result of [`diff3`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineMerge {
+    /// The merged text, with markers around conflicts.
+    pub text: Vec<u8>,
+    /// The conflicting regions, in order.
+    pub conflicts: Vec<LineConflict>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Hunk {
+    base: (usize, usize),
+    side: (usize, usize),
+}
+
+pub(crate) fn lines(data: &[u8]) -> Vec<&[u8]> {
+    data.split_inclusive(|&b| b == b'\n').collect()
+}
+
+fn hunks(base: &[u8], side: &[u8]) -> Vec<Hunk> {
+    let input = imara_diff::InternedInput::new(base, side);
+    let mut diff = imara_diff::Diff::compute(imara_diff::Algorithm::Histogram, &input);
+    diff.postprocess_lines(&input);
+    diff.hunks()
+        .map(|h| Hunk {
+            base: (h.before.start as usize, h.before.end as usize),
+            side: (h.after.start as usize, h.after.end as usize),
+        })
+        .collect()
+}
+
+/// The lines of one side for base region `region`, given the side's hunks inside it and
+/// the side's line offset before it.
+fn side_range(region: &Range<usize>, offset: isize, hunks: &[Hunk]) -> Range<usize> {
+    let start = region.start.saturating_add_signed(offset);
+    let growth: isize = hunks
+        .iter()
+        .map(|h| (h.side.1 - h.side.0) as isize - (h.base.1 - h.base.0) as isize)
+        .sum();
+    let end = region.end.saturating_add_signed(offset + growth);
+    start..end
+}
+
+fn concat(lines: &[&[u8]]) -> Vec<u8> {
+    lines.concat()
+}
+
+/// Returns the line ending used by `text`: `\r\n` when its first line ends so.
+pub(crate) fn eol(text: &[u8]) -> &'static [u8] {
+    match text.iter().position(|&b| b == b'\n') {
+        Some(i) if i > 0 && text[i - 1] == b'\r' => b"\r\n",
+        _ => b"\n",
+    }
+}
+
+/// Appends `section`, and a line ending if it does not end with one.
+fn push_section(out: &mut Vec<u8>, section: &[u8], eol: &[u8]) {
+    out.extend_from_slice(section);
+    if !section.is_empty() && !section.ends_with(b"\n") {
+        out.extend_from_slice(eol);
+    }
+}
+
+/// Writes a conflict with git's diff3 markers.
+pub(crate) fn write_conflict(out: &mut Vec<u8>, c: &LineConflict, labels: &Labels<'_>, eol: &[u8]) {
+    let marker = |out: &mut Vec<u8>, m: &str, label: &str| {
+        out.extend_from_slice(m.as_bytes());
+        if !label.is_empty() {
+            out.push(b' ');
+            out.extend_from_slice(label.as_bytes());
+        }
+        out.extend_from_slice(eol);
+    };
+    if !out.is_empty() && !out.ends_with(b"\n") {
+        out.extend_from_slice(eol);
+    }
+    marker(out, "<<<<<<<", labels.ours);
+    push_section(out, &c.ours, eol);
+    marker(out, "|||||||", labels.base);
+    push_section(out, &c.base, eol);
+    marker(out, "=======", "");
+    push_section(out, &c.theirs, eol);
+    marker(out, ">>>>>>>", labels.theirs);
+}
+
+/// Merges `ours` and `theirs`, both changed from `base`, line by line.
+pub fn diff3(base: &[u8], ours: &[u8], theirs: &[u8], labels: &Labels<'_>) -> LineMerge {
+    let (b, o, t) = (lines(base), lines(ours), lines(theirs));
+    let (ho, ht) = (hunks(base, ours), hunks(base, theirs));
+    let eol = eol(ours);
+    let mut out = Vec::with_capacity(ours.len().max(theirs.len()));
+    let mut conflicts = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    let (mut off_o, mut off_t) = (0isize, 0isize);
+    let mut pos = 0;
+    loop {
+        let start = match (ho.get(i), ht.get(j)) {
+            (None, None) => break,
+            (Some(h), None) | (None, Some(h)) => h.base.0,
+            (Some(a), Some(c)) => a.base.0.min(c.base.0),
+        };
+        out.extend_from_slice(&concat(&b[pos..start]));
+        let (i0, j0) = (i, j);
+        let mut end = start;
+        loop {
+            let mut grew = false;
+            if let Some(h) = ho.get(i).filter(|h| h.base.0 <= end) {
+                end = end.max(h.base.1);
+                i += 1;
+                grew = true;
+            }
+            if let Some(h) = ht.get(j).filter(|h| h.base.0 <= end) {
+                end = end.max(h.base.1);
+                j += 1;
+                grew = true;
+            }
+            if !grew {
+                break;
+            }
+        }
+        let region = start..end;
+        let ro = side_range(&region, off_o, &ho[i0..i]);
+        let rt = side_range(&region, off_t, &ht[j0..j]);
+        let (ours_text, theirs_text) = (concat(&o[ro.clone()]), concat(&t[rt.clone()]));
+        if i == i0 {
+            out.extend_from_slice(&theirs_text);
+        } else if j == j0 || ours_text == theirs_text {
+            out.extend_from_slice(&ours_text);
+        } else {
+            let conflict = LineConflict {
+                ours: ours_text,
+                base: concat(&b[region.clone()]),
+                theirs: theirs_text,
+            };
+            write_conflict(&mut out, &conflict, labels, eol);
+            conflicts.push(conflict);
+        }
+        off_o = ro.end as isize - region.end as isize;
+        off_t = rt.end as isize - region.end as isize;
+        pos = end;
+    }
+    out.extend_from_slice(&concat(&b[pos..]));
+    LineMerge {
+        text: out,
+        conflicts,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn merge(b: &str, o: &str, t: &str) -> (String, usize) {
+        let m = diff3(b.as_bytes(), o.as_bytes(), t.as_bytes(), &Labels::default());
+        (String::from_utf8(m.text).expect("utf-8"), m.conflicts.len())
+    }
+
+    #[test]
+    fn one_sided_and_identical_changes_merge() {
+        assert_eq!(
+            merge("a\nb\nc\nd\ne\n", "A\nb\nc\nd\ne\n", "a\nb\nc\nd\nE\n"),
+            ("A\nb\nc\nd\nE\n".into(), 0)
+        );
+        assert_eq!(merge("a\nb\n", "a\nX\n", "a\nX\n"), ("a\nX\n".into(), 0));
+        assert_eq!(merge("a\n", "a\n", "a\nb\n"), ("a\nb\n".into(), 0));
+        assert_eq!(merge("", "x\n", ""), ("x\n".into(), 0));
+    }
+
+    #[test]
+    fn overlapping_and_adjacent_changes_conflict_with_diff3_markers() {
+        let (text, n) = merge("a\nb\nc\n", "a\nB\nc\n", "a\nb2\nc\n");
+        assert_eq!(n, 1);
+        assert_eq!(
+            text,
+            "a\n<<<<<<< ours\nB\n||||||| base\nb\n=======\nb2\n>>>>>>> theirs\nc\n"
+        );
+        let (_, n) = merge("a\nb\nc\n", "A\nb\nc\n", "a\nB\nc\n");
+        assert_eq!(n, 1, "adjacent lines conflict, as in git");
+    }
+
+    #[test]
+    fn a_missing_final_newline_still_gets_markers_on_their_own_lines() {
+        let (text, n) = merge("a", "b", "c");
+        assert_eq!(n, 1);
+        assert_eq!(
+            text,
+            "<<<<<<< ours\nb\n||||||| base\na\n=======\nc\n>>>>>>> theirs\n"
+        );
+    }
+
+    #[test]
+    fn crlf_files_get_crlf_markers() {
+        let (text, _) = merge("a\r\nb\r\n", "a\r\nX\r\n", "a\r\nY\r\n");
+        assert!(text.contains("<<<<<<< ours\r\nX\r\n|||||||"), "{text:?}");
+    }
+}

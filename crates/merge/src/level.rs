@@ -1,0 +1,166 @@
+//! Splitting one level of a file (its top level, or the body of a container such as an
+//! impl, class or struct) into keyed chunks.
+//!
+//! A level is a header, items, and a tail. An item's body runs from the start of its first
+//! line (widened upward over attached comments, attributes and decorators) to the end of
+//! its last line; its gap is what precedes it, from the end of the previous item: the
+//! blank lines (or stray statements) that separate it from what comes before. A level
+//! whose items share lines cannot be split and is merged as text.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use atomic_semantic::{FileSymbols, LanguageProfile};
+
+/// One parsed version of a file.
+pub(crate) struct Version<'a> {
+    pub src: &'a [u8],
+    pub symbols: FileSymbols,
+    pub profile: &'static LanguageProfile,
+}
+
+/// An item of a level: a symbol or an import.
+#[derive(Clone, Debug)]
+pub(crate) struct Chunk {
+    pub key: String,
+    /// What precedes the body, since the previous item.
+    pub gap: Range<usize>,
+    pub body: Range<usize>,
+    /// The symbol's index in [`FileSymbols::symbols`]; `None` for an import.
+    pub symbol: Option<usize>,
+}
+
+impl Chunk {
+    /// The gap and the body.
+    pub fn text<'s>(&self, src: &'s [u8]) -> &'s [u8] {
+        &src[self.gap.start..self.body.end]
+    }
+}
+
+/// A split level.
+pub(crate) struct Level {
+    pub header: Range<usize>,
+    pub items: Vec<Chunk>,
+    pub tail: Range<usize>,
+}
+
+impl Level {
+    pub fn get(&self, key: &str) -> Option<&Chunk> {
+        self.items.iter().find(|c| c.key == key)
+    }
+
+    pub fn keys(&self) -> Vec<String> {
+        self.items.iter().map(|c| c.key.clone()).collect()
+    }
+}
+
+fn line_start(src: &[u8], byte: usize) -> usize {
+    src[..byte.min(src.len())]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1)
+}
+
+fn line_end(src: &[u8], byte: usize) -> usize {
+    // `byte` is one past the item's last byte: the line it ends on.
+    let from = byte.saturating_sub(1).min(src.len());
+    src[from..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(src.len(), |i| from + i + 1)
+}
+
+/// Widens `start` (a line start) upward over lines that begin with one of the profile's
+/// leading prefixes, never above `floor`.
+fn widen(v: &Version<'_>, mut start: usize, floor: usize) -> usize {
+    while start > floor {
+        let prev = line_start(v.src, start - 1).max(floor);
+        let line = String::from_utf8_lossy(&v.src[prev..start]);
+        let trimmed = line.trim_start();
+        if trimmed.is_empty()
+            || !v
+                .profile
+                .leading_prefixes
+                .iter()
+                .any(|p| trimmed.starts_with(p))
+        {
+            break;
+        }
+        start = prev;
+    }
+    start
+}
+
+/// Splits the level of `container` (the top level when `None`) within `range`; `None`
+/// when it has no items or its items share lines.
+pub(crate) fn split(
+    v: &Version<'_>,
+    container: Option<usize>,
+    range: Range<usize>,
+) -> Option<Level> {
+    let mut raw: Vec<(usize, usize, String, Option<usize>)> = Vec::new();
+    for (i, s) in v.symbols.symbols.iter().enumerate() {
+        if s.parent.map(|p| p as usize) == container {
+            let key = format!("{:?} {}", s.kind, s.scoped_name);
+            raw.push((
+                line_start(v.src, s.start_byte as usize),
+                line_end(v.src, s.end_byte as usize),
+                key,
+                Some(i),
+            ));
+        }
+    }
+    if container.is_none() {
+        for import in &v.symbols.imports {
+            let inside = v
+                .symbols
+                .symbols
+                .iter()
+                .any(|s| s.start_byte <= import.start_byte && import.end_byte <= s.end_byte);
+            if !inside {
+                let key = format!("import {}", import.text);
+                raw.push((
+                    line_start(v.src, import.start_byte as usize),
+                    line_end(v.src, import.end_byte as usize),
+                    key,
+                    None,
+                ));
+            }
+        }
+    }
+    if raw.is_empty() {
+        return None;
+    }
+    raw.sort_by_key(|r| r.0);
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut items: Vec<Chunk> = Vec::with_capacity(raw.len());
+    let mut floor = range.start;
+    for (start, end, key, symbol) in raw {
+        if start < floor || end > range.end {
+            return None;
+        }
+        let start = widen(v, start, floor);
+        let n = seen.entry(key.clone()).or_insert(0);
+        *n += 1;
+        let key = if *n > 1 { format!("{key} #{n}") } else { key };
+        // The first item's gap is empty: the header runs up to its body.
+        let gap_start = if items.is_empty() { start } else { floor };
+        items.push(Chunk {
+            key,
+            gap: gap_start..start,
+            body: start..end,
+            symbol,
+        });
+        floor = end;
+    }
+    let header = range.start..items[0].body.start;
+    if container.is_some() && header.is_empty() {
+        return None;
+    }
+    let tail = floor..range.end;
+    Some(Level {
+        header,
+        items,
+        tail,
+    })
+}

@@ -1,0 +1,496 @@
+//! The structured merge: levels of items, decided one by one.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use atomic_semantic::{FileSymbols, SymbolKind, extract, language_for_path};
+
+use crate::diff3::{LineConflict, diff3, write_conflict};
+use crate::level::{Chunk, Level, Version, split};
+use crate::{Action, Conflict, Labels, MergeOutcome, Strategy};
+
+fn is_binary(data: &[u8]) -> bool {
+    data[..data.len().min(8000)].contains(&0)
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Line merge of the whole file, as the fallback; `reason` says why.
+fn line_based(
+    base: &[u8],
+    ours: &[u8],
+    theirs: &[u8],
+    labels: &Labels<'_>,
+    reason: &str,
+) -> MergeOutcome {
+    let m = diff3(base, ours, theirs, labels);
+    MergeOutcome {
+        conflicts: m
+            .conflicts
+            .iter()
+            .map(|c| line_conflict(c, None, None, "both sides changed the same lines"))
+            .collect(),
+        text: m.text,
+        strategy: Strategy::LineBased {
+            reason: reason.to_owned(),
+        },
+    }
+}
+
+fn line_conflict(
+    c: &LineConflict,
+    symbol: Option<String>,
+    kind: Option<SymbolKind>,
+    reason: &str,
+) -> Conflict {
+    Conflict {
+        symbol,
+        kind,
+        base: Some(text(&c.base)),
+        ours: Some(text(&c.ours)),
+        theirs: Some(text(&c.theirs)),
+        ours_action: Action::Modified,
+        theirs_action: Action::Modified,
+        reason: reason.to_owned(),
+    }
+}
+
+/// Names called more often in `side` than in `base`.
+fn newly_called(base: &FileSymbols, side: &FileSymbols) -> HashSet<String> {
+    fn count(fs: &FileSymbols) -> HashMap<&str, usize> {
+        let mut m: HashMap<&str, usize> = HashMap::new();
+        fs.calls
+            .iter()
+            .for_each(|c| *m.entry(c.name.as_str()).or_default() += 1);
+        m
+    }
+    let (b, s) = (count(base), count(side));
+    s.into_iter()
+        .filter(|(n, c)| *c > b.get(n).copied().unwrap_or(0))
+        .map(|(n, _)| n.to_owned())
+        .collect()
+}
+
+fn defines(fs: &FileSymbols, name: &str) -> bool {
+    fs.symbols.iter().any(|s| {
+        s.name == name
+            && matches!(
+                s.kind,
+                SymbolKind::Function | SymbolKind::Method | SymbolKind::Macro
+            )
+    })
+}
+
+struct Merger<'a> {
+    base: &'a Version<'a>,
+    ours: &'a Version<'a>,
+    theirs: &'a Version<'a>,
+    labels: &'a Labels<'a>,
+    eol: &'static [u8],
+    /// Names ours calls anew / theirs calls anew.
+    needed_by_ours: HashSet<String>,
+    needed_by_theirs: HashSet<String>,
+    conflicts: Vec<Conflict>,
+}
+
+#[derive(Clone, Copy)]
+enum Side {
+    Ours,
+    Theirs,
+}
+
+impl<'a> Merger<'a> {
+    fn symbol_of(&self, v: &Version<'_>, c: &Chunk) -> (Option<String>, Option<SymbolKind>) {
+        match c.symbol {
+            Some(i) => (
+                Some(v.symbols.symbols[i].scoped_name.clone()),
+                Some(v.symbols.symbols[i].kind),
+            ),
+            None => (Some(c.key.clone()), None),
+        }
+    }
+
+    /// Writes a conflict block for one item and records it.
+    #[allow(clippy::too_many_arguments)]
+    fn conflict(
+        &mut self,
+        out: &mut Vec<u8>,
+        who: (Option<String>, Option<SymbolKind>),
+        base: Option<&[u8]>,
+        ours: Option<&[u8]>,
+        theirs: Option<&[u8]>,
+        actions: (Action, Action),
+        reason: &str,
+    ) {
+        let line = LineConflict {
+            ours: ours.unwrap_or_default().to_vec(),
+            base: base.unwrap_or_default().to_vec(),
+            theirs: theirs.unwrap_or_default().to_vec(),
+        };
+        write_conflict(out, &line, self.labels, self.eol);
+        self.conflicts.push(Conflict {
+            symbol: who.0,
+            kind: who.1,
+            base: base.map(text),
+            ours: ours.map(text),
+            theirs: theirs.map(text),
+            ours_action: actions.0,
+            theirs_action: actions.1,
+            reason: reason.to_owned(),
+        });
+    }
+
+    /// Merges a piece of text (a header, a tail, an item both sides changed) by lines,
+    /// recording conflicts against `who`.
+    fn merge_text(
+        &mut self,
+        out: &mut Vec<u8>,
+        b: &[u8],
+        o: &[u8],
+        t: &[u8],
+        who: (Option<String>, Option<SymbolKind>),
+    ) {
+        if o == b {
+            out.extend_from_slice(t);
+        } else if t == b || o == t {
+            out.extend_from_slice(o);
+        } else {
+            let m = diff3(b, o, t, self.labels);
+            out.extend_from_slice(&m.text);
+            for c in &m.conflicts {
+                self.conflicts.push(line_conflict(
+                    c,
+                    who.0.clone(),
+                    who.1,
+                    "both sides changed the same lines of this symbol",
+                ));
+            }
+        }
+    }
+
+    /// Merges the level of containers `c` (per version; all `None` for the top level)
+    /// within `ranges`; `None` when a version's level cannot be split.
+    fn merge_level(&mut self, c: [Option<usize>; 3], ranges: [Range<usize>; 3]) -> Option<Vec<u8>> {
+        let [cb, co, ct] = c;
+        let [rb, ro, rt] = ranges;
+        let lb = split(self.base, cb, rb)?;
+        let lo = split(self.ours, co, ro)?;
+        let lt = split(self.theirs, ct, rt)?;
+        let who = match co {
+            Some(i) => (
+                Some(self.ours.symbols.symbols[i].scoped_name.clone()),
+                Some(self.ours.symbols.symbols[i].kind),
+            ),
+            None => (None, None),
+        };
+        let mut out = Vec::new();
+        let (hb, ho, ht) = (
+            &self.base.src[lb.header.clone()],
+            &self.ours.src[lo.header.clone()],
+            &self.theirs.src[lt.header.clone()],
+        );
+        self.merge_text(&mut out, hb, ho, ht, who.clone());
+        let order = merge_order(&lb.keys(), &lo.keys(), &lt.keys());
+        for key in &order {
+            self.decide(&mut out, key, &lb, &lo, &lt);
+        }
+        let (tb, to, tt) = (
+            &self.base.src[lb.tail.clone()],
+            &self.ours.src[lo.tail.clone()],
+            &self.theirs.src[lt.tail.clone()],
+        );
+        self.merge_text(&mut out, tb, to, tt, who);
+        Some(out)
+    }
+
+    /// Writes the merged item `key`, or nothing when it is deleted.
+    fn decide(&mut self, out: &mut Vec<u8>, key: &str, lb: &Level, lo: &Level, lt: &Level) {
+        let (b, o, t) = (lb.get(key), lo.get(key), lt.get(key));
+        let (bs, os, ts) = (self.base.src, self.ours.src, self.theirs.src);
+        match (b, o, t) {
+            (Some(b), Some(o), Some(t)) => {
+                let (bt, ot, tt) = (b.text(bs), o.text(os), t.text(ts));
+                if ot == bt {
+                    out.extend_from_slice(tt);
+                    return;
+                }
+                if tt == bt || ot == tt {
+                    out.extend_from_slice(ot);
+                    return;
+                }
+                // Both changed: recurse into a container's members, else merge the lines.
+                if let (Some(bi), Some(oi), Some(ti)) = (b.symbol, o.symbol, t.symbol)
+                    && self.ours.symbols.symbols[oi].kind.is_container()
+                    && let Some(body) = self.merge_level(
+                        [Some(bi), Some(oi), Some(ti)],
+                        [b.body.clone(), o.body.clone(), t.body.clone()],
+                    )
+                {
+                    let who = self.symbol_of(self.ours, o);
+                    self.merge_text(
+                        out,
+                        &bs[b.gap.clone()],
+                        &os[o.gap.clone()],
+                        &ts[t.gap.clone()],
+                        who,
+                    );
+                    out.extend_from_slice(&body);
+                    return;
+                }
+                let who = self.symbol_of(self.ours, o);
+                self.merge_text(out, bt, ot, tt, who);
+            }
+            (Some(b), Some(o), None) => self.one_deleted(out, b, o, Side::Theirs),
+            (Some(b), None, Some(t)) => self.one_deleted(out, b, t, Side::Ours),
+            (None, Some(o), Some(t)) => {
+                let (ot, tt) = (o.text(os), t.text(ts));
+                if ot == tt || os[o.body.clone()] == ts[t.body.clone()] {
+                    out.extend_from_slice(ot);
+                    return;
+                }
+                let who = self.symbol_of(self.ours, o);
+                self.conflict(
+                    out,
+                    who,
+                    None,
+                    Some(ot),
+                    Some(tt),
+                    (Action::Added, Action::Added),
+                    "both sides added this symbol with different text",
+                );
+            }
+            (None, Some(o), None) => out.extend_from_slice(o.text(os)),
+            (None, None, Some(t)) => out.extend_from_slice(t.text(ts)),
+            (Some(_), None, None) | (None, None, None) => {}
+        }
+    }
+
+    /// An item `kept` by one side and deleted by `deleter`.
+    fn one_deleted(&mut self, out: &mut Vec<u8>, b: &Chunk, kept: &Chunk, deleter: Side) {
+        let (keeper, deleting) = match deleter {
+            Side::Theirs => (self.ours, self.theirs),
+            Side::Ours => (self.theirs, self.ours),
+        };
+        let (bt, kt) = (b.text(self.base.src), kept.text(keeper.src));
+        let who = self.symbol_of(keeper, kept);
+        let (ours_t, theirs_t, actions) = match deleter {
+            Side::Theirs => (Some(kt), None, (Action::Modified, Action::Deleted)),
+            Side::Ours => (None, Some(kt), (Action::Deleted, Action::Modified)),
+        };
+        if kt != bt {
+            self.conflict(
+                out,
+                who,
+                Some(bt),
+                ours_t,
+                theirs_t,
+                actions,
+                "one side deleted this symbol, the other changed it",
+            );
+            return;
+        }
+        // Unchanged by the keeper: delete, unless the keeper newly calls it and the
+        // deleting side defines it nowhere else.
+        let name = b.symbol.map(|i| self.base.symbols.symbols[i].name.clone());
+        let needed = match deleter {
+            Side::Theirs => &self.needed_by_ours,
+            Side::Ours => &self.needed_by_theirs,
+        };
+        if let Some(name) = name
+            && needed.contains(&name)
+            && !defines(&deleting.symbols, &name)
+        {
+            let actions = match deleter {
+                Side::Theirs => (Action::AddedDependency, Action::Deleted),
+                Side::Ours => (Action::Deleted, Action::AddedDependency),
+            };
+            self.conflict(
+                out,
+                who,
+                Some(bt),
+                ours_t,
+                theirs_t,
+                actions,
+                "one side deleted this function, the other added a call to it",
+            );
+        }
+    }
+}
+
+/// Merges the order of keys: the side that kept base's order of the common keys follows
+/// the other's order; additions go after their predecessor, ours before theirs.
+pub(crate) fn merge_order(base: &[String], ours: &[String], theirs: &[String]) -> Vec<String> {
+    let in_all: HashSet<&String> = base
+        .iter()
+        .filter(|k| ours.contains(k) && theirs.contains(k))
+        .collect();
+    let common = |seq: &[String]| -> Vec<String> {
+        seq.iter().filter(|k| in_all.contains(k)).cloned().collect()
+    };
+    let ours_first = common(ours) != common(base);
+    let (skeleton, other) = if ours_first {
+        (ours, theirs)
+    } else {
+        (theirs, ours)
+    };
+    let mut result: Vec<String> = skeleton.to_vec();
+    // Keys only the skeleton side added, for "ours first" placement.
+    let skeleton_added: HashSet<&String> = skeleton.iter().filter(|k| !base.contains(k)).collect();
+    let mut inserted: HashSet<String> = HashSet::new();
+    for (i, key) in other.iter().enumerate() {
+        if result.contains(key) {
+            continue;
+        }
+        let predecessor = other[..i].iter().rev().find(|k| result.contains(k));
+        let mut at = predecessor.map_or(0, |p| {
+            result.iter().position(|k| k == p).expect("found above") + 1
+        });
+        if ours_first {
+            // Theirs goes after ours' additions at the same place.
+            while at < result.len()
+                && skeleton_added.contains(&result[at])
+                && !inserted.contains(&result[at])
+            {
+                at += 1;
+            }
+        }
+        result.insert(at, key.clone());
+        inserted.insert(key.clone());
+    }
+    // Items only base has (deleted on both sides) still need a decision: none needed.
+    result
+}
+
+fn parse(path: &str, src: &[u8]) -> Option<FileSymbols> {
+    language_for_path(path).map(|p| extract(p, src))
+}
+
+/// Scoped names `result` must still define: those both sides have, and those one side added.
+fn lost_symbols(
+    base: &FileSymbols,
+    ours: &FileSymbols,
+    theirs: &FileSymbols,
+    result: &FileSymbols,
+) -> Vec<String> {
+    let names = |fs: &FileSymbols| -> HashSet<String> {
+        fs.symbols
+            .iter()
+            .map(|s| format!("{:?} {}", s.kind, s.scoped_name))
+            .collect()
+    };
+    let (b, o, t, r) = (names(base), names(ours), names(theirs), names(result));
+    let mut lost: Vec<String> = o
+        .iter()
+        .filter(|n| (t.contains(*n) || !b.contains(*n)) && !r.contains(*n))
+        .chain(t.iter().filter(|n| !b.contains(*n) && !r.contains(*n)))
+        .cloned()
+        .collect();
+    lost.sort();
+    lost.dedup();
+    lost
+}
+
+pub(crate) fn merge(
+    path: &str,
+    base: &[u8],
+    ours: &[u8],
+    theirs: &[u8],
+    labels: &Labels<'_>,
+) -> MergeOutcome {
+    let Some(profile) = language_for_path(path) else {
+        return line_based(
+            base,
+            ours,
+            theirs,
+            labels,
+            "no language profile for this file",
+        );
+    };
+    if is_binary(base) || is_binary(ours) || is_binary(theirs) {
+        return line_based(base, ours, theirs, labels, "binary content");
+    }
+    let version = |src| Version {
+        src,
+        symbols: extract(profile, src),
+        profile,
+    };
+    let (vb, vo, vt) = (version(base), version(ours), version(theirs));
+    if vb.symbols.has_errors || vo.symbols.has_errors || vt.symbols.has_errors {
+        return line_based(base, ours, theirs, labels, "an input does not parse");
+    }
+    let eol = crate::diff3::eol(ours);
+    let mut merger = Merger {
+        base: &vb,
+        ours: &vo,
+        theirs: &vt,
+        labels,
+        eol,
+        needed_by_ours: newly_called(&vb.symbols, &vo.symbols),
+        needed_by_theirs: newly_called(&vb.symbols, &vt.symbols),
+        conflicts: Vec::new(),
+    };
+    let Some(text) = merger.merge_level(
+        [None, None, None],
+        [0..base.len(), 0..ours.len(), 0..theirs.len()],
+    ) else {
+        return line_based(
+            base,
+            ours,
+            theirs,
+            labels,
+            "the file has no items to merge by",
+        );
+    };
+    let conflicts = merger.conflicts;
+    if !conflicts.is_empty() {
+        return MergeOutcome {
+            text,
+            conflicts,
+            strategy: Strategy::Structured,
+        };
+    }
+    let Some(result) = parse(path, &text) else {
+        return line_based(
+            base,
+            ours,
+            theirs,
+            labels,
+            "no language profile for this file",
+        );
+    };
+    let new_errors = result.has_errors;
+    let lost = lost_symbols(&vb.symbols, &vo.symbols, &vt.symbols, &result);
+    if !new_errors && lost.is_empty() {
+        return MergeOutcome {
+            text,
+            conflicts,
+            strategy: Strategy::Structured,
+        };
+    }
+    let reason = if new_errors {
+        "the structured result does not parse".to_owned()
+    } else {
+        format!("the structured result lost {}", lost.join(", "))
+    };
+    let mut fallback = line_based(base, ours, theirs, labels, &reason);
+    if fallback.conflicts.is_empty() {
+        let ok = parse(path, &fallback.text).is_some_and(|r| {
+            !r.has_errors && lost_symbols(&vb.symbols, &vo.symbols, &vt.symbols, &r).is_empty()
+        });
+        if !ok {
+            fallback.conflicts.push(Conflict {
+                symbol: None,
+                kind: None,
+                base: None,
+                ours: None,
+                theirs: None,
+                ours_action: Action::Modified,
+                theirs_action: Action::Modified,
+                reason: format!("{reason}, and neither does the line merge"),
+            });
+        }
+    }
+    fallback
+}

@@ -1,0 +1,7 @@
+fn helper() -> u32 {
+    41
+}
+
+fn main() {
+    println!("start");
+}

@@ -1,0 +1,14 @@
+<<<<<<< ours
+||||||| base
+fn helper() -> u32 {
+    41
+}
+=======
+fn helper() -> u32 {
+    41
+}
+>>>>>>> theirs
+fn main() {
+    println!("start");
+    println!("{}", helper() + 1);
+}

@@ -1,0 +1,8 @@
+fn helper() -> u32 {
+    41
+}
+
+fn main() {
+    println!("start");
+    println!("{}", helper() + 1);
+}

@@ -1,0 +1,8 @@
+pub struct Config {
+    pub name: String,
+    pub verbose: bool,
+}
+
+pub fn sub(a: i32, b: i32) -> i32 {
+    a - b
+}

@@ -1,0 +1,9 @@
+pub struct Config {
+    pub name: String,
+    pub verbose: bool,
+    pub retries: u32,
+}
+
+pub fn sub(a: i32, b: i32) -> i32 {
+    a - b
+}

@@ -1,0 +1,5 @@
+use std::fmt;
+
+pub fn sub(a: i32, b: i32) -> i32 {
+    a - b
+}

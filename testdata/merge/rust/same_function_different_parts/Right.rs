@@ -1,0 +1,9 @@
+pub fn process(items: &[u32]) -> u32 {
+    let mut total = 0;
+    for item in items {
+        total += item;
+    }
+    let average = total / items.len() as u32;
+    eprintln!("average {average}");
+    total
+}

@@ -1,0 +1,5 @@
+/// Adds two numbers.
+pub fn add(a: i32, b: i32) -> i32 {
+    let sum = a + b;
+    sum
+}

@@ -1,0 +1,8 @@
+pub enum Color {
+    Red,
+    Green,
+}
+
+pub fn sub(a: i32, b: i32) -> i32 {
+    a - b
+}

@@ -1,0 +1,10 @@
+pub enum Color {
+    Red,
+    Green,
+    Blue,
+    Yellow,
+}
+
+pub fn sub(a: i32, b: i32) -> i32 {
+    a - b
+}

@@ -1,0 +1,9 @@
+pub enum Color {
+    Red,
+    Green,
+    Blue,
+}
+
+pub fn sub(a: i32, b: i32) -> i32 {
+    a - b
+}
