@@ -1,0 +1,5 @@
+package calc
+
+func main() {
+	fmt.Println("start")
+}

@@ -1,0 +1,10 @@
+package calc
+
+func helper() int {
+	return 41
+}
+
+func main() {
+	fmt.Println("start")
+	fmt.Println(helper() + 1)
+}

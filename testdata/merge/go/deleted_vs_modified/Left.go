@@ -1,0 +1,9 @@
+package calc
+
+// Add adds two numbers.
+func Add(a int, b int) int {
+	start := now()
+	total := a + b
+	log(total, start)
+	return total
+}

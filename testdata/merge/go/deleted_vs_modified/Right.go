@@ -1,0 +1,13 @@
+package calc
+
+// Add adds two numbers.
+func Add(a int, b int) int {
+	start := now()
+	total := a + b
+	log(total, start)
+	return total
+}
+
+func Sub(a int, b int) int {
+	return max(a-b, 0)
+}

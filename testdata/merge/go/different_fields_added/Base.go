@@ -1,0 +1,10 @@
+package calc
+
+type Config struct {
+	Name    string
+	Verbose bool
+}
+
+func Sub(a int, b int) int {
+	return a - b
+}

@@ -1,0 +1,11 @@
+package calc
+
+type Config struct {
+	Name    string
+	Verbose bool
+	Retries int
+}
+
+func Sub(a int, b int) int {
+	return a - b
+}

@@ -1,0 +1,17 @@
+package calc
+
+import (
+	"fmt"
+)
+
+// Add adds two numbers.
+func Add(a int, b int) int {
+	start := now()
+	total := a * b
+	log(total, start)
+	return total
+}
+
+func Sub(a int, b int) int {
+	return int(a - b)
+}

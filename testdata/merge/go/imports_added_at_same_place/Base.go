@@ -1,0 +1,9 @@
+package calc
+
+import (
+	"fmt"
+)
+
+func Sub(a int, b int) int {
+	return a - b
+}

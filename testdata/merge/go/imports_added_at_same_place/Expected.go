@@ -1,0 +1,11 @@
+package calc
+
+import (
+	"fmt"
+	"os"
+	"strings"
+)
+
+func Sub(a int, b int) int {
+	return a - b
+}

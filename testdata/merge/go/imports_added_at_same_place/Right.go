@@ -1,0 +1,10 @@
+package calc
+
+import (
+	"fmt"
+	"strings"
+)
+
+func Sub(a int, b int) int {
+	return a - b
+}

@@ -1,0 +1,9 @@
+package calc
+
+type Stack struct {
+	items []int
+}
+
+func (s *Stack) Push(v int) {
+	s.items = append(s.items, v)
+}

@@ -1,0 +1,11 @@
+package calc
+
+func Process(items []int) int {
+	total := 0
+	for _, item := range items {
+		total += item
+	}
+	average := total / len(items)
+	fmt.Printf("%d\n", average)
+	return total
+}

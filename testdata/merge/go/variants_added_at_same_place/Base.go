@@ -1,0 +1,10 @@
+package calc
+
+const (
+	Red = iota
+	Green
+)
+
+func Sub(a int, b int) int {
+	return a - b
+}

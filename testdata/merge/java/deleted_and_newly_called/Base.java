@@ -1,0 +1,11 @@
+package calc;
+
+public class Calc {
+    private int helper() {
+        return 41;
+    }
+
+    public void run() {
+        System.out.println("start");
+    }
+}

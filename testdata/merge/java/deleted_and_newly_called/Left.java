@@ -1,0 +1,7 @@
+package calc;
+
+public class Calc {
+    public void run() {
+        System.out.println("start");
+    }
+}

@@ -1,0 +1,12 @@
+package calc;
+
+public class Calc {
+    private int helper() {
+        return 41;
+    }
+
+    public void run() {
+        System.out.println("start");
+        System.out.println(helper() + 1);
+    }
+}

@@ -1,0 +1,12 @@
+package calc;
+
+public class Calc {
+    static class Config {
+        String name;
+        boolean verbose;
+    }
+
+    public int sub(int a, int b) {
+        return a - b;
+    }
+}

@@ -1,0 +1,13 @@
+package calc;
+
+public class Calc {
+    static class Config {
+        String name;
+        boolean verbose;
+        long timeoutMs;
+    }
+
+    public int sub(int a, int b) {
+        return a - b;
+    }
+}

@@ -1,0 +1,15 @@
+package calc;
+
+public class Calc {
+    /** Adds two numbers, saturating. */
+    public int add(int a, int b) {
+        long start = System.nanoTime();
+        int total = a + b;
+        log(total, start);
+        return clamp(total);
+    }
+
+    public int sub(int a, int b) {
+        return a - b;
+    }
+}

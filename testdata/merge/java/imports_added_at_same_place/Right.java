@@ -1,0 +1,10 @@
+package calc;
+
+import java.util.List;
+import java.util.Set;
+
+public class Calc {
+    public int sub(int a, int b) {
+        return a - b;
+    }
+}

@@ -1,0 +1,15 @@
+package calc;
+
+public class Calc {
+    static class Stack {
+        private final java.util.ArrayList<Integer> items = new java.util.ArrayList<>();
+
+        void push(int v) {
+            items.add(v);
+        }
+
+        int size() {
+            return items.size();
+        }
+    }
+}

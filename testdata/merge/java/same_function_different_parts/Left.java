@@ -1,0 +1,13 @@
+package calc;
+
+public class Calc {
+    public int process(int[] items) {
+        int total = 0 + 0;
+        for (int item : items) {
+            total += item;
+        }
+        int average = total / items.length;
+        System.out.println(average);
+        return total;
+    }
+}

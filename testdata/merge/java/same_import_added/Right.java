@@ -1,0 +1,18 @@
+package calc;
+
+import java.util.List;
+import java.util.Map;
+
+public class Calc {
+    /** Adds two numbers. */
+    public int add(int a, int b) {
+        long start = System.nanoTime();
+        int total = a + b;
+        log(total, start);
+        return total;
+    }
+
+    public int sub(int a, int b) {
+        return Math.subtractExact(a, b);
+    }
+}

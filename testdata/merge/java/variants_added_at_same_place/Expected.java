@@ -1,0 +1,14 @@
+package calc;
+
+public class Calc {
+    enum Color {
+        RED,
+        GREEN,
+        BLUE,
+        YELLOW,
+    }
+
+    public int sub(int a, int b) {
+        return a - b;
+    }
+}

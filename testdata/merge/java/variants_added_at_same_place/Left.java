@@ -1,0 +1,13 @@
+package calc;
+
+public class Calc {
+    enum Color {
+        RED,
+        GREEN,
+        BLUE,
+    }
+
+    public int sub(int a, int b) {
+        return a - b;
+    }
+}

@@ -1,0 +1,7 @@
+function helper() {
+  return 41;
+}
+
+function main() {
+  console.log("start");
+}

@@ -1,0 +1,19 @@
+/** Adds two numbers. */
+export function add(a, b) {
+  const start = Date.now();
+  const total = a + b;
+  log(total, start);
+  return total;
+}
+<<<<<<< ours
+||||||| base
+
+export function sub(a, b) {
+  return a - b;
+}
+=======
+
+export function sub(a, b) {
+  return Math.max(a - b, 0);
+}
+>>>>>>> theirs

@@ -1,0 +1,8 @@
+class Config {
+  name = "";
+  verbose = false;
+}
+
+export function sub(a, b) {
+  return a - b;
+}

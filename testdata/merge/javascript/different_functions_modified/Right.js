@@ -1,0 +1,13 @@
+import fs from "fs";
+
+/** Adds two numbers. */
+export function add(a, b) {
+  const start = Date.now();
+  const total = a + b;
+  log(total, start);
+  return total;
+}
+
+export function sub(a, b) {
+  return Math.trunc(a - b);
+}

@@ -1,0 +1,11 @@
+/** Adds two numbers, rounding down. */
+export function add(a, b) {
+  const start = Date.now();
+  const total = a + b;
+  log(total, start);
+  return Math.floor(total);
+}
+
+export function sub(a, b) {
+  return a - b;
+}

@@ -1,0 +1,15 @@
+/** Adds two numbers. */
+export function add(a, b) {
+  const start = Date.now();
+  const total = a + b;
+  log(total, start);
+  return total;
+}
+
+export function mul(a, b) {
+  return a * b;
+}
+
+export function sub(a, b) {
+  return a - b;
+}

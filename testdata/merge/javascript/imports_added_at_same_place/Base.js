@@ -1,0 +1,5 @@
+import fs from "fs";
+
+export function sub(a, b) {
+  return a - b;
+}

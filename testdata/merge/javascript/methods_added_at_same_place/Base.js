@@ -1,0 +1,5 @@
+class Stack {
+  constructor() {
+    this.items = [];
+  }
+}

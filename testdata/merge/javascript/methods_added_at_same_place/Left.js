@@ -1,0 +1,9 @@
+class Stack {
+  constructor() {
+    this.items = [];
+  }
+
+  pop() {
+    return this.items.pop();
+  }
+}

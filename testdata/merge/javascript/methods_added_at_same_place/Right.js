@@ -1,0 +1,9 @@
+class Stack {
+  constructor() {
+    this.items = [];
+  }
+
+  size() {
+    return this.items.length;
+  }
+}

@@ -1,0 +1,10 @@
+class Color {
+  static RED = 1;
+  static GREEN = 2;
+  static BLUE = 3;
+  static YELLOW = 4;
+}
+
+export function sub(a, b) {
+  return a - b;
+}

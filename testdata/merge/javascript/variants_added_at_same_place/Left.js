@@ -1,0 +1,9 @@
+class Color {
+  static RED = 1;
+  static GREEN = 2;
+  static BLUE = 3;
+}
+
+export function sub(a, b) {
+  return a - b;
+}

@@ -1,0 +1,6 @@
+def helper():
+    return 41
+
+
+def main():
+    print("start")

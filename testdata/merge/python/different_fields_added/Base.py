@@ -1,0 +1,7 @@
+class Config:
+    name: str
+    verbose: bool
+
+
+def sub(a, b):
+    return a - b

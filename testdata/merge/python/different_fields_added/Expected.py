@@ -1,0 +1,9 @@
+class Config:
+    name: str
+    verbose: bool
+    retries: int
+    timeout_ms: int
+
+
+def sub(a, b):
+    return a - b

@@ -1,0 +1,12 @@
+import os
+
+
+def add(a, b):
+    """Adds two numbers."""
+    total = a + b
+    log(total)
+    return total
+
+
+def sub(a, b):
+    return int(a) - int(b)

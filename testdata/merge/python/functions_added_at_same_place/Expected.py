@@ -1,0 +1,17 @@
+def add(a, b):
+    """Adds two numbers."""
+    total = a + b
+    log(total)
+    return total
+
+
+def mul(a, b):
+    return a * b
+
+
+def div(a, b):
+    return a / b
+
+
+def sub(a, b):
+    return a - b

@@ -1,0 +1,5 @@
+import os
+
+
+def sub(a, b):
+    return a - b

@@ -1,0 +1,6 @@
+import os
+import sys
+
+
+def sub(a, b):
+    return a - b

@@ -1,0 +1,6 @@
+import os
+import json
+
+
+def sub(a, b):
+    return a - b

@@ -1,0 +1,13 @@
+def add(a, b):
+    """Adds two numbers."""
+    total = a * b
+    log(total)
+    return total
+
+
+def sub(a, b):
+    return a - b
+
+
+def mul(a, b):
+    return a * b

@@ -1,0 +1,7 @@
+def process(items):
+    total = 0
+    for item in items:
+        total += item
+    average = total / len(items)
+    print(f"average {average}")
+    return total

@@ -1,0 +1,7 @@
+def process(items):
+    total: int = 0
+    for item in items:
+        total += item
+    average = total / len(items)
+    log(f"average {average}")
+    return total

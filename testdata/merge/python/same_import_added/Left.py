@@ -1,0 +1,13 @@
+import os
+import sys
+
+
+def add(a, b):
+    """Adds two numbers."""
+    total = a * b
+    log(total)
+    return total
+
+
+def sub(a, b):
+    return a - b

@@ -1,0 +1,9 @@
+class Color(Enum):
+    RED = 1
+    GREEN = 2
+    BLUE = 3
+    YELLOW = 4
+
+
+def sub(a, b):
+    return a - b

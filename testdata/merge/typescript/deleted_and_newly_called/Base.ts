@@ -1,0 +1,7 @@
+function helper(): number {
+  return 41;
+}
+
+function main(): void {
+  console.log("start");
+}

@@ -1,0 +1,3 @@
+function main(): void {
+  console.log("start");
+}

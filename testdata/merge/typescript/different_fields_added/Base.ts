@@ -1,0 +1,8 @@
+interface Config {
+  name: string;
+  verbose: boolean;
+}
+
+export function sub(a: number, b: number): number {
+  return a - b;
+}

@@ -1,0 +1,10 @@
+interface Config {
+  name: string;
+  verbose: boolean;
+  retries: number;
+  timeoutMs: number;
+}
+
+export function sub(a: number, b: number): number {
+  return a - b;
+}

@@ -1,0 +1,7 @@
+import fs from "fs";
+import path from "path";
+import os from "os";
+
+export function sub(a: number, b: number): number {
+  return a - b;
+}

@@ -1,0 +1,7 @@
+class Stack {
+  private items: number[] = [];
+
+  push(v: number): void {
+    this.items.push(v);
+  }
+}

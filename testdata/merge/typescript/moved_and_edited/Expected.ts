@@ -1,0 +1,15 @@
+export function sub(a: number, b: number): number {
+  return a - b;
+}
+
+export function mul(a: number, b: number): number {
+  return a * b;
+}
+
+/** Adds two numbers. */
+export function add(a: number, b: number): number {
+  const start = Date.now();
+  const total = a * b;
+  log(total, start);
+  return total;
+}

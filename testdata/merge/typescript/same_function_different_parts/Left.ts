@@ -1,0 +1,9 @@
+function process(items: number[]): number {
+  let total = 0 + 0;
+  for (const item of items) {
+    total += item;
+  }
+  const average = total / items.length;
+  console.log(`average ${average}`);
+  return total;
+}

@@ -1,0 +1,14 @@
+import fs from "fs";
+import path from "path";
+
+/** Adds two numbers. */
+export function add(a: number, b: number): number {
+  const start = Date.now();
+  const total = a * b;
+  log(total, start);
+  return total;
+}
+
+export function sub(a: number, b: number): number {
+  return Math.trunc(a - b);
+}
