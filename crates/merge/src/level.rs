@@ -42,11 +42,12 @@ pub(crate) struct Level {
     pub header: Range<usize>,
     pub items: Vec<Chunk>,
     pub tail: Range<usize>,
+    index: HashMap<String, usize>,
 }
 
 impl Level {
     pub fn get(&self, key: &str) -> Option<&Chunk> {
-        self.items.iter().find(|c| c.key == key)
+        self.index.get(key).map(|i| &self.items[*i])
     }
 
     pub fn keys(&self) -> Vec<String> {
@@ -92,7 +93,7 @@ fn widen(v: &Version<'_>, mut start: usize, floor: usize) -> usize {
 }
 
 /// Splits the level of `container` (the top level when `None`) within `range`; `None`
-/// when it has no items or its items share lines.
+/// when a container has no members, or items share lines.
 pub(crate) fn split(
     v: &Version<'_>,
     container: Option<usize>,
@@ -129,7 +130,13 @@ pub(crate) fn split(
         }
     }
     if raw.is_empty() {
-        return None;
+        // A container without members is merged as text; an empty top level is all header.
+        return container.is_none().then(|| Level {
+            header: range.clone(),
+            items: Vec::new(),
+            tail: range.end..range.end,
+            index: HashMap::new(),
+        });
     }
     raw.sort_by_key(|r| r.0);
     let mut seen: HashMap<String, usize> = HashMap::new();
@@ -158,9 +165,15 @@ pub(crate) fn split(
         return None;
     }
     let tail = floor..range.end;
+    let index = items
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.key.clone(), i))
+        .collect();
     Some(Level {
         header,
         items,
         tail,
+        index,
     })
 }

@@ -320,14 +320,19 @@ impl<'a> Merger<'a> {
 }
 
 /// Merges the order of keys: the side that kept base's order of the common keys follows
-/// the other's order; additions go after their predecessor, ours before theirs.
+/// the other's order. Keys only the other side has go after their predecessor there; at
+/// one place, ours come before theirs. Linear in the number of keys.
 pub(crate) fn merge_order(base: &[String], ours: &[String], theirs: &[String]) -> Vec<String> {
-    let in_all: HashSet<&String> = base
-        .iter()
-        .filter(|k| ours.contains(k) && theirs.contains(k))
-        .collect();
+    let (in_base, in_ours, in_theirs): (HashSet<&String>, HashSet<&String>, HashSet<&String>) = (
+        base.iter().collect(),
+        ours.iter().collect(),
+        theirs.iter().collect(),
+    );
     let common = |seq: &[String]| -> Vec<String> {
-        seq.iter().filter(|k| in_all.contains(k)).cloned().collect()
+        seq.iter()
+            .filter(|k| in_base.contains(k) && in_ours.contains(k) && in_theirs.contains(k))
+            .cloned()
+            .collect()
     };
     let ours_first = common(ours) != common(base);
     let (skeleton, other) = if ours_first {
@@ -335,32 +340,56 @@ pub(crate) fn merge_order(base: &[String], ours: &[String], theirs: &[String]) -
     } else {
         (theirs, ours)
     };
-    let mut result: Vec<String> = skeleton.to_vec();
-    // Keys only the skeleton side added, for "ours first" placement.
-    let skeleton_added: HashSet<&String> = skeleton.iter().filter(|k| !base.contains(k)).collect();
-    let mut inserted: HashSet<String> = HashSet::new();
-    for (i, key) in other.iter().enumerate() {
-        if result.contains(key) {
-            continue;
+    let in_skeleton: HashSet<&String> = skeleton.iter().collect();
+    // Runs of other-only keys, by the skeleton key they follow (`None`: the start).
+    let mut groups: HashMap<Option<&String>, Vec<String>> = HashMap::new();
+    let mut anchor = None;
+    for k in other {
+        if in_skeleton.contains(k) {
+            anchor = Some(k);
+        } else {
+            groups.entry(anchor).or_default().push(k.clone());
         }
-        let predecessor = other[..i].iter().rev().find(|k| result.contains(k));
-        let mut at = predecessor.map_or(0, |p| {
-            result.iter().position(|k| k == p).expect("found above") + 1
-        });
-        if ours_first {
-            // Theirs goes after ours' additions at the same place.
-            while at < result.len()
-                && skeleton_added.contains(&result[at])
-                && !inserted.contains(&result[at])
-            {
-                at += 1;
-            }
-        }
-        result.insert(at, key.clone());
-        inserted.insert(key.clone());
     }
-    // Items only base has (deleted on both sides) still need a decision: none needed.
+    let mut result = Vec::with_capacity(skeleton.len() + other.len());
+    let mut pending = groups.remove(&None).unwrap_or_default();
+    for k in skeleton {
+        // Theirs waits behind what ours added at the same place.
+        if !ours_first || in_base.contains(k) || in_theirs.contains(k) {
+            result.append(&mut pending);
+        }
+        result.push(k.clone());
+        if let Some(mut g) = groups.remove(&Some(k)) {
+            pending.append(&mut g);
+        }
+        if !ours_first {
+            result.append(&mut pending);
+        }
+    }
+    result.append(&mut pending);
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merge_order;
+
+    fn keys(s: &str) -> Vec<String> {
+        s.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn orders_merge_with_ours_first_at_one_place() {
+        let order = |b, o, t| merge_order(&keys(b), &keys(o), &keys(t)).join(" ");
+        assert_eq!(order("a b", "a x b", "a y b"), "a x y b");
+        assert_eq!(order("a b", "x a b", "y a b"), "x y a b");
+        assert_eq!(order("a b", "a b x", "a b y"), "a b x y");
+        // Theirs moved `a` to the end; ours added `x` after `a`.
+        assert_eq!(order("a b c", "a x b c", "b c a"), "b c a x");
+        // Ours reordered; theirs added after `b`.
+        assert_eq!(order("a b c", "c b a", "a b y c"), "c b y a");
+        assert_eq!(order("a b", "a", "a b"), "a b");
+    }
 }
 
 fn parse(path: &str, src: &[u8]) -> Option<FileSymbols> {

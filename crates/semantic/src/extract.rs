@@ -318,11 +318,22 @@ pub fn extract(profile: &LanguageProfile, source: &[u8]) -> FileSymbols {
         stack.push(i);
     }
 
+    // The innermost symbol containing `byte`: the last one starting at or before it, or
+    // the nearest of its ancestors that still contains it (symbols are sorted by start,
+    // parents before children).
     let within = |byte: usize| -> Option<u32> {
-        out.symbols
-            .iter()
-            .rposition(|s| s.start_byte as usize <= byte && byte < s.end_byte as usize)
-            .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
+        let after = out
+            .symbols
+            .partition_point(|s| s.start_byte as usize <= byte);
+        let mut candidate = after.checked_sub(1);
+        while let Some(i) = candidate {
+            let s = &out.symbols[i];
+            if byte < s.end_byte as usize {
+                return u32::try_from(i).ok();
+            }
+            candidate = s.parent.map(|p| p as usize);
+        }
+        None
     };
     let uses = |query: &Query, skip_definitions: bool| {
         let names = query.capture_names();
