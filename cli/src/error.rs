@@ -78,6 +78,8 @@ impl From<RepoError> for CommandError {
             E::CurrentBranch { .. } => (EXIT_USER, Some("switch to another branch first".into())),
             E::DetachedHead => (EXIT_USER, Some("switch to a branch first: `atomic switch <branch>`".into())),
             E::DirtyWorkingTree { .. } => (EXIT_USER, Some("record your changes (`atomic record -m ...`) or discard them first; see `atomic status`".into())),
+            E::MergeInProgress => (EXIT_USER, Some("resolve the conflicts `atomic status` lists, then `atomic record -m ...` to finish the merge".into())),
+            E::UnresolvedConflicts { .. } => (EXIT_USER, Some("edit those files to remove the <<<<<<< ||||||| ======= >>>>>>> blocks, then record again".into())),
             E::NothingToRecord => (EXIT_USER, Some("edit files first; `atomic status` shows what changed".into())),
             E::EmptyMessage => (EXIT_USER, Some("pass a message with -m".into())),
             E::NoIdentity => (EXIT_USER, Some("set one with `git config --global user.name NAME` and `git config --global user.email EMAIL`".into())),

@@ -6,5 +6,6 @@ mod common;
 
 mod test_bad_input;
 mod test_commands;
+mod test_merge;
 mod test_round_trip;
 mod test_semantic;

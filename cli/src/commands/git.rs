@@ -20,11 +20,14 @@ pub enum Action {
     Import,
     /// Make git's refs match atomic's, undoing ref moves made with git since the last import
     Export,
+    /// Configure git to merge source files with atomic's structured merge
+    SetupMergeDriver(super::merge_driver::Args),
 }
 
 pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
     let options = ctx.open_options();
     match args.action {
+        Action::SetupMergeDriver(args) => super::merge_driver::run(ctx, args)?,
         Action::Import => {
             let progress = ctx.ui.progress();
             let (_, summary) = Repo::resume_import(&ctx.start_dir(), &options, &progress)?;

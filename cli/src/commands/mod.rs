@@ -9,6 +9,9 @@ mod git;
 mod index;
 mod init;
 mod log;
+mod merge;
+mod merge_driver;
+mod merge_file;
 mod op;
 mod record;
 mod remote;
@@ -86,6 +89,8 @@ pub enum Command {
     Symbols(symbols::Args),
     Context(context::Args),
     Index(index::Args),
+    MergeFile(merge_file::Args),
+    Merge(merge::Args),
 }
 
 /// Runs the parsed command.
@@ -113,6 +118,8 @@ pub fn run(cli: Cli, ui: &Ui) -> Result<(), CommandError> {
         Command::Symbols(args) => symbols::run(&ctx, args),
         Command::Context(args) => context::run(&ctx, args),
         Command::Index(args) => index::run(&ctx, args),
+        Command::MergeFile(args) => merge_file::run(&ctx, args),
+        Command::Merge(args) => merge::run(&ctx, args),
     }
 }
 

@@ -18,6 +18,16 @@ pub fn run(ctx: &Context<'_>, _args: Args) -> Result<(), CommandError> {
             Some(b) => out.push_str(&format!("On branch {}\n", ctx.ui.paint(Label::Ref, b))),
             None => out.push_str("HEAD detached\n"),
         }
+        if let Some(m) = &status.merge {
+            out.push_str(&format!(
+                "Merging {} ({}); record to finish once these have no conflict markers:\n",
+                m.other_name,
+                m.other.short()
+            ));
+            for p in &m.conflicts {
+                out.push_str(&format!("  {} {p}\n", ctx.ui.paint(Label::Removed, "C")));
+            }
+        }
         if status.changes.is_empty() {
             out.push_str("nothing to record, working tree clean\n");
         }

@@ -370,28 +370,6 @@ pub(crate) fn merge_order(base: &[String], ours: &[String], theirs: &[String]) -
     result
 }
 
-#[cfg(test)]
-mod tests {
-    use super::merge_order;
-
-    fn keys(s: &str) -> Vec<String> {
-        s.split_whitespace().map(str::to_owned).collect()
-    }
-
-    #[test]
-    fn orders_merge_with_ours_first_at_one_place() {
-        let order = |b, o, t| merge_order(&keys(b), &keys(o), &keys(t)).join(" ");
-        assert_eq!(order("a b", "a x b", "a y b"), "a x y b");
-        assert_eq!(order("a b", "x a b", "y a b"), "x y a b");
-        assert_eq!(order("a b", "a b x", "a b y"), "a b x y");
-        // Theirs moved `a` to the end; ours added `x` after `a`.
-        assert_eq!(order("a b c", "a x b c", "b c a"), "b c a x");
-        // Ours reordered; theirs added after `b`.
-        assert_eq!(order("a b c", "c b a", "a b y c"), "c b y a");
-        assert_eq!(order("a b", "a", "a b"), "a b");
-    }
-}
-
 fn parse(path: &str, src: &[u8]) -> Option<FileSymbols> {
     language_for_path(path).map(|p| extract(p, src))
 }
@@ -522,4 +500,26 @@ pub(crate) fn merge(
         }
     }
     fallback
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merge_order;
+
+    fn keys(s: &str) -> Vec<String> {
+        s.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn orders_merge_with_ours_first_at_one_place() {
+        let order = |b, o, t| merge_order(&keys(b), &keys(o), &keys(t)).join(" ");
+        assert_eq!(order("a b", "a x b", "a y b"), "a x y b");
+        assert_eq!(order("a b", "x a b", "y a b"), "x y a b");
+        assert_eq!(order("a b", "a b x", "a b y"), "a b x y");
+        // Theirs moved `a` to the end; ours added `x` after `a`.
+        assert_eq!(order("a b c", "a x b c", "b c a"), "b c a x");
+        // Ours reordered; theirs added after `b`.
+        assert_eq!(order("a b c", "c b a", "a b y c"), "c b y a");
+        assert_eq!(order("a b", "a", "a b"), "a b");
+    }
 }

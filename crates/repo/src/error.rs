@@ -90,6 +90,15 @@ pub enum RepoError {
         /// One of them.
         example: String,
     },
+    /// A merge is already in progress.
+    #[error("a merge is in progress")]
+    MergeInProgress,
+    /// Conflict markers remain in files of a merge.
+    #[error("conflict markers remain in {}", paths.join(", "))]
+    UnresolvedConflicts {
+        /// The files that still have markers.
+        paths: Vec<String>,
+    },
     /// `record` found nothing to record.
     #[error("nothing to record: the working tree matches HEAD")]
     NothingToRecord,

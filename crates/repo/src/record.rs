@@ -2,8 +2,8 @@
 
 use std::sync::atomic::AtomicBool;
 
-use atomic_core::{Change, Origin, Signature};
-use atomic_gitbridge::{self as bridge, Importer};
+use atomic_core::{Change, GitId, Origin, Signature};
+use atomic_gitbridge::{self as bridge, Importer, TreeFiles};
 
 use crate::sync::write_refs;
 use crate::worktree::{compare, read_file};
@@ -23,23 +23,46 @@ impl Repo {
     }
 
     /// Records every working-tree change (no staging area; ignored files stay out) as one
-    /// change on the current branch, exported as a git commit; moves the branch.
+    /// change on the current branch, exported as a git commit; moves the branch. During a
+    /// merge ([`Repo::merge`]) the change gets the merged branch as second parent.
     ///
     /// # Errors
     /// [`RepoError::NothingToRecord`], [`RepoError::DetachedHead`],
-    /// [`RepoError::EmptyMessage`], [`RepoError::NoIdentity`]; git and store errors. The
-    /// branch moves only after the commit is written; the store follows in one batch.
+    /// [`RepoError::EmptyMessage`], [`RepoError::NoIdentity`],
+    /// [`RepoError::UnresolvedConflicts`] while conflict markers remain; git and store
+    /// errors. The branch moves only after the commit is written; the store follows in one
+    /// batch.
     pub fn record(&self, message: &str) -> Result<Change> {
         if message.trim().is_empty() {
             return Err(RepoError::EmptyMessage);
         }
         let branch = bridge::head_branch(&self.git)?.ok_or(RepoError::DetachedHead)?;
-        let identity = self.identity()?;
+        self.identity()?;
+        let merging = self.merge_state()?;
+        if let Some(state) = &merging {
+            let unresolved: Vec<String> = state
+                .conflicts
+                .iter()
+                .filter(|p| {
+                    read_file(&self.root, p)
+                        .ok()
+                        .flatten()
+                        .is_some_and(|(_, d)| {
+                            d.split(|&b| b == b'\n')
+                                .any(|l| l.starts_with(b"<<<<<<< ") || l.starts_with(b">>>>>>> "))
+                        })
+                })
+                .cloned()
+                .collect();
+            if !unresolved.is_empty() {
+                return Err(RepoError::UnresolvedConflicts { paths: unresolved });
+            }
+        }
         let head = self.head_commit()?;
         let head_files = self.head_files()?;
         let work = self.working_files(&head_files)?;
         let changes = compare(&head_files, &work);
-        if changes.is_empty() {
+        if changes.is_empty() && merging.is_none() {
             return Err(RepoError::NothingToRecord);
         }
         // Write each changed file's blob from what is on disk now, and build the tree
@@ -55,17 +78,32 @@ impl Repo {
                 files.insert(entry.path.clone(), atomic_core::FileState { mode, blob });
             }
         }
-        let tree = bridge::write_tree(&self.git, &files)?;
+        let mut parents: Vec<GitId> = head.into_iter().collect();
+        parents.extend(merging.map(|m| m.other));
+        self.commit_tree_files(&files, &parents, message, &branch)
+    }
+
+    /// Writes `files` as a tree and a commit with `parents` (the first is the branch's
+    /// current head), moves `branch` to it, and records the change (origin `Recorded`)
+    /// with the ref move in one batch. Ends a merge in progress.
+    pub(crate) fn commit_tree_files(
+        &self,
+        files: &TreeFiles,
+        parents: &[GitId],
+        message: &str,
+        branch: &str,
+    ) -> Result<Change> {
+        let identity = self.identity()?;
+        let tree = bridge::write_tree(&self.git, files)?;
         let mut message = message.trim_end().to_owned();
         message.push('\n');
-        let parents: Vec<_> = head.into_iter().collect();
         let commit =
-            bridge::write_commit(&self.git, tree, &parents, &identity, &identity, &message)?;
+            bridge::write_commit(&self.git, tree, parents, &identity, &identity, &message)?;
         bridge::set_ref(
             &self.git,
-            &branch,
+            branch,
             commit,
-            Some(head),
+            Some(parents.first().copied()),
             &format!("atomic record: {}", message.lines().next().unwrap_or("")),
         )?;
         let mut recorded = Vec::new();
@@ -84,9 +122,12 @@ impl Repo {
         let change = recorded.pop().expect("one commit gives one change");
         let before = self.store.refs()?;
         let mut after = before.clone();
-        after.insert(branch, commit);
+        after.insert(branch.to_owned(), commit);
         write_refs(&self.store, &before, &after, |batch| {
             batch.put_change(&change);
+            if parents.len() > 1 {
+                self.clear_merge_state(batch);
+            }
             format!("record: {}", change.summary())
         })?;
         self.write_index(tree)?;

@@ -44,6 +44,8 @@ pub struct WorkingTreeStatus {
     pub head: Option<GitId>,
     /// Changed paths, sorted.
     pub changes: Vec<StatusEntry>,
+    /// The merge in progress, if any: record to finish it once its conflicts are resolved.
+    pub merge: Option<crate::merge::MergeState>,
 }
 
 /// Reads one working-tree file: its mode and contents (a symlink's target for a link).
@@ -182,6 +184,7 @@ impl Repo {
             branch: self.current_branch()?,
             head: self.head_commit()?,
             changes: compare(&head, &work),
+            merge: self.merge_state()?,
         })
     }
 
@@ -262,31 +265,39 @@ pub(crate) fn checkout(repo: &Repo, from: &TreeFiles, to: &TreeFiles) -> Result<
 
 fn write_file(repo: &Repo, path: &str, state: &FileState) -> Result<()> {
     let full = repo.root().join(path);
+    let data = match state.mode {
+        FileMode::Submodule => Vec::new(),
+        _ => bridge::read_blob(&repo.git, state.blob)?,
+    };
+    write_bytes(&full, state.mode, &data)
+}
+
+/// Writes `data` at `full` as a file of `mode` (a symlink's target for a link, an empty
+/// directory for a submodule), creating parent directories and replacing what was there.
+pub(crate) fn write_bytes(full: &Path, mode: FileMode, data: &[u8]) -> Result<()> {
     if let Some(parent) = full.parent() {
         std::fs::create_dir_all(parent).map_err(RepoError::io("creating", parent))?;
     }
-    if std::fs::symlink_metadata(&full).is_ok_and(|m| !m.is_dir()) {
-        std::fs::remove_file(&full).map_err(RepoError::io("replacing", &full))?;
+    if std::fs::symlink_metadata(full).is_ok_and(|m| !m.is_dir()) {
+        std::fs::remove_file(full).map_err(RepoError::io("replacing", full))?;
     }
-    match state.mode {
+    match mode {
         FileMode::Submodule => {
-            std::fs::create_dir_all(&full).map_err(RepoError::io("creating", &full))?;
+            std::fs::create_dir_all(full).map_err(RepoError::io("creating", full))?;
         }
         FileMode::Symlink => {
-            let target = bridge::read_blob(&repo.git, state.blob)?;
-            std::os::unix::fs::symlink(std::ffi::OsStr::from_bytes(&target), &full)
-                .map_err(RepoError::io("creating symlink", &full))?;
+            std::os::unix::fs::symlink(std::ffi::OsStr::from_bytes(data), full)
+                .map_err(RepoError::io("creating symlink", full))?;
         }
         FileMode::Blob | FileMode::Executable => {
-            let data = bridge::read_blob(&repo.git, state.blob)?;
-            std::fs::write(&full, data).map_err(RepoError::io("writing", &full))?;
-            let mode = if state.mode == FileMode::Executable {
+            std::fs::write(full, data).map_err(RepoError::io("writing", full))?;
+            let bits = if mode == FileMode::Executable {
                 0o755
             } else {
                 0o644
             };
-            std::fs::set_permissions(&full, std::fs::Permissions::from_mode(mode))
-                .map_err(RepoError::io("setting the mode of", &full))?;
+            std::fs::set_permissions(full, std::fs::Permissions::from_mode(bits))
+                .map_err(RepoError::io("setting the mode of", full))?;
         }
     }
     Ok(())

@@ -235,6 +235,11 @@ impl Store {
         found.pop().ok_or_else(unknown)
     }
 
+    /// Returns the value of meta key `key` (opaque bytes), if set.
+    pub fn meta(&self, key: &str) -> Result<Option<Vec<u8>>> {
+        self.get(CF_META, key.as_bytes())
+    }
+
     /// Returns the cached symbol table stored under `key` (opaque bytes; the semantic
     /// layer's encoding), if any.
     pub fn symbols(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
@@ -363,6 +368,18 @@ impl Batch<'_> {
     /// Drops the symbol table cached under `key`.
     pub fn delete_symbols(&mut self, key: &[u8]) {
         self.inner.delete_cf(self.store.cf(CF_SYMBOLS), key);
+    }
+
+    /// Sets meta key `key`; keys of the store's own (`schema_version`, `import_state`) are
+    /// refused by the caller's convention of prefixing keys with their module's name.
+    pub fn set_meta(&mut self, key: &str, value: &[u8]) {
+        self.inner
+            .put_cf(self.store.cf(CF_META), key.as_bytes(), value);
+    }
+
+    /// Deletes meta key `key`.
+    pub fn delete_meta(&mut self, key: &str) {
+        self.inner.delete_cf(self.store.cf(CF_META), key.as_bytes());
     }
 
     /// Sets the import state.
