@@ -60,8 +60,44 @@ pub(crate) fn lines(data: &[u8]) -> Vec<&[u8]> {
     data.split_inclusive(|&b| b == b'\n').collect()
 }
 
-fn hunks(base: &[u8], side: &[u8]) -> Vec<Hunk> {
-    let input = imara_diff::InternedInput::new(base, side);
+/// Splits `data` into tokens for a finer merge: runs of identifier characters (ASCII
+/// alphanumerics, `_`, and any non-ASCII byte, so UTF-8 stays whole), runs of whitespace,
+/// and single other bytes.
+pub(crate) fn tokens(data: &[u8]) -> Vec<&[u8]> {
+    #[derive(PartialEq)]
+    enum Class {
+        Word,
+        Space,
+        Other,
+    }
+    let class = |b: u8| {
+        if b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80 {
+            Class::Word
+        } else if b.is_ascii_whitespace() {
+            Class::Space
+        } else {
+            Class::Other
+        }
+    };
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 1..=data.len() {
+        let split = i == data.len() || {
+            let (a, b) = (class(data[i - 1]), class(data[i]));
+            a != b || a == Class::Other
+        };
+        if split {
+            out.push(&data[start..i]);
+            start = i;
+        }
+    }
+    out
+}
+
+fn hunks(base: &[&[u8]], side: &[&[u8]]) -> Vec<Hunk> {
+    let mut input = imara_diff::InternedInput::new(&[][..], &[][..]);
+    input.update_before(base.iter().copied());
+    input.update_after(side.iter().copied());
     let mut diff = imara_diff::Diff::compute(imara_diff::Algorithm::Histogram, &input);
     diff.postprocess_lines(&input);
     diff.hunks()
@@ -128,10 +164,30 @@ pub(crate) fn write_conflict(out: &mut Vec<u8>, c: &LineConflict, labels: &Label
 
 /// Merges `ours` and `theirs`, both changed from `base`, line by line.
 pub fn diff3(base: &[u8], ours: &[u8], theirs: &[u8], labels: &Labels<'_>) -> LineMerge {
-    let (b, o, t) = (lines(base), lines(ours), lines(theirs));
-    let (ho, ht) = (hunks(base, ours), hunks(base, theirs));
-    let eol = eol(ours);
-    let mut out = Vec::with_capacity(ours.len().max(theirs.len()));
+    merge_tokens(&lines(base), &lines(ours), &lines(theirs), labels, false)
+}
+
+/// Like [`diff3`], but a conflicting region is merged again token by token (see
+/// [`tokens`]) and kept when that merge is clean: independent edits on one line combine.
+pub(crate) fn diff3_refined(
+    base: &[u8],
+    ours: &[u8],
+    theirs: &[u8],
+    labels: &Labels<'_>,
+) -> LineMerge {
+    merge_tokens(&lines(base), &lines(ours), &lines(theirs), labels, true)
+}
+
+fn merge_tokens(
+    b: &[&[u8]],
+    o: &[&[u8]],
+    t: &[&[u8]],
+    labels: &Labels<'_>,
+    refine: bool,
+) -> LineMerge {
+    let (ho, ht) = (hunks(b, o), hunks(b, t));
+    let eol = eol(&o.concat());
+    let mut out = Vec::with_capacity(o.len().max(t.len()) * 40);
     let mut conflicts = Vec::new();
     let (mut i, mut j) = (0, 0);
     let (mut off_o, mut off_t) = (0isize, 0isize);
@@ -170,13 +226,28 @@ pub fn diff3(base: &[u8], ours: &[u8], theirs: &[u8], labels: &Labels<'_>) -> Li
         } else if j == j0 || ours_text == theirs_text {
             out.extend_from_slice(&ours_text);
         } else {
-            let conflict = LineConflict {
-                ours: ours_text,
-                base: concat(&b[region.clone()]),
-                theirs: theirs_text,
-            };
-            write_conflict(&mut out, &conflict, labels, eol);
-            conflicts.push(conflict);
+            let base_text = concat(&b[region.clone()]);
+            let refined = refine.then(|| {
+                merge_tokens(
+                    &tokens(&base_text),
+                    &tokens(&ours_text),
+                    &tokens(&theirs_text),
+                    labels,
+                    false,
+                )
+            });
+            match refined {
+                Some(m) if m.conflicts.is_empty() => out.extend_from_slice(&m.text),
+                _ => {
+                    let conflict = LineConflict {
+                        ours: ours_text,
+                        base: base_text,
+                        theirs: theirs_text,
+                    };
+                    write_conflict(&mut out, &conflict, labels, eol);
+                    conflicts.push(conflict);
+                }
+            }
         }
         off_o = ro.end as isize - region.end as isize;
         off_t = rt.end as isize - region.end as isize;
@@ -228,6 +299,27 @@ mod tests {
         assert_eq!(
             text,
             "<<<<<<< ours\nb\n||||||| base\na\n=======\nc\n>>>>>>> theirs\n"
+        );
+    }
+
+    #[test]
+    fn refined_merges_combine_independent_edits_on_one_line() {
+        let b = b"    public void run(int a) {\n";
+        let o = b"    public final void run(int a) {\n";
+        let t = b"    public void run(int a) throws IOException {\n";
+        assert_eq!(diff3(b, o, t, &Labels::default()).conflicts.len(), 1);
+        let m = diff3_refined(b, o, t, &Labels::default());
+        assert!(m.conflicts.is_empty());
+        assert_eq!(
+            m.text,
+            b"    public final void run(int a) throws IOException {\n"
+        );
+        // The same token changed twice stays a conflict.
+        let m = diff3_refined(b"x = 1;\n", b"x = 2;\n", b"x = 3;\n", &Labels::default());
+        assert_eq!(m.conflicts.len(), 1);
+        assert_eq!(
+            tokens(b"a_b(c, d) "),
+            vec![&b"a_b"[..], b"(", b"c", b",", b" ", b"d", b")", b" "]
         );
     }
 

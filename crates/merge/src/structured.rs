@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use atomic_semantic::{FileSymbols, SymbolKind, extract, language_for_path};
 
-use crate::diff3::{LineConflict, diff3, write_conflict};
+use crate::diff3::{LineConflict, diff3, diff3_refined, write_conflict};
 use crate::level::{Chunk, Level, Version, split};
 use crate::{Action, Conflict, Labels, MergeOutcome, Strategy};
 
@@ -157,7 +157,7 @@ impl<'a> Merger<'a> {
         } else if t == b || o == t {
             out.extend_from_slice(o);
         } else {
-            let m = diff3(b, o, t, self.labels);
+            let m = diff3_refined(b, o, t, self.labels);
             out.extend_from_slice(&m.text);
             for c in &m.conflicts {
                 self.conflicts.push(line_conflict(
@@ -193,8 +193,10 @@ impl<'a> Merger<'a> {
         );
         self.merge_text(&mut out, hb, ho, ht, who.clone());
         let order = merge_order(&lb.keys(), &lo.keys(), &lt.keys());
+        let items_start = out.len();
         for key in &order {
-            self.decide(&mut out, key, &lb, &lo, &lt);
+            let first = out.len() == items_start;
+            self.decide(&mut out, key, [&lb, &lo, &lt], first);
         }
         let (tb, to, tt) = (
             &self.base.src[lb.tail.clone()],
@@ -205,49 +207,51 @@ impl<'a> Merger<'a> {
         Some(out)
     }
 
-    /// Writes the merged item `key`, or nothing when it is deleted.
-    fn decide(&mut self, out: &mut Vec<u8>, key: &str, lb: &Level, lo: &Level, lt: &Level) {
+    /// Writes the merged item `key`, or nothing when it is deleted. `first` says whether
+    /// nothing has been written at this level yet.
+    ///
+    /// Bodies decide: an item whose body is unchanged counts as unchanged even when its gap
+    /// changed (because something was inserted or deleted before it). Gaps merge apart.
+    fn decide(&mut self, out: &mut Vec<u8>, key: &str, levels: [&Level; 3], first: bool) {
+        let [lb, lo, lt] = levels;
         let (b, o, t) = (lb.get(key), lo.get(key), lt.get(key));
         let (bs, os, ts) = (self.base.src, self.ours.src, self.theirs.src);
+        let body = |src: &'a [u8], c: &Chunk| &src[c.body.clone()];
         match (b, o, t) {
             (Some(b), Some(o), Some(t)) => {
-                let (bt, ot, tt) = (b.text(bs), o.text(os), t.text(ts));
-                if ot == bt {
-                    out.extend_from_slice(tt);
-                    return;
-                }
-                if tt == bt || ot == tt {
-                    out.extend_from_slice(ot);
-                    return;
-                }
-                // Both changed: recurse into a container's members, else merge the lines.
-                if let (Some(bi), Some(oi), Some(ti)) = (b.symbol, o.symbol, t.symbol)
+                let (bb, ob, tb) = (body(bs, b), body(os, o), body(ts, t));
+                let who = self.symbol_of(self.ours, o);
+                self.merge_text(
+                    out,
+                    &bs[b.gap.clone()],
+                    &os[o.gap.clone()],
+                    &ts[t.gap.clone()],
+                    who.clone(),
+                );
+                if ob == bb {
+                    out.extend_from_slice(tb);
+                } else if tb == bb || ob == tb {
+                    out.extend_from_slice(ob);
+                } else if let (Some(bi), Some(oi), Some(ti)) = (b.symbol, o.symbol, t.symbol)
                     && self.ours.symbols.symbols[oi].kind.is_container()
-                    && let Some(body) = self.merge_level(
+                    && let Some(merged) = self.merge_level(
                         [Some(bi), Some(oi), Some(ti)],
                         [b.body.clone(), o.body.clone(), t.body.clone()],
                     )
                 {
-                    let who = self.symbol_of(self.ours, o);
-                    self.merge_text(
-                        out,
-                        &bs[b.gap.clone()],
-                        &os[o.gap.clone()],
-                        &ts[t.gap.clone()],
-                        who,
-                    );
-                    out.extend_from_slice(&body);
-                    return;
+                    // Both changed a container: merge its members one by one.
+                    out.extend_from_slice(&merged);
+                } else {
+                    self.merge_text(out, bb, ob, tb, who);
                 }
-                let who = self.symbol_of(self.ours, o);
-                self.merge_text(out, bt, ot, tt, who);
             }
             (Some(b), Some(o), None) => self.one_deleted(out, b, o, Side::Theirs),
             (Some(b), None, Some(t)) => self.one_deleted(out, b, t, Side::Ours),
             (None, Some(o), Some(t)) => {
-                let (ot, tt) = (o.text(os), t.text(ts));
-                if ot == tt || os[o.body.clone()] == ts[t.body.clone()] {
-                    out.extend_from_slice(ot);
+                let (ob, tb) = (body(os, o), body(ts, t));
+                if ob == tb {
+                    out.extend_from_slice(&os[o.gap.clone()]);
+                    out.extend_from_slice(ob);
                     return;
                 }
                 let who = self.symbol_of(self.ours, o);
@@ -255,16 +259,30 @@ impl<'a> Merger<'a> {
                     out,
                     who,
                     None,
-                    Some(ot),
-                    Some(tt),
+                    Some(o.text(os)),
+                    Some(t.text(ts)),
                     (Action::Added, Action::Added),
                     "both sides added this symbol with different text",
                 );
             }
-            (None, Some(o), None) => out.extend_from_slice(o.text(os)),
-            (None, None, Some(t)) => out.extend_from_slice(t.text(ts)),
+            (None, Some(o), None) => self.insert(out, o, lo, os, first),
+            (None, None, Some(t)) => self.insert(out, t, lt, ts, first),
             (Some(_), None, None) | (None, None, None) => {}
         }
+    }
+
+    /// Writes an item only one side has. An item that was first in its version has no
+    /// gap of its own; placed after others, it takes the gap that followed it there.
+    fn insert(&self, out: &mut Vec<u8>, c: &Chunk, level: &Level, src: &[u8], first: bool) {
+        let was_first = level.items.first().is_some_and(|f| f.key == c.key);
+        if was_first && !first {
+            if let Some(next) = level.items.get(1) {
+                out.extend_from_slice(&src[next.gap.clone()]);
+            }
+        } else {
+            out.extend_from_slice(&src[c.gap.clone()]);
+        }
+        out.extend_from_slice(&src[c.body.clone()]);
     }
 
     /// An item `kept` by one side and deleted by `deleter`.
@@ -279,7 +297,7 @@ impl<'a> Merger<'a> {
             Side::Theirs => (Some(kt), None, (Action::Modified, Action::Deleted)),
             Side::Ours => (None, Some(kt), (Action::Deleted, Action::Modified)),
         };
-        if kt != bt {
+        if self.base.src[b.body.clone()] != keeper.src[kept.body.clone()] {
             self.conflict(
                 out,
                 who,

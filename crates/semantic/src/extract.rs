@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use tree_sitter::{Node, Parser, Query, QueryCursor, StreamingIterator};
 
 use crate::imports::parse_import;
-use crate::language::LanguageProfile;
+use crate::language::{LanguageProfile, PatternKind};
 use crate::{FileSymbols, Import, Reference, Symbol, SymbolKind};
 
 /// Longest signature kept, in bytes; longer ones are cut at a character boundary.
@@ -135,6 +135,44 @@ fn for_each_match<'tree>(
     }
 }
 
+/// Reads one match of an import pattern: the statement, its module and the names it binds.
+fn import_of(
+    profile: &LanguageProfile,
+    m: &tree_sitter::QueryMatch<'_, '_>,
+    names: &[&str],
+    source: &[u8],
+) -> Option<Import> {
+    let node = m
+        .captures()
+        .iter()
+        .find(|c| names[c.index as usize] == "import")?
+        .node;
+    let module = m
+        .captures()
+        .iter()
+        .find(|c| matches!(names[c.index as usize], "path" | "source" | "module"))
+        .map(|c| text(c.node, source));
+    let statement = text(node, source);
+    let (module, mut bound) = parse_import(profile.name, statement, module);
+    // `const x = require("m")` binds `x`.
+    if bound.is_empty()
+        && let Some(binding) = node
+            .parent()
+            .filter(|p| p.kind() == "variable_declarator")
+            .and_then(|p| p.child_by_field_name("name"))
+    {
+        bound.push(text(binding, source).to_owned());
+    }
+    Some(Import {
+        text: collapse(statement),
+        module,
+        names: bound,
+        line: u32::try_from(node.start_position().row + 1).unwrap_or(u32::MAX),
+        start_byte: u32::try_from(node.start_byte()).unwrap_or(u32::MAX),
+        end_byte: u32::try_from(node.end_byte()).unwrap_or(u32::MAX),
+    })
+}
+
 /// Returns the first ERROR or MISSING node under `node`, in source order.
 fn first_error(node: Node<'_>) -> Option<Node<'_>> {
     if node.is_error() || node.is_missing() {
@@ -171,10 +209,30 @@ pub fn extract(profile: &LanguageProfile, source: &[u8]) -> FileSymbols {
             .map(|n| u32::try_from(n.start_position().row + 1).unwrap_or(u32::MAX));
     }
 
-    let names = loaded.defs.capture_names();
+    let names = loaded.query.capture_names();
     let mut defs: HashMap<usize, Def<'_>> = HashMap::new();
     let mut name_bytes = std::collections::HashSet::new();
-    for_each_match(&loaded.defs, root, source, |m| {
+    // Uses of names (calls, type references), resolved to their symbol once all are known.
+    let mut uses: Vec<(Node<'_>, PatternKind)> = Vec::new();
+    for_each_match(&loaded.query, root, source, |m| {
+        match loaded.patterns[m.pattern_index] {
+            PatternKind::Definition => {}
+            kind @ (PatternKind::Call | PatternKind::Reference) => {
+                uses.extend(
+                    m.captures()
+                        .iter()
+                        .filter(|c| names[c.index as usize] == "name")
+                        .map(|c| (c.node, kind)),
+                );
+                return;
+            }
+            PatternKind::Import => {
+                if let Some(import) = import_of(profile, m, names, source) {
+                    out.imports.push(import);
+                }
+                return;
+            }
+        }
         let (mut name, mut def, mut kind, mut receiver) = (None, None, "", None);
         for c in m.captures() {
             match names[c.index as usize] {
@@ -335,73 +393,34 @@ pub fn extract(profile: &LanguageProfile, source: &[u8]) -> FileSymbols {
         }
         None
     };
-    let uses = |query: &Query, skip_definitions: bool| {
-        let names = query.capture_names();
-        let mut found = Vec::new();
-        for_each_match(query, root, source, |m| {
-            for c in m.captures() {
-                if names[c.index as usize] != "name" {
-                    continue;
-                }
-                let name = text(c.node, source).trim();
-                if name.is_empty()
-                    || (skip_definitions && name_bytes.contains(&c.node.start_byte()))
-                {
-                    continue;
-                }
-                found.push(Reference {
-                    name: name.to_owned(),
-                    line: u32::try_from(c.node.start_position().row + 1).unwrap_or(u32::MAX),
-                    byte: u32::try_from(c.node.start_byte()).unwrap_or(u32::MAX),
-                    within: within(c.node.start_byte()),
-                    qualified: c.node.prev_sibling().is_some(),
-                });
-            }
-        });
-        found.sort_by_key(|r| r.byte);
-        found.dedup_by_key(|r| r.byte);
-        found
-    };
-    let calls = uses(&loaded.calls, false);
-    let references = uses(&loaded.refs, true);
+    let mut calls = Vec::new();
+    let mut references = Vec::new();
+    for (node, kind) in uses {
+        let name = text(node, source).trim();
+        if name.is_empty()
+            || (kind == PatternKind::Reference && name_bytes.contains(&node.start_byte()))
+        {
+            continue;
+        }
+        let reference = Reference {
+            name: name.to_owned(),
+            line: u32::try_from(node.start_position().row + 1).unwrap_or(u32::MAX),
+            byte: u32::try_from(node.start_byte()).unwrap_or(u32::MAX),
+            within: within(node.start_byte()),
+            qualified: node.prev_sibling().is_some(),
+        };
+        if kind == PatternKind::Call {
+            calls.push(reference)
+        } else {
+            references.push(reference)
+        }
+    }
+    for list in [&mut calls, &mut references] {
+        list.sort_by_key(|r| r.byte);
+        list.dedup_by_key(|r| r.byte);
+    }
     out.calls = calls;
     out.references = references;
-
-    let import_names = loaded.imports.capture_names();
-    for_each_match(&loaded.imports, root, source, |m| {
-        let Some(node) = m
-            .captures()
-            .iter()
-            .find(|c| import_names[c.index as usize] == "import")
-            .map(|c| c.node)
-        else {
-            return;
-        };
-        let module = m
-            .captures()
-            .iter()
-            .find(|c| matches!(import_names[c.index as usize], "path" | "source" | "module"))
-            .map(|c| text(c.node, source));
-        let statement = text(node, source);
-        let (module, mut names) = parse_import(profile.name, statement, module);
-        // `const x = require("m")` binds `x`.
-        if names.is_empty()
-            && let Some(binding) = node
-                .parent()
-                .filter(|p| p.kind() == "variable_declarator")
-                .and_then(|p| p.child_by_field_name("name"))
-        {
-            names.push(text(binding, source).to_owned());
-        }
-        out.imports.push(Import {
-            text: collapse(statement),
-            module,
-            names,
-            line: u32::try_from(node.start_position().row + 1).unwrap_or(u32::MAX),
-            start_byte: u32::try_from(node.start_byte()).unwrap_or(u32::MAX),
-            end_byte: u32::try_from(node.end_byte()).unwrap_or(u32::MAX),
-        });
-    });
     out.imports.sort_by_key(|i| i.line);
     out.imports
         .dedup_by(|a, b| a.text == b.text && a.line == b.line);

@@ -41,10 +41,19 @@ struct QueryTexts {
 /// A profile's grammar and compiled queries.
 pub(crate) struct Loaded {
     pub language: Language,
-    pub defs: Query,
-    pub calls: Query,
-    pub imports: Query,
-    pub refs: Query,
+    /// The four queries compiled as one, so extraction walks the tree once.
+    pub query: Query,
+    /// What each of `query`'s patterns finds, by pattern index.
+    pub patterns: Vec<PatternKind>,
+}
+
+/// What a pattern of the combined query finds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PatternKind {
+    Definition,
+    Call,
+    Reference,
+    Import,
 }
 
 impl LanguageProfile {
@@ -56,17 +65,36 @@ impl LanguageProfile {
     pub(crate) fn loaded(&self) -> &Loaded {
         self.loaded.get_or_init(|| {
             let language = (self.grammar)();
-            let query = |kind: &str, text: &str| {
-                Query::new(&language, text).unwrap_or_else(|e| {
-                    panic!("the {} {kind} query does not compile: {e}", self.name)
-                })
-            };
+            let parts = [
+                ("definitions", self.queries.defs, PatternKind::Definition),
+                ("calls", self.queries.calls, PatternKind::Call),
+                ("references", self.queries.refs, PatternKind::Reference),
+                ("imports", self.queries.imports, PatternKind::Import),
+            ];
+            let mut patterns = Vec::new();
+            let mut text = String::new();
+            for (what, part, kind) in parts {
+                // Compiled alone first: an error names the query it is in.
+                let alone = Query::new(&language, part).unwrap_or_else(|e| {
+                    panic!("the {} {what} query does not compile: {e}", self.name)
+                });
+                patterns.extend(std::iter::repeat_n(kind, alone.pattern_count()));
+                text.push_str(part);
+                text.push('\n');
+            }
+            let query = Query::new(&language, &text).unwrap_or_else(|e| {
+                panic!("the {} queries do not compile together: {e}", self.name)
+            });
+            assert_eq!(
+                query.pattern_count(),
+                patterns.len(),
+                "patterns of {} counted",
+                self.name
+            );
             Loaded {
-                defs: query("definitions", self.queries.defs),
-                calls: query("calls", self.queries.calls),
-                imports: query("imports", self.queries.imports),
-                refs: query("references", self.queries.refs),
-                language: language.clone(),
+                language,
+                query,
+                patterns,
             }
         })
     }
@@ -204,7 +232,11 @@ mod tests {
     fn every_query_compiles_against_its_grammar() {
         for profile in &LANGUAGES {
             let loaded = profile.loaded();
-            assert!(loaded.defs.pattern_count() > 0, "{}", profile.name);
+            assert!(
+                loaded.patterns.contains(&PatternKind::Definition),
+                "{}",
+                profile.name
+            );
         }
     }
 

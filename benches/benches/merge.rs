@@ -1,0 +1,65 @@
+//! The merge on a realistic file per language: the structured merge against the line
+//! merge (diff3) of the same three versions. Ours edits one function, theirs another and
+//! adds a function; the structured merge parses all three inputs and its result.
+
+use std::path::Path;
+
+use atomic_merge::{Labels, diff3, merge};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+
+fn versions(source: &str, ext: &str) -> (String, String, String) {
+    // Repeat the sample to about 40 KiB, then edit the first and last copies.
+    let repeats = (40 * 1024 / source.len()).max(2);
+    let base = source.repeat(repeats);
+    let first_line = base
+        .lines()
+        .position(|l| l.trim_start().starts_with("return") || l.contains(" = "))
+        .unwrap_or(3);
+    let mut ours: Vec<&str> = base.lines().collect();
+    let edited = format!("{} ", ours[first_line]);
+    ours[first_line] = &edited;
+    let ours = ours.join("\n") + "\n";
+    let extra = match ext {
+        "rs" => "\nfn added_by_theirs() -> u32 {\n    7\n}\n",
+        "py" => "\n\ndef added_by_theirs():\n    return 7\n",
+        _ => "\nfunction addedByTheirs() {\n  return 7;\n}\n",
+    };
+    let theirs = format!("{base}{extra}");
+    (base, ours, theirs)
+}
+
+fn bench(c: &mut Criterion) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/semantic");
+    let mut group = c.benchmark_group("merge");
+    for name in ["sample.rs", "sample.py", "sample.ts"] {
+        let source = std::fs::read_to_string(dir.join(name)).expect("the bundled samples exist");
+        let ext = name.rsplit('.').next().expect("an extension");
+        let (base, ours, theirs) = versions(&source, ext);
+        group.throughput(Throughput::Bytes(base.len() as u64));
+        group.bench_function(format!("structured/{ext}"), |b| {
+            b.iter(|| {
+                merge(
+                    name,
+                    base.as_bytes(),
+                    ours.as_bytes(),
+                    theirs.as_bytes(),
+                    &Labels::default(),
+                )
+            })
+        });
+        group.bench_function(format!("diff3/{ext}"), |b| {
+            b.iter(|| {
+                diff3(
+                    base.as_bytes(),
+                    ours.as_bytes(),
+                    theirs.as_bytes(),
+                    &Labels::default(),
+                )
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,7 @@
+pub fn total(items: &[u32]) -> u32 {
+    items.iter().sum()
+}
+
+pub fn count(items: &[u32]) -> usize {
+    items.len()
+}

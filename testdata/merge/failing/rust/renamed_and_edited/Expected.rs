@@ -1,0 +1,7 @@
+pub fn sum_all(items: &[u32]) -> u32 {
+    items.iter().copied().sum()
+}
+
+pub fn count(items: &[u32]) -> usize {
+    items.len()
+}
