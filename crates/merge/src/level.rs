@@ -92,6 +92,22 @@ fn widen(v: &Version<'_>, mut start: usize, floor: usize) -> usize {
     start
 }
 
+/// Returns a scoped name without generic arguments (`impl Source for Dir<'cfg>` is
+/// `impl Source for Dir`), so renaming a lifetime or type parameter keeps an item's identity.
+fn identity(scoped_name: &str) -> String {
+    let mut out = String::with_capacity(scoped_name.len());
+    let mut depth = 0usize;
+    for c in scoped_name.chars() {
+        match c {
+            '<' => depth += 1,
+            '>' if depth > 0 => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Splits the level of `container` (the top level when `None`) within `range`; `None`
 /// when a container has no members, or items share lines.
 pub(crate) fn split(
@@ -102,7 +118,7 @@ pub(crate) fn split(
     let mut raw: Vec<(usize, usize, String, Option<usize>)> = Vec::new();
     for (i, s) in v.symbols.symbols.iter().enumerate() {
         if s.parent.map(|p| p as usize) == container {
-            let key = format!("{:?} {}", s.kind, s.scoped_name);
+            let key = format!("{:?} {}", s.kind, identity(&s.scoped_name));
             raw.push((
                 line_start(v.src, s.start_byte as usize),
                 line_end(v.src, s.end_byte as usize),
