@@ -388,6 +388,13 @@ pub(crate) fn merge_order(base: &[String], ours: &[String], theirs: &[String]) -
     result
 }
 
+/// Whether a merged `text` parses and keeps every symbol it must (see [`lost_symbols`]).
+fn sound(path: &str, text: &[u8], [b, o, t]: [&Version<'_>; 3]) -> bool {
+    parse(path, text).is_some_and(|r| {
+        !r.has_errors && lost_symbols(&b.symbols, &o.symbols, &t.symbols, &r).is_empty()
+    })
+}
+
 fn parse(path: &str, src: &[u8]) -> Option<FileSymbols> {
     language_for_path(path).map(|p| extract(p, src))
 }
@@ -470,6 +477,26 @@ pub(crate) fn merge(
     };
     let conflicts = merger.conflicts;
     if !conflicts.is_empty() {
+        // A dependency conflict is what the line merge would hide: keep it. Otherwise a
+        // clean line merge that parses and keeps every symbol wins: item boundaries can
+        // fall differently in each version, and the structured merge must never conflict
+        // where the line merge does not.
+        let dependency = conflicts.iter().any(|c| {
+            c.ours_action == Action::AddedDependency || c.theirs_action == Action::AddedDependency
+        });
+        if !dependency {
+            let line = diff3(base, ours, theirs, labels);
+            if line.conflicts.is_empty() && sound(path, &line.text, [&vb, &vo, &vt]) {
+                return MergeOutcome {
+                    text: line.text,
+                    conflicts: Vec::new(),
+                    strategy: Strategy::LineBased {
+                        reason: "the structured merge conflicted where the line merge did not"
+                            .into(),
+                    },
+                };
+            }
+        }
         return MergeOutcome {
             text,
             conflicts,
@@ -501,10 +528,7 @@ pub(crate) fn merge(
     };
     let mut fallback = line_based(base, ours, theirs, labels, &reason);
     if fallback.conflicts.is_empty() {
-        let ok = parse(path, &fallback.text).is_some_and(|r| {
-            !r.has_errors && lost_symbols(&vb.symbols, &vo.symbols, &vt.symbols, &r).is_empty()
-        });
-        if !ok {
+        if !sound(path, &fallback.text, [&vb, &vo, &vt]) {
             fallback.conflicts.push(Conflict {
                 symbol: None,
                 kind: None,

@@ -103,3 +103,38 @@ fn inputs_that_do_not_parse_are_merged_by_lines() {
     assert!(matches!(m.strategy, Strategy::LineBased { .. }));
     assert!(m.is_clean());
 }
+
+#[test]
+fn the_merge_never_conflicts_where_a_sound_line_merge_is_clean() {
+    // Ours renames `total` (its first line); theirs edits the end of its body. By items
+    // that is "deleted on one side, modified on the other"; by lines nothing overlaps, and
+    // the line result parses and keeps every symbol: it wins.
+    let b = "pub fn total(items: &[u32]) -> u32 {\n    let n = items.len();\n    log(n);\n    items.iter().sum()\n}\n";
+    let o = b.replace("pub fn total(", "pub fn sum_all(");
+    let t = b.replace("    items.iter().sum()", "    items.iter().copied().sum()");
+    let m = run("lib.rs", b.as_bytes(), o.as_bytes(), t.as_bytes());
+    assert!(m.is_clean(), "{:?}", m.conflicts);
+    assert!(
+        matches!(m.strategy, Strategy::LineBased { .. }),
+        "{:?}",
+        m.strategy
+    );
+    assert_eq!(
+        String::from_utf8(m.text).unwrap(),
+        o.replace("    items.iter().sum()", "    items.iter().copied().sum()")
+    );
+}
+
+#[test]
+fn an_impl_keeps_its_identity_when_a_lifetime_is_renamed() {
+    let b = "impl<'cfg> Source for Dir<'cfg> {\n    fn a(&self) {}\n\n    fn b(&self) {}\n}\n";
+    let o = "impl<'gctx> Source for Dir<'gctx> {\n    fn a(&self) {}\n\n    fn b(&self) {}\n}\n";
+    let t = "impl<'cfg> Source for Dir<'cfg> {\n    fn a(&self) {}\n\n    fn b(&self) { 1; }\n}\n";
+    let m = run("lib.rs", b.as_bytes(), o.as_bytes(), t.as_bytes());
+    assert!(m.is_clean(), "{:?}", m.conflicts);
+    assert_eq!(
+        String::from_utf8(m.text).unwrap(),
+        "impl<'gctx> Source for Dir<'gctx> {\n    fn a(&self) {}\n\n    fn b(&self) { 1; }\n}\n"
+    );
+    assert_eq!(m.strategy, Strategy::Structured);
+}

@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
-use crate::{AmbiguousCall, FileSymbols, GraphNode, SymbolGraph, SymbolKind};
+use crate::{AmbiguousCall, FileSymbols, GraphNode, SymbolGraph, SymbolKind, SymbolRef};
 
 /// How much to return about each symbol.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -58,6 +58,46 @@ pub struct Context {
     pub ambiguous_calls: Vec<AmbiguousCall>,
 }
 
+/// Walks calls breadth first from `start`, `levels` deep, with `step` giving the other end
+/// of each call (a symbol, or a file's top level) and its line. Each symbol is followed once.
+fn walk(
+    start: &SymbolRef,
+    levels: usize,
+    step: impl Fn(&SymbolRef) -> Vec<(GraphNode, u32)>,
+) -> Vec<CallSite> {
+    let mut sites = Vec::new();
+    let mut seen = HashSet::from([start.clone()]);
+    let mut frontier = vec![start.clone()];
+    for distance in 1..=levels {
+        let mut next = Vec::new();
+        for f in &frontier {
+            for (node, line) in step(f) {
+                match node {
+                    GraphNode::Symbol(c) => {
+                        sites.push(CallSite {
+                            symbol: Some(c.scoped_name.clone()),
+                            file: c.path.clone(),
+                            line,
+                            distance,
+                        });
+                        if seen.insert(c.clone()) {
+                            next.push(c);
+                        }
+                    }
+                    GraphNode::File { path } => sites.push(CallSite {
+                        symbol: None,
+                        file: path,
+                        line,
+                        distance,
+                    }),
+                }
+            }
+        }
+        frontier = next;
+    }
+    sites
+}
+
 /// Returns the context of every symbol matching `query` (see [`SymbolGraph::find`]).
 ///
 /// `files` maps paths to their symbols; `source_of` returns a file's bytes, for
@@ -87,58 +127,14 @@ pub fn context(
                     String::from_utf8_lossy(&bytes[range]).into_owned()
                 }),
             };
-            let mut callers = Vec::new();
-            let mut seen = HashSet::from([s.clone()]);
-            let mut frontier = vec![s.clone()];
-            for distance in 1..=levels {
-                let mut next = Vec::new();
-                for f in &frontier {
-                    for (node, line) in graph.callers(f) {
-                        match node {
-                            GraphNode::Symbol(c) => {
-                                callers.push(CallSite {
-                                    symbol: Some(c.scoped_name.clone()),
-                                    file: c.path.clone(),
-                                    line,
-                                    distance,
-                                });
-                                if seen.insert(c.clone()) {
-                                    next.push(c);
-                                }
-                            }
-                            GraphNode::File { path } => {
-                                callers.push(CallSite {
-                                    symbol: None,
-                                    file: path,
-                                    line,
-                                    distance,
-                                });
-                            }
-                        }
-                    }
-                }
-                frontier = next;
-            }
-            let mut callees = Vec::new();
-            let mut seen = HashSet::from([s.clone()]);
-            let mut frontier = vec![s.clone()];
-            for distance in 1..=levels {
-                let mut next = Vec::new();
-                for f in &frontier {
-                    for (c, line) in graph.callees(f) {
-                        callees.push(CallSite {
-                            symbol: Some(c.scoped_name.clone()),
-                            file: c.path.clone(),
-                            line,
-                            distance,
-                        });
-                        if seen.insert(c.clone()) {
-                            next.push(c);
-                        }
-                    }
-                }
-                frontier = next;
-            }
+            let callers = walk(&s, levels, |f| graph.callers(f));
+            let callees = walk(&s, levels, |f| {
+                graph
+                    .callees(f)
+                    .into_iter()
+                    .map(|(c, line)| (GraphNode::Symbol(c), line))
+                    .collect()
+            });
             let ambiguous_calls = graph
                 .ambiguous
                 .iter()
