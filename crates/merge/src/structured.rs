@@ -527,19 +527,17 @@ pub(crate) fn merge(
         format!("the structured result lost {}", lost.join(", "))
     };
     let mut fallback = line_based(base, ours, theirs, labels, &reason);
-    if fallback.conflicts.is_empty() {
-        if !sound(path, &fallback.text, [&vb, &vo, &vt]) {
-            fallback.conflicts.push(Conflict {
-                symbol: None,
-                kind: None,
-                base: None,
-                ours: None,
-                theirs: None,
-                ours_action: Action::Modified,
-                theirs_action: Action::Modified,
-                reason: format!("{reason}, and neither does the line merge"),
-            });
-        }
+    if fallback.conflicts.is_empty() && !sound(path, &fallback.text, [&vb, &vo, &vt]) {
+        fallback.conflicts.push(Conflict {
+            symbol: None,
+            kind: None,
+            base: None,
+            ours: None,
+            theirs: None,
+            ours_action: Action::Modified,
+            theirs_action: Action::Modified,
+            reason: format!("{reason}, and neither does the line merge"),
+        });
     }
     fallback
 }
