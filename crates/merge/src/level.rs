@@ -117,7 +117,9 @@ pub(crate) fn split(
 ) -> Option<Level> {
     let mut raw: Vec<(usize, usize, String, Option<usize>)> = Vec::new();
     for (i, s) in v.symbols.symbols.iter().enumerate() {
-        if s.parent.map(|p| p as usize) == container {
+        // At the top level, only definitions that are statements of it: a named function
+        // inside a callback lies within other code and stays part of the text around it.
+        if s.parent.map(|p| p as usize) == container && (container.is_some() || s.top_level) {
             let key = format!("{:?} {}", s.kind, identity(&s.scoped_name));
             raw.push((
                 line_start(v.src, s.start_byte as usize),

@@ -73,6 +73,13 @@ fn newly_called(base: &FileSymbols, side: &FileSymbols) -> HashSet<String> {
         .collect()
 }
 
+/// Whether two texts differ only in white space.
+fn same_but_whitespace(a: &[u8], b: &[u8]) -> bool {
+    a.split(u8::is_ascii_whitespace)
+        .filter(|w| !w.is_empty())
+        .eq(b.split(u8::is_ascii_whitespace).filter(|w| !w.is_empty()))
+}
+
 fn defines(fs: &FileSymbols, name: &str) -> bool {
     fs.symbols.iter().any(|s| {
         s.name == name
@@ -297,7 +304,12 @@ impl<'a> Merger<'a> {
             Side::Theirs => (Some(kt), None, (Action::Modified, Action::Deleted)),
             Side::Ours => (None, Some(kt), (Action::Deleted, Action::Modified)),
         };
-        if self.base.src[b.body.clone()] != keeper.src[kept.body.clone()] {
+        // A deleted item takes its gap with it: only safe when the keeper left the gap as
+        // it was (but for white space). Code in the gap that the keeper edited must not
+        // vanish with the item; the deleting side moved that code elsewhere.
+        let gap_edited =
+            !same_but_whitespace(&self.base.src[b.gap.clone()], &keeper.src[kept.gap.clone()]);
+        if self.base.src[b.body.clone()] != keeper.src[kept.body.clone()] || gap_edited {
             self.conflict(
                 out,
                 who,
@@ -305,7 +317,11 @@ impl<'a> Merger<'a> {
                 ours_t,
                 theirs_t,
                 actions,
-                "one side deleted this symbol, the other changed it",
+                if gap_edited {
+                    "one side deleted this symbol, the other changed the code just before it"
+                } else {
+                    "one side deleted this symbol, the other changed it"
+                },
             );
             return;
         }

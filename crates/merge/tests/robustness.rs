@@ -138,3 +138,41 @@ fn an_impl_keeps_its_identity_when_a_lifetime_is_renamed() {
     );
     assert_eq!(m.strategy, Strategy::Structured);
 }
+
+#[test]
+fn code_nested_in_other_code_is_never_an_item_of_the_top_level() {
+    // Theirs adds a `require` and a named function inside a callback. They are not items
+    // of the top level: the callback's code stays one piece of text around them.
+    let b = "var a = require('a');\n\ndescribe('x', function () {\n  it('one', function () {\n    expect('UTF-8');\n  });\n  it('two', function () {\n    setup();\n    expect('UTF-8');\n  });\n});\n";
+    let t = b.replace(
+        "  it('two', function () {\n",
+        "  it('two', function () {\n    var b = require('b');\n    function helper() {}\n",
+    );
+    let fs = atomic_semantic::extract_path("test.js", t.as_bytes()).unwrap();
+    assert!(fs.symbols.iter().all(|s| !s.top_level), "{:?}", fs.symbols);
+    assert_eq!(
+        fs.imports.iter().map(|i| i.top_level).collect::<Vec<_>>(),
+        vec![true, false]
+    );
+    let o = b.replace("UTF-8", "utf-8");
+    let m = run("test.js", b.as_bytes(), o.as_bytes(), t.as_bytes());
+    assert!(m.is_clean(), "{:?}", m.conflicts);
+}
+
+#[test]
+fn code_in_the_gap_of_a_deleted_item_keeps_the_other_sides_edits() {
+    // As in a replay of expressjs/express: a long block of top-level code sits before a
+    // function. Ours edits the block; theirs deletes the function and adds another at the
+    // end. The block is the deleted function's gap: deleting must not take ours' edits.
+    let block =
+        "describe('x', function () {\n  it('a', function () {\n    expect('UTF-8');\n  });\n});\n";
+    let b = format!("var a = require('a');\n\n{block}\nfunction old() {{\n  return 1;\n}}\n");
+    let o = b.replace("UTF-8", "utf-8");
+    let t = format!("var a = require('a');\n\n{block}\nfunction fresh() {{\n  return 2;\n}}\n");
+    let m = run("test.js", b.as_bytes(), o.as_bytes(), t.as_bytes());
+    assert!(m.is_clean(), "{:?}", m.conflicts);
+    assert_eq!(
+        String::from_utf8(m.text).unwrap(),
+        t.replace("UTF-8", "utf-8")
+    );
+}

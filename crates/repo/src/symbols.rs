@@ -15,7 +15,7 @@ use crate::{Progress, Repo, RepoError, Result};
 
 /// Bumped whenever extraction changes, so cached tables from an older extractor are
 /// parsed again.
-const EXTRACTOR_VERSION: u8 = 1;
+const EXTRACTOR_VERSION: u8 = 2;
 
 /// Which tree to read symbols from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -170,7 +170,40 @@ fn import_of(
         line: u32::try_from(node.start_position().row + 1).unwrap_or(u32::MAX),
         start_byte: u32::try_from(node.start_byte()).unwrap_or(u32::MAX),
         end_byte: u32::try_from(node.end_byte()).unwrap_or(u32::MAX),
+        top_level: import_is_top_level(node),
     })
+}
+
+/// Whether every node between `item` and the root is one of the profile's wrappers (a Go
+/// `const (...)` block, an `export`): `item` is a statement of the file's top level.
+fn is_top_level(profile: &LanguageProfile, item: Node<'_>) -> bool {
+    let mut node = item;
+    while let Some(parent) = node.parent() {
+        if parent.parent().is_none() {
+            return true;
+        }
+        if !profile.wrappers.contains(&parent.kind()) {
+            return false;
+        }
+        node = parent;
+    }
+    true
+}
+
+/// Whether an import node is a top-level statement: its ancestor under the root is an
+/// import statement itself (a Go import block), or spans exactly the import's lines
+/// (`const x = require("y");`).
+fn import_is_top_level(node: Node<'_>) -> bool {
+    let mut statement = node;
+    while let Some(parent) = statement.parent() {
+        if parent.parent().is_none() {
+            break;
+        }
+        statement = parent;
+    }
+    statement.kind().contains("import")
+        || (statement.start_position().row == node.start_position().row
+            && statement.end_position().row == node.end_position().row)
 }
 
 /// Returns the first ERROR or MISSING node under `node`, in source order.
@@ -372,6 +405,7 @@ pub fn extract(profile: &LanguageProfile, source: &[u8]) -> FileSymbols {
             signature_hash: short_hash(signature_text),
             body_hash: short_hash(body_text),
             parent: parent.map(|p| u32::try_from(p).unwrap_or(u32::MAX)),
+            top_level: is_top_level(profile, d.item),
         });
         stack.push(i);
     }

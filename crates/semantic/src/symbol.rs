@@ -82,6 +82,10 @@ pub struct Symbol {
     pub body_hash: String,
     /// Index of the enclosing symbol in [`FileSymbols::symbols`].
     pub parent: Option<u32>,
+    /// Whether the definition is a statement of the file's top level, not nested inside
+    /// other code (a named function inside a callback has no parent symbol but is not
+    /// top level).
+    pub top_level: bool,
 }
 
 /// A use of a name: a call or a type reference.
@@ -115,6 +119,9 @@ pub struct Import {
     pub start_byte: u32,
     /// Byte offset one past the statement's last byte.
     pub end_byte: u32,
+    /// Whether the import is a statement of the file's top level (alone on its lines, or in
+    /// a top-level import block), not a `require` nested in other code.
+    pub top_level: bool,
 }
 
 /// Everything extraction found in one file.
