@@ -256,7 +256,9 @@ impl<'a> Merger<'a> {
             (Some(b), None, Some(t)) => self.one_deleted(out, b, t, Side::Ours),
             (None, Some(o), Some(t)) => {
                 let (ob, tb) = (body(os, o), body(ts, t));
-                if ob == tb {
+                // Added identically; their gaps must agree too, or code before it on one
+                // side would be lost.
+                if ob == tb && same_but_whitespace(&os[o.gap.clone()], &ts[t.gap.clone()]) {
                     out.extend_from_slice(&os[o.gap.clone()]);
                     out.extend_from_slice(ob);
                     return;
