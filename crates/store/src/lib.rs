@@ -11,6 +11,8 @@
 //! - `oplog`: sequence number (u64, big-endian) → [`Operation`]
 //! - `meta`: `schema_version` and the import state
 //! - `symbols`: symbol tables cached per blob (opaque bytes from the semantic layer)
+//! - `sessions`, `overlay` (session id, NUL, path), `blobs` (blake3 → contents not yet
+//!   committed): agent sessions, opaque bytes from the session layer
 
 mod error;
 mod oplog;

@@ -20,13 +20,19 @@ const CF_REFS: &str = "refs";
 const CF_OPLOG: &str = "oplog";
 const CF_META: &str = "meta";
 const CF_SYMBOLS: &str = "symbols";
-const COLUMN_FAMILIES: [&str; 6] = [
+const CF_SESSIONS: &str = "sessions";
+const CF_OVERLAY: &str = "overlay";
+const CF_BLOBS: &str = "blobs";
+const COLUMN_FAMILIES: [&str; 9] = [
     CF_CHANGES,
     CF_BY_COMMIT,
     CF_REFS,
     CF_OPLOG,
     CF_META,
     CF_SYMBOLS,
+    CF_SESSIONS,
+    CF_OVERLAY,
+    CF_BLOBS,
 ];
 
 const KEY_SCHEMA: &[u8] = b"schema_version";
@@ -56,6 +62,15 @@ fn options() -> Options {
     opts.set_bottommost_compression_type(rocksdb::DBCompressionType::Zstd);
     opts.set_keep_log_file_num(2);
     opts
+}
+
+/// Overlay keys: session id, a NUL byte, the path. NUL never appears in ids or paths.
+fn overlay_key(id: &str, path: &str) -> Vec<u8> {
+    let mut key = Vec::with_capacity(id.len() + 1 + path.len());
+    key.extend_from_slice(id.as_bytes());
+    key.push(0);
+    key.extend_from_slice(path.as_bytes());
+    key
 }
 
 fn is_lock_error(err: &rocksdb::Error) -> bool {
@@ -256,6 +271,49 @@ impl Store {
             .collect()
     }
 
+    /// Returns the session record `id` (opaque bytes), if any.
+    pub fn session(&self, id: &str) -> Result<Option<Vec<u8>>> {
+        self.get(CF_SESSIONS, id.as_bytes())
+    }
+
+    /// Returns every session record: id → bytes.
+    pub fn sessions(&self) -> Result<Vec<(String, Vec<u8>)>> {
+        self.db
+            .iterator_cf(self.cf(CF_SESSIONS), IteratorMode::Start)
+            .map(|item| {
+                let (k, v) = item.map_err(StoreError::rocks("reading sessions"))?;
+                Ok((String::from_utf8_lossy(&k).into_owned(), v.to_vec()))
+            })
+            .collect()
+    }
+
+    /// Returns the overlay entries of session `id`: path → bytes, sorted by path.
+    pub fn overlay(&self, id: &str) -> Result<Vec<(String, Vec<u8>)>> {
+        let prefix = overlay_key(id, "");
+        let mut out = Vec::new();
+        for item in self.db.iterator_cf(
+            self.cf(CF_OVERLAY),
+            IteratorMode::From(&prefix, Direction::Forward),
+        ) {
+            let (k, v) = item.map_err(StoreError::rocks("reading an overlay"))?;
+            let Some(path) = k.strip_prefix(prefix.as_slice()) else {
+                break;
+            };
+            out.push((String::from_utf8_lossy(path).into_owned(), v.to_vec()));
+        }
+        Ok(out)
+    }
+
+    /// Returns the overlay entry of `path` in session `id`, if any.
+    pub fn overlay_entry(&self, id: &str, path: &str) -> Result<Option<Vec<u8>>> {
+        self.get(CF_OVERLAY, &overlay_key(id, path))
+    }
+
+    /// Returns the contents stored under blake3 hash `hash` (hex), if any.
+    pub fn blob(&self, hash: &str) -> Result<Option<Vec<u8>>> {
+        self.get(CF_BLOBS, hash.as_bytes())
+    }
+
     /// Returns the number of stored changes.
     pub fn change_count(&self) -> Result<u64> {
         let mut n = 0;
@@ -380,6 +438,36 @@ impl Batch<'_> {
     /// Deletes meta key `key`.
     pub fn delete_meta(&mut self, key: &str) {
         self.inner.delete_cf(self.store.cf(CF_META), key.as_bytes());
+    }
+
+    /// Stores session record `id`.
+    pub fn put_session(&mut self, id: &str, value: &[u8]) {
+        self.inner
+            .put_cf(self.store.cf(CF_SESSIONS), id.as_bytes(), value);
+    }
+
+    /// Deletes session record `id` (its overlay entries are deleted one by one).
+    pub fn delete_session(&mut self, id: &str) {
+        self.inner
+            .delete_cf(self.store.cf(CF_SESSIONS), id.as_bytes());
+    }
+
+    /// Sets the overlay entry of `path` in session `id`.
+    pub fn put_overlay(&mut self, id: &str, path: &str, value: &[u8]) {
+        self.inner
+            .put_cf(self.store.cf(CF_OVERLAY), overlay_key(id, path), value);
+    }
+
+    /// Deletes the overlay entry of `path` in session `id`.
+    pub fn delete_overlay(&mut self, id: &str, path: &str) {
+        self.inner
+            .delete_cf(self.store.cf(CF_OVERLAY), overlay_key(id, path));
+    }
+
+    /// Stores contents under their blake3 hash (hex); the same contents share one entry.
+    pub fn put_blob(&mut self, hash: &str, contents: &[u8]) {
+        self.inner
+            .put_cf(self.store.cf(CF_BLOBS), hash.as_bytes(), contents);
     }
 
     /// Sets the import state.

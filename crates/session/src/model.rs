@@ -1,0 +1,53 @@
+//! Sessions and their overlay entries.
+
+use atomic_core::{ChangeId, FileMode, GitId};
+use serde::{Deserialize, Serialize};
+
+/// How long a session lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionMode {
+    /// Gone with its overlay once submitted or closed.
+    Ephemeral,
+    /// Survives submits (rebased onto the new head) until closed.
+    Persistent,
+}
+
+/// A session: who works, on what branch, from which base. Nothing else is stored until
+/// the agent writes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    /// The session id, `s-` and 16 hex digits.
+    pub id: String,
+    /// The agent's name.
+    pub agent: String,
+    /// What the agent intends, for people and other agents.
+    pub intent: Option<String>,
+    /// The branch it submits to, full name (`refs/heads/main`).
+    pub branch: String,
+    /// The commit its reads fall through to.
+    pub base_commit: GitId,
+    /// The change of that commit.
+    pub base_change: ChangeId,
+    /// Ephemeral or persistent.
+    pub mode: SessionMode,
+    /// blake3 of the session's secret token, hex.
+    pub token_hash: String,
+    /// When it was created, seconds since the Unix epoch.
+    pub created_seconds: i64,
+}
+
+/// One path of a session's overlay.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum OverlayEntry {
+    /// Written: the contents live in the store's `blobs`, by blake3.
+    Written {
+        /// File mode.
+        mode: FileMode,
+        /// blake3 of the contents, hex.
+        content_hash: String,
+    },
+    /// Removed in the session.
+    Deleted,
+}
