@@ -9,3 +9,4 @@ mod test_commands;
 mod test_merge;
 mod test_round_trip;
 mod test_semantic;
+mod test_session;

@@ -15,6 +15,7 @@ mod merge_file;
 mod op;
 mod record;
 mod remote;
+mod session;
 mod show;
 mod status;
 mod switch;
@@ -91,6 +92,7 @@ pub enum Command {
     Index(index::Args),
     MergeFile(merge_file::Args),
     Merge(merge::Args),
+    Session(session::Args),
 }
 
 /// Runs the parsed command.
@@ -120,6 +122,7 @@ pub fn run(cli: Cli, ui: &Ui) -> Result<(), CommandError> {
         Command::Index(args) => index::run(&ctx, args),
         Command::MergeFile(args) => merge_file::run(&ctx, args),
         Command::Merge(args) => merge::run(&ctx, args),
+        Command::Session(args) => session::run(&ctx, args),
     }
 }
 

@@ -99,6 +99,35 @@ pub enum RepoError {
         /// The files that still have markers.
         paths: Vec<String>,
     },
+    /// No session with that id.
+    #[error("no session `{id}`")]
+    NoSuchSession {
+        /// The id given.
+        id: String,
+    },
+    /// The token does not match the session's.
+    #[error("the token does not match session `{id}`")]
+    BadToken {
+        /// The session.
+        id: String,
+    },
+    /// A session path is refused.
+    #[error(transparent)]
+    BadPath(#[from] atomic_session::PathError),
+    /// The session has nothing to submit.
+    #[error("session `{id}` has no changes to submit")]
+    NothingToSubmit {
+        /// The session.
+        id: String,
+    },
+    /// A path does not exist in the session.
+    #[error("`{path}` does not exist in session `{id}`")]
+    NoSuchPath {
+        /// The session.
+        id: String,
+        /// The path.
+        path: String,
+    },
     /// `record` found nothing to record.
     #[error("nothing to record: the working tree matches HEAD")]
     NothingToRecord,

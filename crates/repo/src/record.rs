@@ -94,11 +94,41 @@ impl Repo {
         branch: &str,
     ) -> Result<Change> {
         let identity = self.identity()?;
+        self.commit_files_as(
+            files,
+            parents,
+            message,
+            branch,
+            &identity,
+            &identity,
+            Origin::Recorded,
+            Checkout::Index,
+        )
+    }
+
+    /// Like [`Repo::commit_tree_files`], with explicit signatures, origin, and what to do
+    /// with the checkout (see [`Checkout`]).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn commit_files_as(
+        &self,
+        files: &TreeFiles,
+        parents: &[GitId],
+        message: &str,
+        branch: &str,
+        author: &Signature,
+        committer: &Signature,
+        origin: Origin,
+        checkout: Checkout,
+    ) -> Result<Change> {
         let tree = bridge::write_tree(&self.git, files)?;
         let mut message = message.trim_end().to_owned();
         message.push('\n');
-        let commit =
-            bridge::write_commit(&self.git, tree, parents, &identity, &identity, &message)?;
+        let old_files = if checkout == Checkout::Files {
+            Some(self.head_files()?)
+        } else {
+            None
+        };
+        let commit = bridge::write_commit(&self.git, tree, parents, author, committer, &message)?;
         bridge::set_ref(
             &self.git,
             branch,
@@ -111,7 +141,7 @@ impl Repo {
             &[commit],
             1,
             |p| self.store.change_by_commit(p).map_err(RepoError::from),
-            |_| Origin::Recorded,
+            |_| origin.clone(),
             |mut changes| {
                 recorded.append(&mut changes);
                 Ok::<_, RepoError>(())
@@ -130,8 +160,25 @@ impl Repo {
             }
             format!("record: {}", change.summary())
         })?;
-        self.write_index(tree)?;
+        if let Some(old_files) = old_files {
+            crate::worktree::checkout(self, &old_files, files)?;
+        }
+        if checkout != Checkout::None {
+            self.write_index(tree)?;
+        }
         self.index_head(&crate::NoProgress)?;
         Ok(change)
     }
+}
+
+/// What a new commit does to the checkout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Checkout {
+    /// Nothing: HEAD is elsewhere, or the working tree has changes of its own (as git's
+    /// `updateInstead` leaves a dirty working tree alone).
+    None,
+    /// The working tree already holds the files (record, merge): write the index.
+    Index,
+    /// Write the changed files and the index: HEAD is on the branch and the tree is clean.
+    Files,
 }

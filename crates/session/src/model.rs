@@ -38,8 +38,11 @@ pub struct Session {
 }
 
 /// One path of a session's overlay.
+///
+/// Stored with postcard, so the enum is externally tagged (postcard cannot decode
+/// internally tagged enums).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum OverlayEntry {
     /// Written: the contents live in the store's `blobs`, by blake3.
     Written {
@@ -50,4 +53,42 @@ pub enum OverlayEntry {
     },
     /// Removed in the session.
     Deleted,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_types_round_trip_through_postcard() {
+        for entry in [
+            OverlayEntry::Deleted,
+            OverlayEntry::Written {
+                mode: FileMode::Executable,
+                content_hash: "ab".repeat(32),
+            },
+        ] {
+            let bytes = postcard::to_stdvec(&entry).expect("encodes");
+            assert_eq!(
+                postcard::from_bytes::<OverlayEntry>(&bytes).expect("decodes"),
+                entry
+            );
+        }
+        let session = Session {
+            id: "s-1".into(),
+            agent: "a".into(),
+            intent: Some("fix".into()),
+            branch: "refs/heads/main".into(),
+            base_commit: GitId([1; 20]),
+            base_change: ChangeId([2; 32]),
+            mode: SessionMode::Persistent,
+            token_hash: "h".into(),
+            created_seconds: 5,
+        };
+        let bytes = postcard::to_stdvec(&session).expect("encodes");
+        assert_eq!(
+            postcard::from_bytes::<Session>(&bytes).expect("decodes"),
+            session
+        );
+    }
 }

@@ -1,0 +1,273 @@
+//! `atomic session ...`: virtual working copies for agents.
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+
+use atomic_repo::SubmitResult;
+use clap::Subcommand;
+
+use super::Context;
+use super::diff::render;
+use crate::error::{CommandError, EXIT_USER};
+
+/// Work in a session: a virtual working copy, created in milliseconds, submitted with auto-rebase
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The session
+    #[arg(long, env = "ATOMIC_SESSION", global = true, value_name = "ID")]
+    pub session: Option<String>,
+    /// The session's secret token
+    #[arg(
+        long,
+        env = "ATOMIC_SESSION_TOKEN",
+        global = true,
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    pub token: Option<String>,
+    #[command(subcommand)]
+    pub action: Action,
+}
+
+/// Session actions.
+#[derive(Subcommand, Debug)]
+pub enum Action {
+    /// Create a session and print its id, token and base
+    New {
+        /// The agent's name
+        #[arg(long, default_value = "agent")]
+        agent: String,
+        /// What the agent means to do
+        #[arg(long)]
+        intent: Option<String>,
+        /// The branch to work on (default: the current one)
+        #[arg(long)]
+        branch: Option<String>,
+        /// Keep the session after submits (rebased onto the new head)
+        #[arg(long)]
+        persistent: bool,
+    },
+    /// Print a file as the session sees it
+    Read {
+        /// The path
+        path: String,
+    },
+    /// Write a file in the session (contents from --file, or standard input)
+    Write {
+        /// The path
+        path: String,
+        /// Read the contents from this file
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
+    /// Remove a file in the session
+    Rm {
+        /// The path
+        path: String,
+    },
+    /// List the session's files
+    Ls,
+    /// Show what the session changed, by lines and symbols
+    Diff,
+    /// Show the session and the files it changed
+    Status,
+    /// Submit the session: fast-forward, or rebase with the structured merge
+    Submit {
+        /// The message
+        #[arg(short, long)]
+        message: String,
+    },
+    /// Close the session, dropping its changes
+    Close,
+    /// List the sessions
+    List,
+}
+
+fn need(value: &Option<String>, what: &str, env: &str) -> Result<String, CommandError> {
+    value.clone().ok_or_else(|| {
+        CommandError::user(
+            format!("no {what} given"),
+            format!("pass --{what} or set {env}"),
+        )
+    })
+}
+
+pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
+    let repo = ctx.open()?;
+    let id = || need(&args.session, "session", "ATOMIC_SESSION");
+    let token = || need(&args.token, "token", "ATOMIC_SESSION_TOKEN");
+    match args.action {
+        Action::New {
+            agent,
+            intent,
+            branch,
+            persistent,
+        } => {
+            let (s, token) =
+                repo.session_new(&agent, intent.as_deref(), branch.as_deref(), persistent)?;
+            let doc = serde_json::json!({
+                "session_id": s.id, "token": token, "base": s.base_commit, "base_change": s.base_change,
+                "branch": s.branch, "agent": s.agent, "mode": s.mode,
+            });
+            ctx.ui.emit(&doc, |out| {
+                out.push_str(&format!(
+                    "export ATOMIC_SESSION={}\nexport ATOMIC_SESSION_TOKEN={token}\n",
+                    s.id
+                ));
+            });
+        }
+        Action::Read { path } => {
+            let bytes = repo.session_read(&id()?, &token()?, &path)?;
+            if ctx.ui.json {
+                ctx.ui.emit(&serde_json::json!({ "path": path, "contents": String::from_utf8_lossy(&bytes) }), |_| {});
+            } else {
+                let _ = std::io::stdout().lock().write_all(&bytes);
+            }
+        }
+        Action::Write { path, file } => {
+            let contents = match file {
+                Some(f) => std::fs::read(&f).map_err(|e| {
+                    CommandError::user(
+                        format!("cannot read {}: {e}", f.display()),
+                        "check the path",
+                    )
+                })?,
+                None => {
+                    let mut buf = Vec::new();
+                    std::io::stdin().read_to_end(&mut buf).map_err(|e| {
+                        CommandError::user(
+                            format!("cannot read standard input: {e}"),
+                            "pipe the contents in, or use --file",
+                        )
+                    })?;
+                    buf
+                }
+            };
+            let result = repo.session_write(&id()?, &token()?, &path, &contents)?;
+            ctx.ui.emit(&result, |out| {
+                out.push_str(&format!("Wrote {path} ({})\n", &result.content_hash[..12]));
+                for s in &result.symbols {
+                    out.push_str(&format!("  {:?} {}\n", s.change, s.scoped_name));
+                }
+                for w in &result.conflict_warnings {
+                    out.push_str(&format!(
+                        "  warning: {} ({}) also changed {} in {}\n",
+                        w.session, w.agent, w.symbol, w.file
+                    ));
+                }
+            });
+        }
+        Action::Rm { path } => {
+            repo.session_rm(&id()?, &token()?, &path)?;
+            ctx.ui.emit(&serde_json::json!({ "removed": path }), |out| {
+                out.push_str(&format!("Removed {path}\n"))
+            });
+        }
+        Action::Ls => {
+            let files = repo.session_ls(&id()?, &token()?)?;
+            let list: Vec<serde_json::Value> = files
+                .iter()
+                .map(|(p, c)| serde_json::json!({ "path": p, "changed": c }))
+                .collect();
+            ctx.ui.emit(&list, |out| {
+                files.iter().for_each(|(p, c)| {
+                    out.push_str(&format!("{} {p}\n", if *c { "M" } else { " " }))
+                })
+            });
+        }
+        Action::Diff | Action::Status => {
+            let diffs = repo.session_diff(&id()?, &token()?)?;
+            let status = matches!(args.action, Action::Status);
+            ctx.ui.emit(&serde_json::json!({ "files": diffs }), |out| {
+                for d in &diffs {
+                    if status {
+                        let mark = match (&d.old, &d.new) {
+                            (None, _) => "A",
+                            (_, None) => "D",
+                            _ => "M",
+                        };
+                        out.push_str(&format!("{mark} {}\n", d.path));
+                    } else {
+                        let m = atomic_core::FileMode::Blob;
+                        let (_, text) = render(
+                            ctx.ui,
+                            &d.path,
+                            &d.path,
+                            d.old.as_deref().map(|b| (m, b)),
+                            d.new.as_deref().map(|b| (m, b)),
+                            3,
+                        );
+                        out.push_str(&text);
+                    }
+                }
+            });
+        }
+        Action::Submit { message } => {
+            let result = repo.session_submit(&id()?, &token()?, &message)?;
+            ctx.ui.emit(&result, |out| match &result {
+                SubmitResult::Merged {
+                    change_id,
+                    commit,
+                    fast_forward,
+                    merged_files,
+                } => {
+                    out.push_str(&format!(
+                        "Merged as change {} (commit {}){}\n",
+                        change_id.short(),
+                        commit.short(),
+                        if *fast_forward {
+                            ", fast-forward"
+                        } else {
+                            ", rebased"
+                        }
+                    ));
+                    merged_files
+                        .iter()
+                        .for_each(|f| out.push_str(&format!("  merged by symbols: {f}\n")));
+                }
+                SubmitResult::Conflict(block) => {
+                    out.push_str(&format!("{}\n", block.message));
+                    for c in &block.conflicting_symbols {
+                        out.push_str(&format!(
+                            "  {} in {}: {}; {}\n",
+                            c.symbol, c.file, c.your_change.description, c.their_change.description
+                        ));
+                    }
+                }
+            });
+            if let SubmitResult::Conflict(_) = result {
+                return Err(CommandError {
+                    code: EXIT_USER,
+                    message: "the session conflicts with the branch".into(),
+                    hints: vec!["see the conflict block; edit the session and submit again".into()],
+                });
+            }
+        }
+        Action::Close => {
+            let id = id()?;
+            repo.session_close(&id, &token()?)?;
+            ctx.ui.emit(&serde_json::json!({ "closed": id }), |out| {
+                out.push_str(&format!("Closed {id}\n"))
+            });
+        }
+        Action::List => {
+            let sessions = repo.sessions()?;
+            let list: Vec<serde_json::Value> = sessions
+                .iter()
+                .map(|s| serde_json::json!({ "session_id": s.id, "agent": s.agent, "intent": s.intent, "branch": s.branch, "base": s.base_commit, "mode": s.mode }))
+                .collect();
+            ctx.ui.emit(&list, |out| {
+                sessions.iter().for_each(|s| {
+                    out.push_str(&format!(
+                        "{} {} {} {}\n",
+                        s.id,
+                        s.agent,
+                        s.branch.trim_start_matches("refs/heads/"),
+                        s.base_commit.short()
+                    ))
+                })
+            });
+        }
+    }
+    Ok(())
+}

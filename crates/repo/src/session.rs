@@ -1,0 +1,637 @@
+//! Agent sessions: virtual working copies in the store, submitted with auto-rebase.
+//!
+//! A session is a record and an overlay; reads fall through to the base commit's tree in
+//! git. `submit` fast-forwards when the branch has not moved, and otherwise rebases: files
+//! only the session changed are taken, files both changed go through the structured
+//! merge, and a function deleted on one side and newly called on the other (in any file)
+//! is a hard conflict. A conflict returns a [`ConflictBlock`] and leaves the session as it
+//! was; a clean result is one change, one commit and the branch moved.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use atomic_core::{ChangeId, FileMode, FileState, GitId, Origin, Signature};
+use atomic_gitbridge::{self as bridge, TreeFiles};
+use atomic_merge::{Action, Labels};
+use atomic_semantic::{FileSymbols, SymbolChange, changed_symbols, extract_path};
+use atomic_session::{
+    ChangeType, ConflictBlock, ConflictingSymbol, OverlayEntry, Session, SessionMode, SideChange,
+    dependency_conflicts, hash_token, new_session_id, new_token, validate_path,
+};
+use serde::Serialize;
+
+use crate::record::Checkout;
+use crate::{Repo, RepoError, Result, now_seconds};
+
+/// A symbol another live session has also changed: the write went through (a soft
+/// conflict).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ConflictWarning {
+    /// The other session.
+    pub session: String,
+    /// Its agent.
+    pub agent: String,
+    /// The file.
+    pub file: String,
+    /// The symbol both changed.
+    pub symbol: String,
+}
+
+/// What a session write returns.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WriteResult {
+    /// blake3 of the new contents, hex.
+    pub content_hash: String,
+    /// The symbols this write changed against the session's base.
+    pub symbols: Vec<SymbolChange>,
+    /// Symbols other live sessions changed too.
+    pub conflict_warnings: Vec<ConflictWarning>,
+}
+
+/// What `submit` did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum SubmitResult {
+    /// One change, one commit, the branch moved.
+    Merged {
+        /// The change.
+        change_id: ChangeId,
+        /// Its commit.
+        commit: GitId,
+        /// Whether the branch had not moved since the session's base.
+        fast_forward: bool,
+        /// Files both the session and the branch changed, merged by symbols.
+        merged_files: Vec<String>,
+    },
+    /// Nothing submitted; the session is unchanged.
+    Conflict(ConflictBlock),
+}
+
+/// One file of a session's diff.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SessionFileDiff {
+    /// The path.
+    pub path: String,
+    /// Contents in the base (`None`: absent).
+    #[serde(skip)]
+    pub old: Option<Vec<u8>>,
+    /// Contents in the session (`None`: deleted).
+    #[serde(skip)]
+    pub new: Option<Vec<u8>>,
+    /// Symbols changed.
+    pub symbols: Vec<SymbolChange>,
+}
+
+fn encode<T: Serialize>(value: &T) -> Vec<u8> {
+    postcard::to_stdvec(value).expect("encoding to a Vec cannot fail")
+}
+
+/// Decodes a stored session value; a value that does not decode is a corrupt store, an
+/// error, never a silent miss.
+fn decode<T: serde::de::DeserializeOwned>(what: &'static str, bytes: &[u8]) -> Result<T> {
+    postcard::from_bytes(bytes)
+        .map_err(|source| RepoError::Store(atomic_store::StoreError::Decode { what, source }))
+}
+
+fn action_type(a: Action) -> ChangeType {
+    match a {
+        Action::Unchanged => ChangeType::Unchanged,
+        Action::Modified => ChangeType::Modified,
+        Action::Deleted => ChangeType::Deleted,
+        Action::Added => ChangeType::Added,
+        Action::AddedDependency => ChangeType::AddedDependency,
+    }
+}
+
+fn describe(t: ChangeType) -> &'static str {
+    match t {
+        ChangeType::Modified => "modified it",
+        ChangeType::Deleted => "deleted it",
+        ChangeType::Added => "added it",
+        ChangeType::AddedDependency => "added a call to it",
+        ChangeType::Unchanged => "left it as it was",
+    }
+}
+
+impl Repo {
+    /// Creates a session on `branch` (the current branch when `None`) and returns it with
+    /// its secret token, which is shown once and stored only as a hash. Nothing is copied.
+    pub fn session_new(
+        &self,
+        agent: &str,
+        intent: Option<&str>,
+        branch: Option<&str>,
+        persistent: bool,
+    ) -> Result<(Session, String)> {
+        let branch = match branch {
+            Some(b) if b.starts_with("refs/") => b.to_owned(),
+            Some(b) => format!("refs/heads/{b}"),
+            None => bridge::head_branch(&self.git)?.ok_or(RepoError::DetachedHead)?,
+        };
+        let base_commit =
+            *self
+                .store
+                .refs()?
+                .get(&branch)
+                .ok_or_else(|| RepoError::NoSuchBranch {
+                    name: branch.trim_start_matches("refs/heads/").to_owned(),
+                })?;
+        let base_change = self.change_of_commit(base_commit)?.id;
+        let (token, token_hash) = new_token();
+        let session = Session {
+            id: new_session_id(),
+            agent: agent.to_owned(),
+            intent: intent.map(str::to_owned),
+            branch,
+            base_commit,
+            base_change,
+            mode: if persistent {
+                SessionMode::Persistent
+            } else {
+                SessionMode::Ephemeral
+            },
+            token_hash,
+            created_seconds: now_seconds(),
+        };
+        let mut batch = self.store.batch();
+        batch.put_session(&session.id, &encode(&session));
+        self.store.write(batch)?;
+        Ok((session, token))
+    }
+
+    /// Returns every session, oldest first.
+    pub fn sessions(&self) -> Result<Vec<Session>> {
+        let mut out: Vec<Session> = self
+            .store
+            .sessions()?
+            .into_iter()
+            .map(|(_, v)| decode("session", &v))
+            .collect::<Result<_>>()?;
+        out.sort_by(|a, b| (a.created_seconds, &a.id).cmp(&(b.created_seconds, &b.id)));
+        Ok(out)
+    }
+
+    /// Returns session `id` when `token` is its token.
+    ///
+    /// # Errors
+    /// [`RepoError::NoSuchSession`], [`RepoError::BadToken`].
+    pub fn session_auth(&self, id: &str, token: &str) -> Result<Session> {
+        let bytes = self
+            .store
+            .session(id)?
+            .ok_or_else(|| RepoError::NoSuchSession { id: id.to_owned() })?;
+        let session: Session = decode("session", &bytes)?;
+        if hash_token(token) != session.token_hash {
+            return Err(RepoError::BadToken { id: id.to_owned() });
+        }
+        Ok(session)
+    }
+
+    fn overlay_of(&self, id: &str) -> Result<BTreeMap<String, OverlayEntry>> {
+        self.store
+            .overlay(id)?
+            .into_iter()
+            .map(|(p, v)| Ok((p, decode("overlay entry", &v)?)))
+            .collect()
+    }
+
+    fn base_files(&self, session: &Session) -> Result<TreeFiles> {
+        Ok(bridge::tree_files(
+            &self.git,
+            bridge::commit_tree(&self.git, session.base_commit)?,
+        )?)
+    }
+
+    fn overlay_bytes(&self, entry: &OverlayEntry) -> Result<Option<(FileMode, Vec<u8>)>> {
+        match entry {
+            OverlayEntry::Deleted => Ok(None),
+            OverlayEntry::Written { mode, content_hash } => {
+                Ok(self.store.blob(content_hash)?.map(|b| (*mode, b)))
+            }
+        }
+    }
+
+    /// Reads `path` in session `id`: its overlay first, then its base.
+    pub fn session_read(&self, id: &str, token: &str, path: &str) -> Result<Vec<u8>> {
+        let session = self.session_auth(id, token)?;
+        let path = validate_path(path)?;
+        let missing = || RepoError::NoSuchPath {
+            id: id.to_owned(),
+            path: path.clone(),
+        };
+        if let Some(entry) = self
+            .store
+            .overlay_entry(id, &path)?
+            .map(|v| decode::<OverlayEntry>("overlay entry", &v))
+            .transpose()?
+        {
+            return self
+                .overlay_bytes(&entry)?
+                .map(|(_, b)| b)
+                .ok_or_else(missing);
+        }
+        let base = self.base_files(&session)?;
+        base.get(&path)
+            .map(|s| self.blob(s))
+            .transpose()?
+            .ok_or_else(missing)
+    }
+
+    /// Lists the files of session `id`: path → whether the overlay changed it.
+    pub fn session_ls(&self, id: &str, token: &str) -> Result<BTreeMap<String, bool>> {
+        let session = self.session_auth(id, token)?;
+        let mut files: BTreeMap<String, bool> = self
+            .base_files(&session)?
+            .into_keys()
+            .map(|p| (p, false))
+            .collect();
+        for (path, entry) in self.overlay_of(id)? {
+            match entry {
+                OverlayEntry::Deleted => {
+                    files.remove(&path);
+                }
+                OverlayEntry::Written { .. } => {
+                    files.insert(path, true);
+                }
+            }
+        }
+        Ok(files)
+    }
+
+    /// Writes `contents` at `path` in session `id` and returns the symbols it changed
+    /// against the base, with warnings for symbols other live sessions changed too.
+    pub fn session_write(
+        &self,
+        id: &str,
+        token: &str,
+        path: &str,
+        contents: &[u8],
+    ) -> Result<WriteResult> {
+        let session = self.session_auth(id, token)?;
+        let path = validate_path(path)?;
+        let content_hash = blake3::hash(contents).to_hex().to_string();
+        let base = self.base_files(&session)?;
+        let mode = match self
+            .store
+            .overlay_entry(id, &path)?
+            .map(|v| decode::<OverlayEntry>("overlay entry", &v))
+            .transpose()?
+        {
+            Some(OverlayEntry::Written { mode, .. }) => mode,
+            _ => base.get(&path).map_or(FileMode::Blob, |s| s.mode),
+        };
+        let mut batch = self.store.batch();
+        batch.put_blob(&content_hash, contents);
+        batch.put_overlay(
+            id,
+            &path,
+            &encode(&OverlayEntry::Written {
+                mode,
+                content_hash: content_hash.clone(),
+            }),
+        );
+        self.store.write(batch)?;
+        let base_bytes = base.get(&path).map(|s| self.blob(s)).transpose()?;
+        let symbols = symbol_changes(&path, base_bytes.as_deref(), Some(contents));
+        let mine: BTreeSet<&str> = symbols.iter().map(|s| s.scoped_name.as_str()).collect();
+        let mut conflict_warnings = Vec::new();
+        for other in self.sessions()?.into_iter().filter(|s| s.id != session.id) {
+            let Some(entry) = self
+                .store
+                .overlay_entry(&other.id, &path)?
+                .map(|v| decode::<OverlayEntry>("overlay entry", &v))
+                .transpose()?
+            else {
+                continue;
+            };
+            let their_base = bridge::tree_files(
+                &self.git,
+                bridge::commit_tree(&self.git, other.base_commit)?,
+            )?;
+            let their_old = their_base.get(&path).map(|s| self.blob(s)).transpose()?;
+            let their_new = self.overlay_bytes(&entry)?.map(|(_, b)| b);
+            for c in symbol_changes(&path, their_old.as_deref(), their_new.as_deref()) {
+                if mine.contains(c.scoped_name.as_str()) {
+                    conflict_warnings.push(ConflictWarning {
+                        session: other.id.clone(),
+                        agent: other.agent.clone(),
+                        file: path.clone(),
+                        symbol: c.scoped_name,
+                    });
+                }
+            }
+        }
+        Ok(WriteResult {
+            content_hash,
+            symbols,
+            conflict_warnings,
+        })
+    }
+
+    /// Removes `path` in session `id`.
+    pub fn session_rm(&self, id: &str, token: &str, path: &str) -> Result<()> {
+        let session = self.session_auth(id, token)?;
+        let path = validate_path(path)?;
+        let in_base = self.base_files(&session)?.contains_key(&path);
+        let mut batch = self.store.batch();
+        if in_base {
+            batch.put_overlay(id, &path, &encode(&OverlayEntry::Deleted));
+        } else {
+            batch.delete_overlay(id, &path);
+        }
+        self.store.write(batch)?;
+        Ok(())
+    }
+
+    /// Returns the files session `id` changed against its base, with their symbols.
+    pub fn session_diff(&self, id: &str, token: &str) -> Result<Vec<SessionFileDiff>> {
+        let session = self.session_auth(id, token)?;
+        let base = self.base_files(&session)?;
+        let mut out = Vec::new();
+        for (path, entry) in self.overlay_of(id)? {
+            let old = base.get(&path).map(|s| self.blob(s)).transpose()?;
+            let new = self.overlay_bytes(&entry)?.map(|(_, b)| b);
+            if old == new {
+                continue;
+            }
+            let symbols = symbol_changes(&path, old.as_deref(), new.as_deref());
+            out.push(SessionFileDiff {
+                path,
+                old,
+                new,
+                symbols,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Closes session `id`: its record and overlay are removed.
+    pub fn session_close(&self, id: &str, token: &str) -> Result<()> {
+        self.session_auth(id, token)?;
+        let mut batch = self.store.batch();
+        for (path, _) in self.store.overlay(id)? {
+            batch.delete_overlay(id, &path);
+        }
+        batch.delete_session(id);
+        self.store.write(batch)?;
+        Ok(())
+    }
+
+    /// Submits session `id`: fast-forward, or rebase onto the branch with the structured
+    /// merge. See the module documentation.
+    pub fn session_submit(&self, id: &str, token: &str, message: &str) -> Result<SubmitResult> {
+        if message.trim().is_empty() {
+            return Err(RepoError::EmptyMessage);
+        }
+        let session = self.session_auth(id, token)?;
+        let overlay = self.overlay_of(id)?;
+        let base_files = self.base_files(&session)?;
+        // The session's own tree: base plus overlay, its blobs written to git.
+        let mut mine = base_files.clone();
+        let mut touched = Vec::new();
+        for (path, entry) in &overlay {
+            match self.overlay_bytes(entry)? {
+                Some((mode, bytes)) => {
+                    let blob = bridge::write_blob(&self.git, &bytes)?;
+                    mine.insert(path.clone(), FileState { mode, blob });
+                }
+                None => {
+                    mine.remove(path);
+                }
+            }
+            if mine.get(path) != base_files.get(path) {
+                touched.push(path.clone());
+            }
+        }
+        if touched.is_empty() {
+            return Err(RepoError::NothingToSubmit { id: id.to_owned() });
+        }
+        let head =
+            *self
+                .store
+                .refs()?
+                .get(&session.branch)
+                .ok_or_else(|| RepoError::NoSuchBranch {
+                    name: session.branch.clone(),
+                })?;
+        let head_files = bridge::tree_files(&self.git, bridge::commit_tree(&self.git, head)?)?;
+        let fast_forward = head == session.base_commit;
+        let mut result = head_files.clone();
+        let mut merged_files = Vec::new();
+        let mut conflicts = Vec::new();
+        let head_change = self.change_of_commit(head)?;
+        let by = format!(
+            "change {} ({})",
+            head_change.id.short(),
+            head_change.summary()
+        );
+        for path in &touched {
+            let (b, s, h) = (base_files.get(path), mine.get(path), head_files.get(path));
+            if h == b {
+                match s {
+                    Some(s) => result.insert(path.clone(), *s),
+                    None => result.remove(path),
+                };
+                continue;
+            }
+            if s == h {
+                continue;
+            }
+            let bytes = |st: Option<&FileState>| -> Result<Vec<u8>> {
+                st.map_or(Ok(Vec::new()), |s| self.blob(s))
+            };
+            if s.is_none() || h.is_none() {
+                let (yours, theirs) = if s.is_none() {
+                    (ChangeType::Deleted, ChangeType::Modified)
+                } else {
+                    (ChangeType::Modified, ChangeType::Deleted)
+                };
+                conflicts.push(ConflictingSymbol {
+                    symbol: path.clone(),
+                    file: path.clone(),
+                    base_version: b
+                        .map(|st| self.blob(st))
+                        .transpose()?
+                        .map(|v| String::from_utf8_lossy(&v).into_owned()),
+                    their_change: SideChange {
+                        description: format!("the branch {} this file", describe(theirs)),
+                        change_type: theirs,
+                        by: Some(by.clone()),
+                    },
+                    your_change: SideChange {
+                        description: format!("this session {} this file", describe(yours)),
+                        change_type: yours,
+                        by: None,
+                    },
+                });
+                continue;
+            }
+            let outcome = atomic_merge::merge(
+                path,
+                &bytes(b)?,
+                &bytes(s)?,
+                &bytes(h)?,
+                &Labels {
+                    ours: "session",
+                    base: "base",
+                    theirs: "branch",
+                },
+            );
+            if outcome.is_clean() {
+                let blob = bridge::write_blob(&self.git, &outcome.text)?;
+                let mode = s.map_or(FileMode::Blob, |s| s.mode);
+                result.insert(path.clone(), FileState { mode, blob });
+                merged_files.push(path.clone());
+            } else {
+                for c in outcome.conflicts {
+                    let (yours, theirs) =
+                        (action_type(c.ours_action), action_type(c.theirs_action));
+                    conflicts.push(ConflictingSymbol {
+                        symbol: c.symbol.unwrap_or_else(|| path.clone()),
+                        file: path.clone(),
+                        base_version: c.base,
+                        their_change: SideChange {
+                            description: format!("the branch {}", describe(theirs)),
+                            change_type: theirs,
+                            by: Some(by.clone()),
+                        },
+                        your_change: SideChange {
+                            description: format!("this session {}", describe(yours)),
+                            change_type: yours,
+                            by: None,
+                        },
+                    });
+                }
+            }
+        }
+        if !fast_forward {
+            conflicts.extend(self.dependency_block(&base_files, &mine, &head_files, &by)?);
+        }
+        if !conflicts.is_empty() {
+            return Ok(SubmitResult::Conflict(ConflictBlock::new(conflicts)));
+        }
+        let author = Signature {
+            name: session.agent.clone(),
+            email: format!(
+                "{}@sessions.atomic",
+                session.agent.replace(char::is_whitespace, "-")
+            ),
+            time_seconds: now_seconds(),
+            offset_seconds: 0,
+        };
+        let committer = self.identity().unwrap_or_else(|_| author.clone());
+        let on_branch = bridge::head_branch(&self.git)?.as_deref() == Some(session.branch.as_str());
+        let checkout = if on_branch && self.status()?.changes.is_empty() {
+            Checkout::Files
+        } else {
+            Checkout::None
+        };
+        let origin = Origin::Session {
+            session: session.id.clone(),
+            agent: session.agent.clone(),
+        };
+        let change = self.commit_files_as(
+            &result,
+            &[head],
+            message,
+            &session.branch,
+            &author,
+            &committer,
+            origin,
+            checkout,
+        )?;
+        // The session is spent (ephemeral) or starts again from the new head (persistent).
+        let mut batch = self.store.batch();
+        for path in overlay.keys() {
+            batch.delete_overlay(id, path);
+        }
+        match session.mode {
+            SessionMode::Ephemeral => batch.delete_session(id),
+            SessionMode::Persistent => {
+                let next = Session {
+                    base_commit: change.git_commit,
+                    base_change: change.id,
+                    ..session
+                };
+                batch.put_session(id, &encode(&next));
+            }
+        }
+        self.store.write(batch)?;
+        Ok(SubmitResult::Merged {
+            change_id: change.id,
+            commit: change.git_commit,
+            fast_forward,
+            merged_files,
+        })
+    }
+
+    /// Functions the session deleted that the branch newly calls, or the reverse, across
+    /// every file either changed.
+    fn dependency_block(
+        &self,
+        base: &TreeFiles,
+        mine: &TreeFiles,
+        head: &TreeFiles,
+        by: &str,
+    ) -> Result<Vec<ConflictingSymbol>> {
+        let changed: BTreeSet<&String> = base
+            .keys()
+            .chain(mine.keys())
+            .chain(head.keys())
+            .filter(|p| base.get(*p) != mine.get(*p) || base.get(*p) != head.get(*p))
+            .collect();
+        let tables = |files: &TreeFiles| -> Result<Vec<(String, FileSymbols)>> {
+            let mut out = Vec::new();
+            for p in &changed {
+                if let Some(s) = files.get(*p)
+                    && let Some(t) = extract_path(p, &self.blob(s)?)
+                {
+                    out.push(((*p).clone(), t));
+                }
+            }
+            Ok(out)
+        };
+        let (tb, tm, th) = (tables(base)?, tables(mine)?, tables(head)?);
+        Ok(dependency_conflicts(&tb, &tm, &th)
+            .into_iter()
+            .map(|(name, file, caller, deleted_by_session)| {
+                let (yours, theirs) = if deleted_by_session {
+                    (ChangeType::Deleted, ChangeType::AddedDependency)
+                } else {
+                    (ChangeType::AddedDependency, ChangeType::Deleted)
+                };
+                ConflictingSymbol {
+                    symbol: name.clone(),
+                    file,
+                    base_version: None,
+                    their_change: SideChange {
+                        description: if deleted_by_session {
+                            format!("the branch added a call to {name} in {caller}")
+                        } else {
+                            format!("the branch deleted {name}")
+                        },
+                        change_type: theirs,
+                        by: Some(by.to_owned()),
+                    },
+                    your_change: SideChange {
+                        description: if deleted_by_session {
+                            format!("this session deleted {name}")
+                        } else {
+                            format!("this session added a call to {name} in {caller}")
+                        },
+                        change_type: yours,
+                        by: None,
+                    },
+                }
+            })
+            .collect())
+    }
+}
+
+fn symbol_changes(path: &str, old: Option<&[u8]>, new: Option<&[u8]>) -> Vec<SymbolChange> {
+    let parse = |b: Option<&[u8]>| b.and_then(|b| extract_path(path, b));
+    let (o, n) = (parse(old), parse(new));
+    if o.is_none() && n.is_none() {
+        return Vec::new();
+    }
+    changed_symbols(&o.unwrap_or_default(), &n.unwrap_or_default())
+}
