@@ -311,7 +311,21 @@ fn tokens_and_paths_are_enforced() {
         );
         assert_eq!(out.status.code(), Some(1), "{bad}");
     }
-    // Reads fall through to the base; rm and ls see the overlay.
+    // Reads fall through to the base; mv, rm and ls see the overlay.
+    let sess = |args: &[&str]| -> String {
+        let mut all = vec![
+            "session",
+            "--session",
+            s1.0.as_str(),
+            "--token",
+            s1.1.as_str(),
+        ];
+        all.extend_from_slice(args);
+        env.atomic_ok(&dir, &all)
+    };
+    sess(&["mv", "main.rs", "bin/main.rs"]);
+    assert!(sess(&["read", "bin/main.rs"]).starts_with("fn main()"));
+    sess(&["rm", "bin/main.rs"]);
     env.atomic_ok(
         &dir,
         &[
@@ -346,4 +360,183 @@ fn tokens_and_paths_are_enforced() {
             .len(),
         1
     );
+}
+
+/// Twenty agent processes at once, each in its own session, each editing a different
+/// function of one of two shared files and submitting. Every command must succeed (they
+/// wait for the store's lock with bounded back-off), and every edit must be in the final
+/// tree and in git.
+#[test]
+fn twenty_agents_at_once_all_land() {
+    let env = TestEnv::new();
+    let dir = env.path("r");
+    env.atomic_ok(&env.path(""), &["init", dir.to_str().unwrap()]);
+    let file = |n: usize| -> String {
+        (0..10)
+            .map(|k| format!("pub fn f{k}() -> u32 {{\n    {}\n}}\n", n * 10 + k))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    std::fs::write(dir.join("one.rs"), file(0)).unwrap();
+    std::fs::write(dir.join("two.rs"), file(1)).unwrap();
+    env.atomic_ok(&dir, &["record", "-m", "twenty functions"]);
+    let env = std::sync::Arc::new(env);
+    let agents: Vec<_> = (0..20)
+        .map(|i| {
+            let (env, dir) = (env.clone(), dir.clone());
+            std::thread::spawn(move || {
+                let run = |args: &[&str], stdin: Option<&str>| -> std::process::Output {
+                    let mut cmd = env.atomic_cmd(&dir, args);
+                    cmd.env("ATOMIC_LOCK_TIMEOUT_MS", "60000")
+                        .stdin(Stdio::piped())
+                        .stdout(Stdio::piped())
+                        .stderr(Stdio::piped());
+                    let mut child = cmd.spawn().unwrap();
+                    let mut input = child.stdin.take().unwrap();
+                    if let Some(s) = stdin {
+                        input.write_all(s.as_bytes()).unwrap();
+                    }
+                    drop(input);
+                    child.wait_with_output().unwrap()
+                };
+                let ok = |out: std::process::Output| -> Vec<u8> {
+                    assert!(
+                        out.status.success(),
+                        "agent {i}: {}",
+                        String::from_utf8_lossy(&out.stderr)
+                    );
+                    out.stdout
+                };
+                let new: serde_json::Value = serde_json::from_slice(&ok(run(
+                    &["--json", "session", "new", "--agent", &format!("agent{i}")],
+                    None,
+                )))
+                .unwrap();
+                let (id, token) = (
+                    new["session_id"].as_str().unwrap().to_owned(),
+                    new["token"].as_str().unwrap().to_owned(),
+                );
+                let path = if i < 10 { "one.rs" } else { "two.rs" };
+                let current = String::from_utf8(ok(run(
+                    &["session", "--session", &id, "--token", &token, "read", path],
+                    None,
+                )))
+                .unwrap();
+                let edited = current.replace(&format!("    {i}\n"), &format!("    {i} + 1000\n"));
+                assert_ne!(edited, current);
+                ok(run(
+                    &[
+                        "session",
+                        "--session",
+                        &id,
+                        "--token",
+                        &token,
+                        "write",
+                        path,
+                    ],
+                    Some(&edited),
+                ));
+                let submitted: serde_json::Value = serde_json::from_slice(&ok(run(
+                    &[
+                        "--json",
+                        "session",
+                        "--session",
+                        &id,
+                        "--token",
+                        &token,
+                        "submit",
+                        "-m",
+                        &format!("agent {i}"),
+                    ],
+                    None,
+                )))
+                .unwrap();
+                assert_eq!(submitted["status"], "merged", "agent {i}: {submitted}");
+            })
+        })
+        .collect();
+    for a in agents {
+        a.join().expect("an agent failed");
+    }
+    let one = env.git(&dir, &["show", "HEAD:one.rs"]);
+    let two = env.git(&dir, &["show", "HEAD:two.rs"]);
+    for i in 0..20 {
+        let text = if i < 10 { &one } else { &two };
+        assert!(
+            text.contains(&format!("    {i} + 1000\n")),
+            "edit of agent {i} missing:\n{text}"
+        );
+    }
+    assert_eq!(env.git(&dir, &["rev-list", "--count", "HEAD"]).trim(), "21");
+    assert_eq!(
+        env.atomic_json(&dir, &["doctor"])["problems"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+}
+
+#[test]
+fn watch_shows_symbol_events_to_another_process_and_resumes() {
+    let env = TestEnv::new();
+    let dir = repo(&env);
+    let (s1, s2) = (new(&env, &dir, "alice"), new(&env, &dir, "bob"));
+    write(
+        &env,
+        &dir,
+        &s1,
+        "lib.rs",
+        &LIB.replace("    1\n", "    10\n"),
+    );
+    write(
+        &env,
+        &dir,
+        &s2,
+        "lib.rs",
+        &LIB.replace(
+            "pub fn c() -> u32 {\n    3\n}\n",
+            "pub fn c() -> u32 {\n    3\n}\n\npub fn d() -> u32 {\n    4\n}\n",
+        ),
+    );
+    submit(&env, &dir, &s1, "alice");
+    submit(&env, &dir, &s2, "bob");
+    let lines = |args: &[&str]| -> Vec<serde_json::Value> {
+        let mut all = vec!["watch"];
+        all.extend_from_slice(args);
+        env.atomic_ok(&dir, &all)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let all = lines(&[]);
+    let seen: Vec<(String, String, String)> = all
+        .iter()
+        .filter(|e| e["file"] == "lib.rs")
+        .map(|e| {
+            (
+                e["symbol"].as_str().unwrap().to_owned(),
+                e["kind"].as_str().unwrap().to_owned(),
+                e["agent"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        seen.contains(&("a".into(), "modified".into(), "alice".into())),
+        "{seen:?}"
+    );
+    assert!(
+        seen.contains(&("d".into(), "added".into(), "bob".into())),
+        "{seen:?}"
+    );
+    // Resume after the first of them, and filter by symbol.
+    let first = all.iter().find(|e| e["symbol"] == "a").unwrap()["seq"]
+        .as_u64()
+        .unwrap();
+    let later = lines(&["--since", &first.to_string()]);
+    assert!(later.iter().all(|e| e["seq"].as_u64().unwrap() > first));
+    assert!(later.iter().any(|e| e["symbol"] == "d"));
+    let only_d = lines(&["--symbols", "d"]);
+    assert_eq!(only_d.len(), 1);
+    assert_eq!(only_d[0]["session"], s2.0.as_str());
 }

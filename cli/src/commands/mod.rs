@@ -21,6 +21,7 @@ mod status;
 mod switch;
 mod symbols;
 mod sync;
+mod watch;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -93,6 +94,7 @@ pub enum Command {
     MergeFile(merge_file::Args),
     Merge(merge::Args),
     Session(session::Args),
+    Watch(watch::Args),
 }
 
 /// Runs the parsed command.
@@ -123,6 +125,7 @@ pub fn run(cli: Cli, ui: &Ui) -> Result<(), CommandError> {
         Command::MergeFile(args) => merge_file::run(&ctx, args),
         Command::Merge(args) => merge::run(&ctx, args),
         Command::Session(args) => session::run(&ctx, args),
+        Command::Watch(args) => watch::run(&ctx, args),
     }
 }
 

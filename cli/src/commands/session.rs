@@ -65,6 +65,13 @@ pub enum Action {
         /// The path
         path: String,
     },
+    /// Move a file in the session
+    Mv {
+        /// The current path
+        from: String,
+        /// The new path
+        to: String,
+    },
     /// List the session's files
     Ls,
     /// Show what the session changed, by lines and symbols
@@ -162,6 +169,13 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
             ctx.ui.emit(&serde_json::json!({ "removed": path }), |out| {
                 out.push_str(&format!("Removed {path}\n"))
             });
+        }
+        Action::Mv { from, to } => {
+            repo.session_mv(&id()?, &token()?, &from, &to)?;
+            ctx.ui
+                .emit(&serde_json::json!({ "moved": from, "to": to }), |out| {
+                    out.push_str(&format!("Moved {from} to {to}\n"))
+                });
         }
         Action::Ls => {
             let files = repo.session_ls(&id()?, &token()?)?;

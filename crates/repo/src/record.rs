@@ -150,11 +150,17 @@ impl Repo {
             &AtomicBool::new(false),
         )?;
         let change = recorded.pop().expect("one commit gives one change");
+        let events = self.symbol_events(&change)?;
         let before = self.store.refs()?;
         let mut after = before.clone();
         after.insert(branch.to_owned(), commit);
         write_refs(&self.store, &before, &after, |batch| {
             batch.put_change(&change);
+            for event in &events {
+                batch.append_event(
+                    &postcard::to_stdvec(event).expect("encoding to a Vec cannot fail"),
+                );
+            }
             if parents.len() > 1 {
                 self.clear_merge_state(batch);
             }
@@ -181,4 +187,57 @@ pub(crate) enum Checkout {
     Index,
     /// Write the changed files and the index: HEAD is on the branch and the tree is clean.
     Files,
+}
+
+impl Repo {
+    /// Returns the symbol events of `change`: one per symbol it added, modified, deleted
+    /// or renamed (sequence numbers are assigned when written).
+    fn symbol_events(&self, change: &Change) -> Result<Vec<atomic_session::Event>> {
+        let (session, agent) = match &change.origin {
+            Origin::Session { session, agent } => (Some(session.clone()), Some(agent.clone())),
+            _ => (None, None),
+        };
+        let mut events = Vec::new();
+        for (file, changes) in self.change_symbols(change)? {
+            for c in changes {
+                let kind = match c.change {
+                    atomic_semantic::ChangeKind::Added => "added",
+                    atomic_semantic::ChangeKind::Modified { .. } => "modified",
+                    atomic_semantic::ChangeKind::Deleted => "deleted",
+                    atomic_semantic::ChangeKind::Renamed { .. } => "renamed",
+                };
+                events.push(atomic_session::Event {
+                    seq: 0,
+                    change: change.id.to_hex(),
+                    commit: change.git_commit.to_hex(),
+                    session: session.clone(),
+                    agent: agent.clone(),
+                    file: file.clone(),
+                    symbol: c.scoped_name,
+                    kind: kind.to_owned(),
+                    time_seconds: change.committer.time_seconds,
+                });
+            }
+        }
+        Ok(events)
+    }
+
+    /// Returns the symbol events after sequence number `since`, oldest first.
+    pub fn events_since(&self, since: u64) -> Result<Vec<atomic_session::Event>> {
+        self.store
+            .events_since(since)?
+            .into_iter()
+            .map(|(seq, bytes)| {
+                let mut event: atomic_session::Event =
+                    postcard::from_bytes(&bytes).map_err(|source| {
+                        RepoError::Store(atomic_store::StoreError::Decode {
+                            what: "event",
+                            source,
+                        })
+                    })?;
+                event.seq = seq;
+                Ok(event)
+            })
+            .collect()
+    }
 }

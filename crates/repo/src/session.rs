@@ -342,6 +342,41 @@ impl Repo {
         Ok(())
     }
 
+    /// Moves `from` to `to` in session `id` (contents and mode).
+    pub fn session_mv(&self, id: &str, token: &str, from: &str, to: &str) -> Result<()> {
+        let session = self.session_auth(id, token)?;
+        let (from, to) = (validate_path(from)?, validate_path(to)?);
+        let contents = self.session_read(id, token, &from)?;
+        let mode = match self
+            .store
+            .overlay_entry(id, &from)?
+            .map(|v| decode::<OverlayEntry>("overlay entry", &v))
+            .transpose()?
+        {
+            Some(OverlayEntry::Written { mode, .. }) => mode,
+            _ => self
+                .base_files(&session)?
+                .get(&from)
+                .map_or(FileMode::Blob, |s| s.mode),
+        };
+        let content_hash = blake3::hash(&contents).to_hex().to_string();
+        let in_base = self.base_files(&session)?.contains_key(&from);
+        let mut batch = self.store.batch();
+        batch.put_blob(&content_hash, &contents);
+        batch.put_overlay(
+            id,
+            &to,
+            &encode(&OverlayEntry::Written { mode, content_hash }),
+        );
+        if in_base {
+            batch.put_overlay(id, &from, &encode(&OverlayEntry::Deleted));
+        } else {
+            batch.delete_overlay(id, &from);
+        }
+        self.store.write(batch)?;
+        Ok(())
+    }
+
     /// Returns the files session `id` changed against its base, with their symbols.
     pub fn session_diff(&self, id: &str, token: &str) -> Result<Vec<SessionFileDiff>> {
         let session = self.session_auth(id, token)?;

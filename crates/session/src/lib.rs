@@ -6,6 +6,7 @@
 //! conflicts across files); `atomic-repo` runs the operations against the store and git.
 
 mod conflict;
+mod event;
 mod model;
 mod path;
 mod token;
@@ -13,6 +14,7 @@ mod token;
 pub use conflict::{
     ChangeType, ConflictBlock, ConflictingSymbol, SideChange, dependency_conflicts,
 };
+pub use event::Event;
 pub use model::{OverlayEntry, Session, SessionMode};
 pub use path::{PathError, validate_path};
 pub use token::{hash_token, new_session_id, new_token};

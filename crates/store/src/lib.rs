@@ -13,6 +13,7 @@
 //! - `symbols`: symbol tables cached per blob (opaque bytes from the semantic layer)
 //! - `sessions`, `overlay` (session id, NUL, path), `blobs` (blake3 → contents not yet
 //!   committed): agent sessions, opaque bytes from the session layer
+//! - `events`: sequence number (u64, big-endian) → symbol event of a merged change
 
 mod error;
 mod oplog;

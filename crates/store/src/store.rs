@@ -23,7 +23,8 @@ const CF_SYMBOLS: &str = "symbols";
 const CF_SESSIONS: &str = "sessions";
 const CF_OVERLAY: &str = "overlay";
 const CF_BLOBS: &str = "blobs";
-const COLUMN_FAMILIES: [&str; 9] = [
+const CF_EVENTS: &str = "events";
+const COLUMN_FAMILIES: [&str; 10] = [
     CF_CHANGES,
     CF_BY_COMMIT,
     CF_REFS,
@@ -33,6 +34,7 @@ const COLUMN_FAMILIES: [&str; 9] = [
     CF_SESSIONS,
     CF_OVERLAY,
     CF_BLOBS,
+    CF_EVENTS,
 ];
 
 const KEY_SCHEMA: &[u8] = b"schema_version";
@@ -52,6 +54,7 @@ pub struct Store {
     db: DB,
     path: PathBuf,
     next_op: AtomicU64,
+    next_event: AtomicU64,
 }
 
 fn options() -> Options {
@@ -157,6 +160,7 @@ impl Store {
             db,
             path: path.to_owned(),
             next_op: AtomicU64::new(1),
+            next_event: AtomicU64::new(1),
         };
         let last = store
             .db
@@ -167,6 +171,15 @@ impl Store {
             .and_then(|(k, _)| <[u8; 8]>::try_from(&*k).ok())
             .map_or(0, u64::from_be_bytes);
         store.next_op = AtomicU64::new(last + 1);
+        let last_event = store
+            .db
+            .iterator_cf(store.cf(CF_EVENTS), IteratorMode::End)
+            .next()
+            .transpose()
+            .map_err(StoreError::rocks("reading the events"))?
+            .and_then(|(k, _)| <[u8; 8]>::try_from(&*k).ok())
+            .map_or(0, u64::from_be_bytes);
+        store.next_event = AtomicU64::new(last_event + 1);
         Ok(store)
     }
 
@@ -314,6 +327,24 @@ impl Store {
         self.get(CF_BLOBS, hash.as_bytes())
     }
 
+    /// Returns the events after sequence number `since`: (seq, opaque bytes), in order.
+    pub fn events_since(&self, since: u64) -> Result<Vec<(u64, Vec<u8>)>> {
+        let start = (since + 1).to_be_bytes();
+        self.db
+            .iterator_cf(
+                self.cf(CF_EVENTS),
+                IteratorMode::From(&start, Direction::Forward),
+            )
+            .map(|item| {
+                let (k, v) = item.map_err(StoreError::rocks("reading the events"))?;
+                let seq = <[u8; 8]>::try_from(&*k)
+                    .map(u64::from_be_bytes)
+                    .unwrap_or(0);
+                Ok((seq, v.to_vec()))
+            })
+            .collect()
+    }
+
     /// Returns the number of stored changes.
     pub fn change_count(&self) -> Result<u64> {
         let mut n = 0;
@@ -370,17 +401,23 @@ impl Store {
             store: self,
             inner: WriteBatch::default(),
             ops: Vec::new(),
+            events: Vec::new(),
         }
     }
 
     /// Writes `batch` atomically: all of it or none of it.
     pub fn write(&self, batch: Batch<'_>) -> Result<()> {
-        let Batch { inner, ops, .. } = batch;
+        let Batch {
+            inner, ops, events, ..
+        } = batch;
         self.db
             .write(inner)
             .map_err(StoreError::rocks("writing a batch"))?;
         if let Some(last) = ops.last() {
             self.next_op.store(last + 1, Ordering::SeqCst);
+        }
+        if let Some(last) = events.last() {
+            self.next_event.store(last + 1, Ordering::SeqCst);
         }
         Ok(())
     }
@@ -391,6 +428,7 @@ pub struct Batch<'a> {
     store: &'a Store,
     inner: WriteBatch,
     ops: Vec<u64>,
+    events: Vec<u64>,
 }
 
 impl Batch<'_> {
@@ -496,6 +534,15 @@ impl Batch<'_> {
         self.inner
             .put_cf(self.store.cf(CF_OPLOG), seq.to_be_bytes(), bytes);
         self.ops.push(seq);
+        seq
+    }
+
+    /// Appends an event (opaque bytes) and returns its sequence number, from 1.
+    pub fn append_event(&mut self, value: &[u8]) -> u64 {
+        let seq = self.store.next_event.load(Ordering::SeqCst) + self.events.len() as u64;
+        self.inner
+            .put_cf(self.store.cf(CF_EVENTS), seq.to_be_bytes(), value);
+        self.events.push(seq);
         seq
     }
 

@@ -1,0 +1,86 @@
+//! `atomic watch`: symbol events of merged changes, as JSON lines.
+
+use std::io::Write;
+use std::time::Duration;
+
+use atomic_repo::Repo;
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use super::Context;
+use crate::error::CommandError;
+
+/// Print the symbol events of merged changes (added, modified, deleted), one JSON line each
+///
+/// Each event has a sequence number; `--since N` prints only later ones, so a watcher in
+/// another process resumes where it left off. With --follow it keeps printing new events
+/// (polling the store, which it holds only while reading).
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Only symbols matching these glob patterns (`auth::*`, `*validate*`)
+    #[arg(long = "symbols", value_name = "PATTERN", num_args = 1..)]
+    pub symbols: Vec<String>,
+    /// Only files matching these glob patterns (`src/**/*.rs`)
+    #[arg(long = "paths", value_name = "GLOB", num_args = 1..)]
+    pub paths: Vec<String>,
+    /// Only events after this sequence number
+    #[arg(long, default_value_t = 0)]
+    pub since: u64,
+    /// Keep watching for new events
+    #[arg(long)]
+    pub follow: bool,
+    /// With --follow: milliseconds between looks at the store
+    #[arg(long, default_value_t = 500)]
+    pub interval_ms: u64,
+}
+
+fn globs(patterns: &[String]) -> Result<Option<GlobSet>, CommandError> {
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    let mut builder = GlobSetBuilder::new();
+    for p in patterns {
+        builder.add(Glob::new(p).map_err(|e| {
+            CommandError::user(
+                format!("bad pattern `{p}`: {e}"),
+                "use glob syntax: * ? [..] **",
+            )
+        })?);
+    }
+    builder
+        .build()
+        .map(Some)
+        .map_err(|e| CommandError::user(e.to_string(), "use glob syntax"))
+}
+
+pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
+    let (symbols, paths) = (globs(&args.symbols)?, globs(&args.paths)?);
+    let mut since = args.since;
+    loop {
+        let events = {
+            let (repo, _) = Repo::open(
+                &ctx.start_dir(),
+                &ctx.open_options(),
+                &atomic_repo::NoProgress,
+            )?;
+            repo.events_since(since)?
+        };
+        let mut out = std::io::stdout().lock();
+        for e in &events {
+            since = since.max(e.seq);
+            if symbols.as_ref().is_some_and(|g| !g.is_match(&e.symbol))
+                || paths.as_ref().is_some_and(|g| !g.is_match(&e.file))
+            {
+                continue;
+            }
+            // A stream: JSON lines whether or not --json is given.
+            let line = serde_json::to_string(e).expect("events serialize");
+            if writeln!(out, "{line}").and_then(|()| out.flush()).is_err() {
+                return Ok(());
+            }
+        }
+        if !args.follow {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(args.interval_ms));
+    }
+}
