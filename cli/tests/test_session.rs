@@ -540,3 +540,89 @@ fn watch_shows_symbol_events_to_another_process_and_resumes() {
     assert_eq!(only_d.len(), 1);
     assert_eq!(only_d[0]["session"], s2.0.as_str());
 }
+
+#[test]
+fn each_resolution_action_settles_a_conflicting_submit() {
+    for (action, expected) in [
+        ("keep_yours", "    200\n"),
+        ("keep_theirs", "    20\n"),
+        ("manual", "    2000\n"),
+        ("proceed", "<<<<<<< session\n"),
+    ] {
+        let env = TestEnv::new();
+        let dir = repo(&env);
+        let (s1, s2) = (new(&env, &dir, "alice"), new(&env, &dir, "bob"));
+        write(
+            &env,
+            &dir,
+            &s1,
+            "lib.rs",
+            &LIB.replace("    2\n", "    20\n")
+                .replace("    3\n", "    30\n"),
+        );
+        write(
+            &env,
+            &dir,
+            &s2,
+            "lib.rs",
+            &LIB.replace("    2\n", "    200\n")
+                .replace("    1\n", "    100\n"),
+        );
+        submit(&env, &dir, &s1, "alice");
+        assert_eq!(
+            submit(&env, &dir, &s2, "bob").0,
+            Some(1),
+            "{action}: a conflict on b"
+        );
+        std::fs::write(env.path("manual.rs"), LIB.replace("    2\n", "    2000\n")).unwrap();
+        let manual = env.path("manual.rs");
+        let mut args = vec![
+            "--json",
+            "session",
+            "--session",
+            s2.0.as_str(),
+            "--token",
+            s2.1.as_str(),
+            "resolve",
+            "--action",
+            action,
+            "--symbol",
+            "b",
+        ];
+        if action == "manual" {
+            args.extend_from_slice(&["--content-file", manual.to_str().unwrap()]);
+        }
+        let resolved = env.atomic_json(&dir, &args[1..].iter().copied().collect::<Vec<_>>());
+        let left = resolved["files"][0]["conflicts_left"].as_u64().unwrap();
+        assert_eq!(left, u64::from(action == "proceed"), "{action}: {resolved}");
+        let text = env.atomic_ok(
+            &dir,
+            &[
+                "session",
+                "--session",
+                &s2.0,
+                "--token",
+                &s2.1,
+                "read",
+                "lib.rs",
+            ],
+        );
+        assert!(text.contains(expected), "{action}:\n{text}");
+        if action != "manual" {
+            assert!(
+                text.contains("    100\n") && text.contains("    30\n"),
+                "{action}: both sides' other edits kept:\n{text}"
+            );
+        }
+        if action == "proceed" {
+            continue;
+        }
+        let (code, done) = submit(&env, &dir, &s2, "bob, resolved");
+        assert_eq!(
+            (code, done["fast_forward"].as_bool()),
+            (Some(0), Some(true)),
+            "{action}: {done}"
+        );
+        assert!(env.git(&dir, &["show", "HEAD:lib.rs"]).contains(expected));
+    }
+}

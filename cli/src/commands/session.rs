@@ -84,10 +84,36 @@ pub enum Action {
         #[arg(short, long)]
         message: String,
     },
+    /// Settle a conflicting submit: rebase the session onto the branch, resolving its conflicts
+    Resolve {
+        /// How: proceed (keep markers to fix), keep_yours, keep_theirs, or manual (--content-file)
+        #[arg(long, value_enum)]
+        action: ResolveArg,
+        /// Only this symbol's conflicts (others keep their markers)
+        #[arg(long)]
+        symbol: Option<String>,
+        /// With --action manual: the file's new content
+        #[arg(long)]
+        content_file: Option<PathBuf>,
+    },
     /// Close the session, dropping its changes
     Close,
     /// List the sessions
     List,
+}
+
+/// How `resolve` settles conflicts.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub enum ResolveArg {
+    /// Rebase, keeping conflict markers in the files for the agent to fix
+    Proceed,
+    /// The session's side
+    KeepYours,
+    /// The branch's side
+    KeepTheirs,
+    /// Content given with --content-file
+    Manual,
 }
 
 fn need(value: &Option<String>, what: &str, env: &str) -> Result<String, CommandError> {
@@ -256,6 +282,44 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
                     hints: vec!["see the conflict block; edit the session and submit again".into()],
                 });
             }
+        }
+        Action::Resolve {
+            action,
+            symbol,
+            content_file,
+        } => {
+            let content = content_file
+                .map(|f| {
+                    std::fs::read(&f).map_err(|e| {
+                        CommandError::user(
+                            format!("cannot read {}: {e}", f.display()),
+                            "check the path",
+                        )
+                    })
+                })
+                .transpose()?;
+            let action = match action {
+                ResolveArg::Proceed => atomic_repo::ResolveAction::Proceed,
+                ResolveArg::KeepYours => atomic_repo::ResolveAction::KeepYours,
+                ResolveArg::KeepTheirs => atomic_repo::ResolveAction::KeepTheirs,
+                ResolveArg::Manual => atomic_repo::ResolveAction::Manual,
+            };
+            let files = repo.session_resolve(
+                &id()?,
+                &token()?,
+                action,
+                symbol.as_deref(),
+                content.as_deref(),
+            )?;
+            ctx.ui.emit(&serde_json::json!({ "files": files }), |out| {
+                out.push_str("Rebased the session onto the branch\n");
+                files.iter().for_each(|f| {
+                    out.push_str(&format!(
+                        "  {} ({} conflict(s) left)\n",
+                        f.path, f.conflicts_left
+                    ))
+                });
+            });
         }
         Action::Close => {
             let id = id()?;

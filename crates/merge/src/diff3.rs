@@ -140,6 +140,82 @@ fn push_section(out: &mut Vec<u8>, section: &[u8], eol: &[u8]) {
     }
 }
 
+/// Which section of a conflict block to keep.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pick {
+    /// Leave the block as it is.
+    Keep,
+    /// Ours.
+    Ours,
+    /// Theirs.
+    Theirs,
+}
+
+/// Replaces conflict blocks (git's diff3 markers) in `text` by the section `pick(i)` names,
+/// for the `i`-th block in order. Text outside blocks is untouched.
+pub fn resolve_blocks(text: &[u8], pick: impl Fn(usize) -> Pick) -> Vec<u8> {
+    #[derive(PartialEq)]
+    enum At {
+        Outside,
+        Ours,
+        Base,
+        Theirs,
+    }
+    let mut out = Vec::with_capacity(text.len());
+    let (mut at, mut block) = (At::Outside, 0usize);
+    let (mut ours, mut raw) = (Vec::new(), Vec::new());
+    let mut theirs = Vec::new();
+    for line in text.split_inclusive(|&b| b == b'\n') {
+        let starts = |m: &[u8]| {
+            line.starts_with(m)
+                && line
+                    .get(m.len())
+                    .is_none_or(|&c| c == b' ' || c == b'\n' || c == b'\r')
+        };
+        match at {
+            At::Outside if starts(b"<<<<<<<") => {
+                at = At::Ours;
+                raw.clear();
+                ours.clear();
+                theirs.clear();
+                raw.extend_from_slice(line);
+            }
+            At::Outside => out.extend_from_slice(line),
+            At::Ours if starts(b"|||||||") => {
+                at = At::Base;
+                raw.extend_from_slice(line);
+            }
+            At::Ours => {
+                ours.extend_from_slice(line);
+                raw.extend_from_slice(line);
+            }
+            At::Base if starts(b"=======") => {
+                at = At::Theirs;
+                raw.extend_from_slice(line);
+            }
+            At::Base => raw.extend_from_slice(line),
+            At::Theirs if starts(b">>>>>>>") => {
+                raw.extend_from_slice(line);
+                match pick(block) {
+                    Pick::Keep => out.extend_from_slice(&raw),
+                    Pick::Ours => out.extend_from_slice(&ours),
+                    Pick::Theirs => out.extend_from_slice(&theirs),
+                }
+                block += 1;
+                at = At::Outside;
+            }
+            At::Theirs => {
+                theirs.extend_from_slice(line);
+                raw.extend_from_slice(line);
+            }
+        }
+    }
+    if at != At::Outside {
+        out.extend_from_slice(&raw);
+    }
+    out
+}
+
 /// Writes a conflict with git's diff3 markers.
 pub(crate) fn write_conflict(out: &mut Vec<u8>, c: &LineConflict, labels: &Labels<'_>, eol: &[u8]) {
     let marker = |out: &mut Vec<u8>, m: &str, label: &str| {
@@ -320,6 +396,25 @@ mod tests {
         assert_eq!(
             tokens(b"a_b(c, d) "),
             vec![&b"a_b"[..], b"(", b"c", b",", b" ", b"d", b")", b" "]
+        );
+    }
+
+    #[test]
+    fn blocks_resolve_to_the_side_picked() {
+        let m = diff3(
+            b"a\nb\nc\nd\ne\n",
+            b"A\nb\nc\nd\nE\n",
+            b"a2\nb\nc\nd\ne2\n",
+            &Labels::default(),
+        );
+        assert_eq!(m.conflicts.len(), 2);
+        let both_ours = resolve_blocks(&m.text, |_| Pick::Ours);
+        assert_eq!(both_ours, b"A\nb\nc\nd\nE\n");
+        let mixed = resolve_blocks(&m.text, |i| if i == 0 { Pick::Theirs } else { Pick::Keep });
+        assert!(
+            mixed.starts_with(b"a2\nb\nc\nd\n<<<<<<< ours\nE\n"),
+            "{}",
+            String::from_utf8_lossy(&mixed)
         );
     }
 

@@ -32,7 +32,7 @@ mod structured;
 use serde::Serialize;
 
 pub use atomic_semantic::SymbolKind;
-pub use diff3::{Labels, LineConflict, LineMerge, diff3};
+pub use diff3::{Labels, LineConflict, LineMerge, Pick, diff3, resolve_blocks};
 
 /// What one side did to a conflicting symbol.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

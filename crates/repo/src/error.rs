@@ -128,6 +128,9 @@ pub enum RepoError {
         /// The path.
         path: String,
     },
+    /// `resolve --action manual` needs content.
+    #[error("the manual action needs the content to use")]
+    NoContent,
     /// `record` found nothing to record.
     #[error("nothing to record: the working tree matches HEAD")]
     NothingToRecord,

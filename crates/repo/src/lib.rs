@@ -31,7 +31,9 @@ pub use doctor::DoctorReport;
 pub use error::{RepoError, Result};
 pub use merge::{FileConflicts, MergeResult, MergeState};
 pub use remote::Remote;
-pub use session::{ConflictWarning, SessionFileDiff, SubmitResult, WriteResult};
+pub use session::{
+    ConflictWarning, ResolveAction, ResolvedFile, SessionFileDiff, SubmitResult, WriteResult,
+};
 pub use symbols::{IndexSummary, TreeSource};
 pub use sync::{ExportSummary, ImportSummary};
 pub use worktree::{StatusEntry, StatusKind, WorkingTreeStatus};

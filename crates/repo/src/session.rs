@@ -599,6 +599,143 @@ impl Repo {
         })
     }
 
+    /// Rebases session `id` onto its branch's current head, settling the conflicts a
+    /// submit reported: `Proceed` keeps conflict markers in the files for the agent to fix;
+    /// `KeepYours` / `KeepTheirs` take the session's or the branch's side; `Manual` takes
+    /// `content` for the file of the conflict. With `symbol`, only that symbol's conflicts
+    /// are settled and the others keep their markers. Everything that merged is kept from
+    /// both sides; the session's next submit is a fast-forward.
+    pub fn session_resolve(
+        &self,
+        id: &str,
+        token: &str,
+        action: ResolveAction,
+        symbol: Option<&str>,
+        content: Option<&[u8]>,
+    ) -> Result<Vec<ResolvedFile>> {
+        let session = self.session_auth(id, token)?;
+        let overlay = self.overlay_of(id)?;
+        let base_files = self.base_files(&session)?;
+        let head =
+            *self
+                .store
+                .refs()?
+                .get(&session.branch)
+                .ok_or_else(|| RepoError::NoSuchBranch {
+                    name: session.branch.clone(),
+                })?;
+        let head_files = bridge::tree_files(&self.git, bridge::commit_tree(&self.git, head)?)?;
+        let bytes = |st: Option<&FileState>| -> Result<Vec<u8>> {
+            st.map_or(Ok(Vec::new()), |s| self.blob(s))
+        };
+        let mut next: Vec<(String, Option<(FileMode, Vec<u8>)>)> = Vec::new();
+        let mut report = Vec::new();
+        for (path, entry) in &overlay {
+            let mine = self.overlay_bytes(entry)?;
+            let (b, h) = (base_files.get(path), head_files.get(path));
+            let head_bytes = h.map(|h| self.blob(h)).transpose()?;
+            let mine_plain = mine.as_ref().map(|(_, d)| d.clone());
+            if h == b || mine_plain == head_bytes {
+                next.push((path.clone(), mine));
+                continue;
+            }
+            let mode = mine
+                .as_ref()
+                .map(|(m, _)| *m)
+                .or(h.map(|h| h.mode))
+                .unwrap_or(FileMode::Blob);
+            let settled = |text: Vec<u8>, left: usize| (Some((mode, text)), left);
+            let (resolved, left) = match (&mine, &head_bytes) {
+                (Some((_, ours)), Some(theirs)) => {
+                    let outcome = atomic_merge::merge(
+                        path,
+                        &bytes(b)?,
+                        ours,
+                        theirs,
+                        &Labels {
+                            ours: "session",
+                            base: "base",
+                            theirs: "branch",
+                        },
+                    );
+                    let selected = |i: usize| {
+                        symbol.is_none_or(|s| outcome.conflicts[i].symbol.as_deref() == Some(s))
+                    };
+                    match action {
+                        _ if outcome.is_clean() => settled(outcome.text.clone(), 0),
+                        ResolveAction::Manual if (0..outcome.conflicts.len()).any(selected) => {
+                            settled(content.ok_or(RepoError::NoContent)?.to_vec(), 0)
+                        }
+                        _ => {
+                            let pick = |i: usize| match action {
+                                ResolveAction::KeepYours if selected(i) => atomic_merge::Pick::Ours,
+                                ResolveAction::KeepTheirs if selected(i) => {
+                                    atomic_merge::Pick::Theirs
+                                }
+                                _ => atomic_merge::Pick::Keep,
+                            };
+                            let text = atomic_merge::resolve_blocks(&outcome.text, pick);
+                            let left = (0..outcome.conflicts.len())
+                                .filter(|i| pick(*i) == atomic_merge::Pick::Keep)
+                                .count();
+                            settled(text, left)
+                        }
+                    }
+                }
+                // Deleted on one side, changed on the other: the file decides as a whole.
+                _ => match action {
+                    ResolveAction::KeepTheirs => (head_bytes.map(|d| (mode, d)), 0),
+                    ResolveAction::Manual => {
+                        settled(content.ok_or(RepoError::NoContent)?.to_vec(), 0)
+                    }
+                    ResolveAction::KeepYours | ResolveAction::Proceed => (mine.clone(), 0),
+                },
+            };
+            report.push(ResolvedFile {
+                path: path.clone(),
+                conflicts_left: left,
+            });
+            next.push((path.clone(), resolved));
+        }
+        let head_change = self.change_of_commit(head)?.id;
+        let mut batch = self.store.batch();
+        for path in overlay.keys() {
+            batch.delete_overlay(id, path);
+        }
+        for (path, content) in &next {
+            let head_has = head_files.get(path).map(|h| self.blob(h)).transpose()?;
+            match content {
+                Some((mode, data)) if head_has.as_deref() != Some(data.as_slice()) => {
+                    let hash = blake3::hash(data).to_hex().to_string();
+                    batch.put_blob(&hash, data);
+                    batch.put_overlay(
+                        id,
+                        path,
+                        &encode(&OverlayEntry::Written {
+                            mode: *mode,
+                            content_hash: hash,
+                        }),
+                    );
+                }
+                Some(_) => {}
+                None if head_has.is_some() => {
+                    batch.put_overlay(id, path, &encode(&OverlayEntry::Deleted))
+                }
+                None => {}
+            }
+        }
+        batch.put_session(
+            id,
+            &encode(&Session {
+                base_commit: head,
+                base_change: head_change,
+                ..session
+            }),
+        );
+        self.store.write(batch)?;
+        Ok(report)
+    }
+
     /// Functions the session deleted that the branch newly calls, or the reverse, across
     /// every file either changed.
     fn dependency_block(
@@ -660,6 +797,28 @@ impl Repo {
             })
             .collect())
     }
+}
+
+/// How `session resolve` settles conflicts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResolveAction {
+    /// Rebase onto the branch, keeping conflict markers for the agent to fix.
+    Proceed,
+    /// The session's side of the conflicts.
+    KeepYours,
+    /// The branch's side of the conflicts.
+    KeepTheirs,
+    /// Given content for the file of the conflict.
+    Manual,
+}
+
+/// One file of the session after `resolve`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ResolvedFile {
+    /// The path.
+    pub path: String,
+    /// Conflict blocks still in the file (markers for the agent to fix).
+    pub conflicts_left: usize,
 }
 
 fn symbol_changes(path: &str, old: Option<&[u8]>, new: Option<&[u8]>) -> Vec<SymbolChange> {
