@@ -8,10 +8,8 @@ use atomic_gitbridge::{self as bridge, TreeFiles};
 use atomic_merge::Labels;
 use serde::{Deserialize, Serialize};
 
+use crate::worktree::FileContents;
 use crate::{Repo, RepoError, Result};
-
-/// A file's mode and bytes, to write into the working tree.
-type FileContents = (FileMode, Vec<u8>);
 
 /// Meta key of an unfinished merge.
 const MERGE_STATE: &str = "merge.state";

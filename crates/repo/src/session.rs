@@ -20,6 +20,7 @@ use atomic_session::{
 use serde::Serialize;
 
 use crate::record::Checkout;
+use crate::worktree::FileContents;
 use crate::{Repo, RepoError, Result, now_seconds};
 
 /// A symbol another live session has also changed: the write went through (a soft
@@ -201,7 +202,7 @@ impl Repo {
         )?)
     }
 
-    fn overlay_bytes(&self, entry: &OverlayEntry) -> Result<Option<(FileMode, Vec<u8>)>> {
+    fn overlay_bytes(&self, entry: &OverlayEntry) -> Result<Option<FileContents>> {
         match entry {
             OverlayEntry::Deleted => Ok(None),
             OverlayEntry::Written { mode, content_hash } => {
@@ -628,7 +629,7 @@ impl Repo {
         let bytes = |st: Option<&FileState>| -> Result<Vec<u8>> {
             st.map_or(Ok(Vec::new()), |s| self.blob(s))
         };
-        let mut next: Vec<(String, Option<(FileMode, Vec<u8>)>)> = Vec::new();
+        let mut next: Vec<(String, Option<FileContents>)> = Vec::new();
         let mut report = Vec::new();
         for (path, entry) in &overlay {
             let mine = self.overlay_bytes(entry)?;

@@ -10,6 +10,9 @@ use serde::Serialize;
 
 use crate::{ATOMIC_DIR, Repo, RepoError, Result};
 
+/// A file's mode and bytes.
+pub(crate) type FileContents = (FileMode, Vec<u8>);
+
 /// How a path differs between HEAD and the working tree.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
