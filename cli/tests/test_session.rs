@@ -592,7 +592,7 @@ fn each_resolution_action_settles_a_conflicting_submit() {
         if action == "manual" {
             args.extend_from_slice(&["--content-file", manual.to_str().unwrap()]);
         }
-        let resolved = env.atomic_json(&dir, &args[1..].iter().copied().collect::<Vec<_>>());
+        let resolved = env.atomic_json(&dir, &args[1..]);
         let left = resolved["files"][0]["conflicts_left"].as_u64().unwrap();
         assert_eq!(left, u64::from(action == "proceed"), "{action}: {resolved}");
         let text = env.atomic_ok(
