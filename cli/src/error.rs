@@ -85,6 +85,8 @@ impl From<RepoError> for CommandError {
             E::BadPath(_) => (EXIT_USER, Some("use a path relative to the repository root, outside .git and .atomic".into())),
             E::NothingToSubmit { .. } => (EXIT_USER, Some("write files with `atomic session write` first".into())),
             E::NoSuchPath { .. } => (EXIT_USER, Some("see `atomic session ls`".into())),
+            E::BadConfig { .. } => (EXIT_USER, Some("fix the file; see book/src/sessions.md for its keys".into())),
+            E::NothingToVerify => (EXIT_USER, Some("add `[verify] commands = [\"cargo check\"]` to .atomic/config.toml".into())),
             E::NoContent => (EXIT_USER, Some("pass --content-file F".into())),
             E::NothingToRecord => (EXIT_USER, Some("edit files first; `atomic status` shows what changed".into())),
             E::EmptyMessage => (EXIT_USER, Some("pass a message with -m".into())),

@@ -626,3 +626,90 @@ fn each_resolution_action_settles_a_conflicting_submit() {
         assert!(env.git(&dir, &["show", "HEAD:lib.rs"]).contains(expected));
     }
 }
+
+#[test]
+fn verify_runs_the_configured_commands_on_the_sessions_tree() {
+    let env = TestEnv::new();
+    let dir = repo(&env);
+    let s = new(&env, &dir, "alice");
+    let run = |args: &[&str]| {
+        let mut all = vec![
+            "--json",
+            "session",
+            "--session",
+            s.0.as_str(),
+            "--token",
+            s.1.as_str(),
+        ];
+        all.extend_from_slice(args);
+        env.atomic(&dir, &all)
+    };
+    let unconfigured = run(&["verify"]);
+    assert_eq!(unconfigured.status.code(), Some(1));
+    std::fs::write(
+        dir.join(".atomic/config.toml"),
+        "[verify]\ncommands = [\"grep -q 'fn a' lib.rs\", \"test ! -e .atomic\"]\n",
+    )
+    .unwrap();
+    let ok: serde_json::Value = serde_json::from_slice(&run(&["verify"]).stdout).unwrap();
+    assert_eq!(ok["passed"], true, "{ok}");
+    assert_eq!(ok["results"].as_array().unwrap().len(), 2);
+    write(&env, &dir, &s, "lib.rs", "pub fn renamed() {}\n");
+    let failed = run(&["verify"]);
+    assert_eq!(failed.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&failed.stdout).unwrap();
+    assert_eq!(report["passed"], false);
+    assert_eq!(report["results"][0]["exit_code"], 1);
+    // The working tree was never touched.
+    assert_eq!(std::fs::read_to_string(dir.join("lib.rs")).unwrap(), LIB);
+}
+
+#[test]
+fn stale_sessions_are_pruned_and_persistent_ones_survive_submits() {
+    let env = TestEnv::new();
+    let dir = repo(&env);
+    let persistent = env.atomic_json(&dir, &["session", "new", "--agent", "long", "--persistent"]);
+    let p = (
+        persistent["session_id"].as_str().unwrap().to_owned(),
+        persistent["token"].as_str().unwrap().to_owned(),
+    );
+    write(
+        &env,
+        &dir,
+        &p,
+        "lib.rs",
+        &LIB.replace("    1\n", "    10\n"),
+    );
+    assert_eq!(submit(&env, &dir, &p, "first").0, Some(0));
+    write(
+        &env,
+        &dir,
+        &p,
+        "lib.rs",
+        &LIB.replace("    1\n", "    10\n")
+            .replace("    2\n", "    20\n"),
+    );
+    let (code, second) = submit(&env, &dir, &p, "second");
+    assert_eq!(
+        (code, second["fast_forward"].as_bool()),
+        (Some(0), Some(true)),
+        "rebased onto its own first submit"
+    );
+    new(&env, &dir, "gone");
+    assert_eq!(
+        env.atomic_json(&dir, &["session", "list"])
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let pruned = env.atomic_json(&dir, &["session", "prune", "--older-than", "0"]);
+    assert_eq!(pruned["removed"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        env.atomic_json(&dir, &["session", "list"])
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+}

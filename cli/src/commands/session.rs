@@ -96,6 +96,14 @@ pub enum Action {
         #[arg(long)]
         content_file: Option<PathBuf>,
     },
+    /// Run the repository's verify commands (.atomic/config.toml) on the session's tree
+    Verify,
+    /// Remove sessions created at least --older-than seconds ago (agents that went away)
+    Prune {
+        /// Age in seconds
+        #[arg(long, value_name = "SECONDS")]
+        older_than: u64,
+    },
     /// Close the session, dropping its changes
     Close,
     /// List the sessions
@@ -320,6 +328,43 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
                     ))
                 });
             });
+        }
+        Action::Verify => {
+            let report = repo.session_verify(&id()?, &token()?)?;
+            ctx.ui.emit(&report, |out| {
+                for r in &report.results {
+                    let mark = if r.exit_code == Some(0) {
+                        "ok  "
+                    } else {
+                        "FAIL"
+                    };
+                    out.push_str(&format!("{mark} {}\n", r.command));
+                    if r.exit_code != Some(0) {
+                        r.output_tail
+                            .lines()
+                            .for_each(|l| out.push_str(&format!("     {l}\n")));
+                    }
+                }
+                out.push_str(if report.passed {
+                    "verify passed\n"
+                } else {
+                    "verify failed\n"
+                });
+            });
+            if !report.passed {
+                return Err(CommandError {
+                    code: EXIT_USER,
+                    message: "a verify command failed".into(),
+                    hints: vec!["fix the session's files and verify again".into()],
+                });
+            }
+        }
+        Action::Prune { older_than } => {
+            let removed = repo.sessions_prune(older_than)?;
+            ctx.ui
+                .emit(&serde_json::json!({ "removed": removed }), |out| {
+                    out.push_str(&format!("Removed {} session(s)\n", removed.len()))
+                });
         }
         Action::Close => {
             let id = id()?;

@@ -128,6 +128,17 @@ pub enum RepoError {
         /// The path.
         path: String,
     },
+    /// `.atomic/config.toml` does not parse.
+    #[error("{path} is not valid: {reason}")]
+    BadConfig {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// No verify commands are configured.
+    #[error("no verify commands are configured")]
+    NothingToVerify,
     /// `resolve --action manual` needs content.
     #[error("the manual action needs the content to use")]
     NoContent,

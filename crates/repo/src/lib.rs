@@ -18,6 +18,7 @@ mod remote;
 mod session;
 mod symbols;
 mod sync;
+mod verify;
 mod worktree;
 
 use std::path::{Path, PathBuf};
@@ -36,6 +37,7 @@ pub use session::{
 };
 pub use symbols::{IndexSummary, TreeSource};
 pub use sync::{ExportSummary, ImportSummary};
+pub use verify::{CommandResult, VerifyReport};
 pub use worktree::{StatusEntry, StatusKind, WorkingTreeStatus};
 
 /// Reports progress of long operations (import, doctor). Implementations must be cheap.

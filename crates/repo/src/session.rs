@@ -20,7 +20,7 @@ use atomic_session::{
 use serde::Serialize;
 
 use crate::record::Checkout;
-use crate::worktree::FileContents;
+pub(crate) use crate::worktree::FileContents;
 use crate::{Repo, RepoError, Result, now_seconds};
 
 /// A symbol another live session has also changed: the write went through (a soft
@@ -341,6 +341,49 @@ impl Repo {
         }
         self.store.write(batch)?;
         Ok(())
+    }
+
+    /// Returns every file of session `id` with its contents: the base tree with the
+    /// overlay applied.
+    pub(crate) fn session_tree(&self, id: &str, token: &str) -> Result<crate::verify::Files> {
+        let session = self.session_auth(id, token)?;
+        let mut files = crate::verify::Files::new();
+        for (path, state) in self.base_files(&session)? {
+            if matches!(
+                state.mode,
+                FileMode::Blob | FileMode::Executable | FileMode::Symlink
+            ) {
+                files.insert(path, (state.mode, self.blob(&state)?));
+            }
+        }
+        for (path, entry) in self.overlay_of(id)? {
+            match self.overlay_bytes(&entry)? {
+                Some(contents) => files.insert(path, contents),
+                None => files.remove(&path),
+            };
+        }
+        Ok(files)
+    }
+
+    /// Removes the sessions created at least `older_than_seconds` ago, with their
+    /// overlays; returns their ids. For agents that went away without closing.
+    pub fn sessions_prune(&self, older_than_seconds: u64) -> Result<Vec<String>> {
+        let age = i64::try_from(older_than_seconds).unwrap_or(i64::MAX);
+        let cutoff = now_seconds().saturating_sub(age);
+        let stale: Vec<Session> = self
+            .sessions()?
+            .into_iter()
+            .filter(|s| s.created_seconds <= cutoff)
+            .collect();
+        let mut batch = self.store.batch();
+        for s in &stale {
+            for (path, _) in self.store.overlay(&s.id)? {
+                batch.delete_overlay(&s.id, &path);
+            }
+            batch.delete_session(&s.id);
+        }
+        self.store.write(batch)?;
+        Ok(stale.into_iter().map(|s| s.id).collect())
     }
 
     /// Moves `from` to `to` in session `id` (contents and mode).

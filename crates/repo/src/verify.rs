@@ -1,0 +1,123 @@
+//! `session verify`: the session's tree, materialized in a temporary directory, checked by
+//! the commands the repository configures.
+
+use std::process::Command;
+
+use serde::{Deserialize, Serialize};
+
+use crate::session::FileContents;
+use crate::{ATOMIC_DIR, Repo, RepoError, Result, now_seconds};
+
+/// `.atomic/config.toml`.
+#[derive(Debug, Default, Deserialize)]
+struct Config {
+    #[serde(default)]
+    verify: VerifyConfig,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct VerifyConfig {
+    /// Shell commands, run in order in the materialized tree.
+    #[serde(default)]
+    commands: Vec<String>,
+}
+
+/// One command's result.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommandResult {
+    /// The command.
+    pub command: String,
+    /// Its exit code (`None` when killed by a signal).
+    pub exit_code: Option<i32>,
+    /// The last 4 KiB of its output (stdout then stderr).
+    pub output_tail: String,
+}
+
+/// What `session verify` found; also kept in the store, under the session.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifyReport {
+    /// The session.
+    pub session: String,
+    /// Whether every command succeeded.
+    pub passed: bool,
+    /// The commands' results, in order.
+    pub results: Vec<CommandResult>,
+    /// When it ran, seconds since the Unix epoch.
+    pub time_seconds: i64,
+}
+
+const TAIL_BYTES: usize = 4096;
+
+impl Repo {
+    fn verify_commands(&self) -> Result<Vec<String>> {
+        let path = self.root.join(ATOMIC_DIR).join("config.toml");
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(RepoError::io("reading", path)(e)),
+        };
+        let config: Config = toml::from_str(&text).map_err(|e| RepoError::BadConfig {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
+        Ok(config.verify.commands)
+    }
+
+    /// Materializes session `id`'s tree in a temporary directory and runs the commands of
+    /// `[verify] commands` in `.atomic/config.toml` there, in order, stopping at the first
+    /// failure. The report is stored with the session and returned.
+    ///
+    /// # Errors
+    /// [`RepoError::NothingToVerify`] when no commands are configured.
+    pub fn session_verify(&self, id: &str, token: &str) -> Result<VerifyReport> {
+        let commands = self.verify_commands()?;
+        if commands.is_empty() {
+            return Err(RepoError::NothingToVerify);
+        }
+        let files = self.session_tree(id, token)?;
+        let dir = tempfile::tempdir().map_err(RepoError::io(
+            "creating a temporary directory in",
+            std::env::temp_dir(),
+        ))?;
+        for (path, (mode, data)) in &files {
+            crate::worktree::write_bytes(&dir.path().join(path), *mode, data)?;
+        }
+        let mut results = Vec::new();
+        for command in &commands {
+            let out = Command::new("sh")
+                .arg("-c")
+                .arg(command)
+                .current_dir(dir.path())
+                .output()
+                .map_err(RepoError::io("running a verify command in", dir.path()))?;
+            let mut text = out.stdout;
+            text.extend_from_slice(&out.stderr);
+            let tail = &text[text.len().saturating_sub(TAIL_BYTES)..];
+            let ok = out.status.success();
+            results.push(CommandResult {
+                command: command.clone(),
+                exit_code: out.status.code(),
+                output_tail: String::from_utf8_lossy(tail).into_owned(),
+            });
+            if !ok {
+                break;
+            }
+        }
+        let report = VerifyReport {
+            session: id.to_owned(),
+            passed: results.iter().all(|r| r.exit_code == Some(0)),
+            results,
+            time_seconds: now_seconds(),
+        };
+        let mut batch = self.store.batch();
+        batch.set_meta(
+            &format!("verify.{id}"),
+            &postcard::to_stdvec(&report).expect("encoding to a Vec cannot fail"),
+        );
+        self.store.write(batch)?;
+        Ok(report)
+    }
+}
+
+/// Re-exported for `session.rs`: the contents of a session's files.
+pub(crate) type Files = std::collections::BTreeMap<String, FileContents>;
