@@ -195,6 +195,22 @@ impl Repo {
             .collect()
     }
 
+    /// Returns the session's branch head now, and its files.
+    fn branch_head(&self, session: &Session) -> Result<(GitId, TreeFiles)> {
+        let head =
+            *self
+                .store
+                .refs()?
+                .get(&session.branch)
+                .ok_or_else(|| RepoError::NoSuchBranch {
+                    name: session.branch.trim_start_matches("refs/heads/").to_owned(),
+                })?;
+        Ok((
+            head,
+            bridge::tree_files(&self.git, bridge::commit_tree(&self.git, head)?)?,
+        ))
+    }
+
     fn base_files(&self, session: &Session) -> Result<TreeFiles> {
         Ok(bridge::tree_files(
             &self.git,
@@ -484,15 +500,7 @@ impl Repo {
         if touched.is_empty() {
             return Err(RepoError::NothingToSubmit { id: id.to_owned() });
         }
-        let head =
-            *self
-                .store
-                .refs()?
-                .get(&session.branch)
-                .ok_or_else(|| RepoError::NoSuchBranch {
-                    name: session.branch.clone(),
-                })?;
-        let head_files = bridge::tree_files(&self.git, bridge::commit_tree(&self.git, head)?)?;
+        let (head, head_files) = self.branch_head(&session)?;
         let fast_forward = head == session.base_commit;
         let mut result = head_files.clone();
         let mut merged_files = Vec::new();
@@ -660,15 +668,7 @@ impl Repo {
         let session = self.session_auth(id, token)?;
         let overlay = self.overlay_of(id)?;
         let base_files = self.base_files(&session)?;
-        let head =
-            *self
-                .store
-                .refs()?
-                .get(&session.branch)
-                .ok_or_else(|| RepoError::NoSuchBranch {
-                    name: session.branch.clone(),
-                })?;
-        let head_files = bridge::tree_files(&self.git, bridge::commit_tree(&self.git, head)?)?;
+        let (head, head_files) = self.branch_head(&session)?;
         let bytes = |st: Option<&FileState>| -> Result<Vec<u8>> {
             st.map_or(Ok(Vec::new()), |s| self.blob(s))
         };
