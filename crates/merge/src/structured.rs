@@ -311,47 +311,37 @@ impl<'a> Merger<'a> {
         // vanish with the item; the deleting side moved that code elsewhere.
         let gap_edited =
             !same_but_whitespace(&self.base.src[b.gap.clone()], &keeper.src[kept.gap.clone()]);
-        if self.base.src[b.body.clone()] != keeper.src[kept.body.clone()] || gap_edited {
-            self.conflict(
-                out,
-                who,
-                Some(bt),
-                ours_t,
-                theirs_t,
-                actions,
-                if gap_edited {
-                    "one side deleted this symbol, the other changed the code just before it"
-                } else {
-                    "one side deleted this symbol, the other changed it"
-                },
-            );
-            return;
-        }
-        // Unchanged by the keeper: delete, unless the keeper newly calls it and the
+        let body_edited = self.base.src[b.body.clone()] != keeper.src[kept.body.clone()];
+        // Unchanged by the keeper, it is deleted, unless the keeper newly calls it and the
         // deleting side defines it nowhere else.
-        let name = b.symbol.map(|i| self.base.symbols.symbols[i].name.clone());
         let needed = match deleter {
             Side::Theirs => &self.needed_by_ours,
             Side::Ours => &self.needed_by_theirs,
         };
-        if let Some(name) = name
-            && needed.contains(&name)
-            && !defines(&deleting.symbols, &name)
-        {
+        let still_called = b.symbol.is_some_and(|i| {
+            let name = &self.base.symbols.symbols[i].name;
+            needed.contains(name) && !defines(&deleting.symbols, name)
+        });
+        let (actions, reason) = if body_edited || gap_edited {
+            let reason = if gap_edited {
+                "one side deleted this symbol, the other changed the code just before it"
+            } else {
+                "one side deleted this symbol, the other changed it"
+            };
+            (actions, reason)
+        } else if still_called {
             let actions = match deleter {
                 Side::Theirs => (Action::AddedDependency, Action::Deleted),
                 Side::Ours => (Action::Deleted, Action::AddedDependency),
             };
-            self.conflict(
-                out,
-                who,
-                Some(bt),
-                ours_t,
-                theirs_t,
+            (
                 actions,
                 "one side deleted this function, the other added a call to it",
-            );
-        }
+            )
+        } else {
+            return;
+        };
+        self.conflict(out, who, Some(bt), ours_t, theirs_t, actions, reason);
     }
 }
 

@@ -20,7 +20,7 @@ use atomic_session::{
 use serde::Serialize;
 
 use crate::record::Checkout;
-pub(crate) use crate::worktree::FileContents;
+use crate::worktree::{FileContents, Files};
 use crate::{Repo, RepoError, Result, now_seconds};
 
 /// A symbol another live session has also changed: the write went through (a soft
@@ -361,9 +361,9 @@ impl Repo {
 
     /// Returns every file of session `id` with its contents: the base tree with the
     /// overlay applied.
-    pub(crate) fn session_tree(&self, id: &str, token: &str) -> Result<crate::verify::Files> {
+    pub(crate) fn session_tree(&self, id: &str, token: &str) -> Result<Files> {
         let session = self.session_auth(id, token)?;
-        let mut files = crate::verify::Files::new();
+        let mut files = Files::new();
         for (path, state) in self.base_files(&session)? {
             if matches!(
                 state.mode,

@@ -5,7 +5,6 @@ use std::process::Command;
 
 use serde::{Deserialize, Serialize};
 
-use crate::session::FileContents;
 use crate::{ATOMIC_DIR, Repo, RepoError, Result, now_seconds};
 
 /// `.atomic/config.toml`.
@@ -118,6 +117,3 @@ impl Repo {
         Ok(report)
     }
 }
-
-/// Re-exported for `session.rs`: the contents of a session's files.
-pub(crate) type Files = std::collections::BTreeMap<String, FileContents>;

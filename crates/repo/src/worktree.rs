@@ -13,6 +13,9 @@ use crate::{ATOMIC_DIR, Repo, RepoError, Result};
 /// A file's mode and bytes.
 pub(crate) type FileContents = (FileMode, Vec<u8>);
 
+/// Files with their contents, by path.
+pub(crate) type Files = std::collections::BTreeMap<String, FileContents>;
+
 /// How a path differs between HEAD and the working tree.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
