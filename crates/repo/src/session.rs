@@ -311,6 +311,8 @@ impl Repo {
         let symbols = symbol_changes(&path, base_bytes.as_deref(), Some(contents));
         let mine: BTreeSet<&str> = symbols.iter().map(|s| s.scoped_name.as_str()).collect();
         let mut conflict_warnings = Vec::new();
+        let mut bases: std::collections::HashMap<GitId, TreeFiles> =
+            std::collections::HashMap::from([(session.base_commit, base.clone())]);
         for other in self.sessions()?.into_iter().filter(|s| s.id != session.id) {
             let Some(entry) = self
                 .store
@@ -320,10 +322,14 @@ impl Repo {
             else {
                 continue;
             };
-            let their_base = bridge::tree_files(
-                &self.git,
-                bridge::commit_tree(&self.git, other.base_commit)?,
-            )?;
+            // Sessions mostly share a few bases: list each base tree once per write.
+            let their_base = match bases.entry(other.base_commit) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => e.insert(bridge::tree_files(
+                    &self.git,
+                    bridge::commit_tree(&self.git, other.base_commit)?,
+                )?),
+            };
             let their_old = their_base.get(&path).map(|s| self.blob(s)).transpose()?;
             let their_new = self.overlay_bytes(&entry)?.map(|(_, b)| b);
             for c in symbol_changes(&path, their_old.as_deref(), their_new.as_deref()) {
