@@ -5,8 +5,7 @@
 //! `doctor` found problems); 2 usage error (from clap); 3 the repository is busy (another
 //! atomic process held it past the lock timeout); 4 internal error (git or store failure).
 
-use std::io::Write;
-use std::process::ExitCode;
+use std::fmt::Write;
 
 use atomic_repo::RepoError;
 
@@ -18,6 +17,10 @@ pub const EXIT_USER: u8 = 1;
 pub const EXIT_BUSY: u8 = 3;
 /// Exit code for an internal error.
 pub const EXIT_INTERNAL: u8 = 4;
+
+/// Not an exit code but a signal inside the process: `atomic serve` took the store while
+/// this command waited for it, so the command is sent to the server instead.
+pub const ROUTE_TO_SERVER: u8 = 254;
 
 /// An error as shown to a person: what failed, and what to do next.
 #[derive(Debug)]
@@ -40,21 +43,31 @@ impl CommandError {
         }
     }
 
+    /// The signal that the command should go to `atomic serve` (see [`ROUTE_TO_SERVER`]).
+    pub fn route() -> Self {
+        CommandError {
+            code: ROUTE_TO_SERVER,
+            message: "the repository is served by `atomic serve`".into(),
+            hints: vec!["run the command again; it goes to the server".into()],
+        }
+    }
+
     /// Prints the error to stderr (as JSON with `--json`) and returns the exit code.
-    pub fn report(&self, ui: &Ui) -> ExitCode {
-        let mut stderr = std::io::stderr().lock();
+    pub fn report(&self, ui: &Ui) -> u8 {
+        let mut text = String::new();
         if ui.json {
             let doc = serde_json::json!({
                 "error": { "code": self.code, "message": self.message, "hints": self.hints }
             });
-            let _ = writeln!(stderr, "{doc}");
+            let _ = writeln!(text, "{doc}");
         } else {
-            let _ = writeln!(stderr, "error: {}", self.message);
+            let _ = writeln!(text, "error: {}", self.message);
             for hint in &self.hints {
-                let _ = writeln!(stderr, "hint: {hint}");
+                let _ = writeln!(text, "hint: {hint}");
             }
         }
-        ExitCode::from(self.code)
+        ui.write_err(text.as_bytes());
+        self.code
     }
 }
 

@@ -2,7 +2,7 @@
 //! stderr, colors by semantic label.
 
 use std::io::{IsTerminal, Write};
-use std::sync::Mutex;
+use std::sync::{Mutex, PoisonError};
 
 use serde::Serialize;
 
@@ -23,6 +23,14 @@ pub enum Label {
     Ref,
 }
 
+/// Where output goes: this process's stdout and stderr, or a client of `atomic serve`.
+pub enum Sink {
+    /// The process's own streams.
+    Std,
+    /// Frames to a client connection (see [`crate::wire`]).
+    Remote(Mutex<std::os::unix::net::UnixStream>),
+}
+
 /// How this invocation prints.
 pub struct Ui {
     /// Print one JSON document instead of text.
@@ -30,6 +38,7 @@ pub struct Ui {
     /// Print no status messages or progress.
     pub quiet: bool,
     color: bool,
+    sink: Sink,
 }
 
 impl Ui {
@@ -46,6 +55,65 @@ impl Ui {
             json: global.json,
             quiet: global.quiet,
             color: color && !global.json,
+            sink: Sink::Std,
+        }
+    }
+
+    /// Returns the UI for a client of `atomic serve`: output goes to `stream` as frames;
+    /// `terminal` says whether the client's stdout is a terminal (for `--color auto`).
+    pub fn remote(
+        global: &GlobalArgs,
+        terminal: bool,
+        stream: std::os::unix::net::UnixStream,
+    ) -> Self {
+        let color = match global.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => terminal,
+        };
+        Ui {
+            json: global.json,
+            quiet: global.quiet,
+            color: color && !global.json,
+            sink: Sink::Remote(Mutex::new(stream)),
+        }
+    }
+
+    /// Writes raw bytes to stdout (file contents, JSON lines).
+    ///
+    /// # Errors
+    /// The write error; [`std::io::ErrorKind::BrokenPipe`] when the reader went away.
+    pub fn write_out(&self, bytes: &[u8]) -> std::io::Result<()> {
+        match &self.sink {
+            Sink::Std => {
+                let mut out = std::io::stdout().lock();
+                out.write_all(bytes).and_then(|()| out.flush())
+            }
+            Sink::Remote(stream) => {
+                let mut stream = stream.lock().unwrap_or_else(PoisonError::into_inner);
+                crate::wire::write_frame(&mut *stream, crate::wire::STDOUT, bytes)
+            }
+        }
+    }
+
+    /// Writes raw bytes to stderr; errors are ignored (there is nowhere to report them).
+    pub fn write_err(&self, bytes: &[u8]) {
+        match &self.sink {
+            Sink::Std => {
+                let _ = std::io::stderr().lock().write_all(bytes);
+            }
+            Sink::Remote(stream) => {
+                let mut stream = stream.lock().unwrap_or_else(PoisonError::into_inner);
+                let _ = crate::wire::write_frame(&mut *stream, crate::wire::STDERR, bytes);
+            }
+        }
+    }
+
+    /// Sends the exit code to a client of `atomic serve`; nothing for a local process.
+    pub fn finish(&self, code: u8) {
+        if let Sink::Remote(stream) = &self.sink {
+            let mut stream = stream.lock().unwrap_or_else(PoisonError::into_inner);
+            let _ = crate::wire::write_frame(&mut *stream, crate::wire::EXIT, &[code]);
         }
     }
 
@@ -75,9 +143,9 @@ impl Ui {
             human(&mut s);
             s
         };
-        let mut out = std::io::stdout().lock();
-        if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush())
+        if let Err(e) = self.write_out(text.as_bytes())
             && e.kind() == std::io::ErrorKind::BrokenPipe
+            && matches!(self.sink, Sink::Std)
         {
             std::process::exit(0);
         }
@@ -86,14 +154,16 @@ impl Ui {
     /// Prints a status line to stderr unless quiet or JSON.
     pub fn status(&self, line: &str) {
         if !self.quiet && !self.json {
-            let _ = writeln!(std::io::stderr(), "{line}");
+            self.write_err(format!("{line}\n").as_bytes());
         }
     }
 
     /// Returns a progress reporter: a bar on a terminal, nothing otherwise.
     pub fn progress(&self) -> Bar {
         Bar {
-            enabled: !self.quiet && std::io::stderr().is_terminal(),
+            enabled: !self.quiet
+                && matches!(self.sink, Sink::Std)
+                && std::io::stderr().is_terminal(),
             bar: Mutex::new(None),
         }
     }

@@ -9,4 +9,5 @@ mod test_commands;
 mod test_merge;
 mod test_round_trip;
 mod test_semantic;
+mod test_serve;
 mod test_session;

@@ -368,6 +368,17 @@ fn tokens_and_paths_are_enforced() {
 /// tree and in git.
 #[test]
 fn twenty_agents_at_once_all_land() {
+    twenty_agents(false);
+}
+
+/// The same, with `atomic serve` starting while the agents start: commands that began
+/// waiting for the store's lock switch to the server, later ones go to it directly.
+#[test]
+fn twenty_agents_at_once_all_land_through_a_server_starting_meanwhile() {
+    twenty_agents(true);
+}
+
+fn twenty_agents(serve: bool) {
     let env = TestEnv::new();
     let dir = env.path("r");
     env.atomic_ok(&env.path(""), &["init", dir.to_str().unwrap()]);
@@ -381,6 +392,7 @@ fn twenty_agents_at_once_all_land() {
     std::fs::write(dir.join("two.rs"), file(1)).unwrap();
     env.atomic_ok(&dir, &["record", "-m", "twenty functions"]);
     let env = std::sync::Arc::new(env);
+    let mut server = None;
     let agents: Vec<_> = (0..20)
         .map(|i| {
             let (env, dir) = (env.clone(), dir.clone());
@@ -416,6 +428,35 @@ fn twenty_agents_at_once_all_land() {
                     new["session_id"].as_str().unwrap().to_owned(),
                     new["token"].as_str().unwrap().to_owned(),
                 );
+                // Half the agents name their session in the environment instead.
+                let (id_env, token_env) = (id.clone(), token.clone());
+                let run = |args: &[&str], stdin: Option<&str>| -> std::process::Output {
+                    let args: Vec<&str> = if i % 2 == 0 {
+                        args.iter()
+                            .copied()
+                            .filter(|a| {
+                                ![id_env.as_str(), token_env.as_str(), "--session", "--token"]
+                                    .contains(a)
+                            })
+                            .collect()
+                    } else {
+                        args.to_vec()
+                    };
+                    let mut cmd = env.atomic_cmd(&dir, &args);
+                    cmd.env("ATOMIC_SESSION", &id_env)
+                        .env("ATOMIC_SESSION_TOKEN", &token_env)
+                        .env("ATOMIC_LOCK_TIMEOUT_MS", "60000")
+                        .stdin(Stdio::piped())
+                        .stdout(Stdio::piped())
+                        .stderr(Stdio::piped());
+                    let mut child = cmd.spawn().unwrap();
+                    let mut input = child.stdin.take().unwrap();
+                    if let Some(s) = stdin {
+                        input.write_all(s.as_bytes()).unwrap();
+                    }
+                    drop(input);
+                    child.wait_with_output().unwrap()
+                };
                 let path = if i < 10 { "one.rs" } else { "two.rs" };
                 let current = String::from_utf8(ok(run(
                     &["session", "--session", &id, "--token", &token, "read", path],
@@ -455,8 +496,14 @@ fn twenty_agents_at_once_all_land() {
             })
         })
         .collect();
+    if serve {
+        server = Some(crate::test_serve::start(&env, &dir));
+    }
     for a in agents {
         a.join().expect("an agent failed");
+    }
+    if let Some(server) = server {
+        crate::test_serve::stop(&env, &dir, server);
     }
     let one = env.git(&dir, &["show", "HEAD:one.rs"]);
     let two = env.git(&dir, &["show", "HEAD:two.rs"]);

@@ -25,12 +25,20 @@ pub enum Action {
 }
 
 pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
-    let options = ctx.open_options();
     match args.action {
         Action::SetupMergeDriver(args) => super::merge_driver::run(ctx, args)?,
         Action::Import => {
             let progress = ctx.ui.progress();
-            let (_, summary) = Repo::resume_import(&ctx.start_dir(), &options, &progress)?;
+            // A server only runs on a complete import: resuming is then a refresh.
+            let summary = match ctx.invocation.served {
+                Some(_) => ctx.open_without_import()?.refresh(&progress)?,
+                None => {
+                    ctx.open_local(|options| {
+                        Repo::resume_import(&ctx.start_dir(), options, &progress)
+                    })?
+                    .1
+                }
+            };
             ctx.ui.emit(&summary, |out| {
                 out.push_str(&format!(
                     "Imported {} commit(s), {} ref update(s)\n",
@@ -39,7 +47,7 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
             });
         }
         Action::Export => {
-            let repo = Repo::open_without_import(&ctx.start_dir(), &options)?;
+            let repo = ctx.open_without_import()?;
             let summary = repo.export_git()?;
             ctx.ui.emit(&summary, |out| {
                 out.push_str(&format!(

@@ -1,6 +1,5 @@
 //! `atomic merge-file`: git merge-file's interface on atomic's structured merge.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use atomic_merge::{Labels, merge};
@@ -96,13 +95,11 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
         hints: vec!["check the directory's permissions".into()],
     };
     if args.stdout {
-        if !ctx.ui.json {
-            let mut out = std::io::stdout().lock();
-            if let Err(e) = out.write_all(&outcome.text).and_then(|()| out.flush())
-                && e.kind() != std::io::ErrorKind::BrokenPipe
-            {
-                return Err(write_err(&PathBuf::from("stdout"), e));
-            }
+        if !ctx.ui.json
+            && let Err(e) = ctx.ui.write_out(&outcome.text)
+            && e.kind() != std::io::ErrorKind::BrokenPipe
+        {
+            return Err(write_err(&PathBuf::from("stdout"), e));
         }
     } else {
         let target = args.output.clone().unwrap_or_else(|| args.ours.clone());

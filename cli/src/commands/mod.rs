@@ -15,6 +15,7 @@ mod merge_file;
 mod op;
 mod record;
 mod remote;
+mod serve;
 mod session;
 mod show;
 mod status;
@@ -23,10 +24,12 @@ mod symbols;
 mod sync;
 mod watch;
 
-use std::path::PathBuf;
-use std::time::Duration;
+use std::ops::Deref;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
 
-use atomic_repo::{ImportSummary, OpenOptions, Repo};
+use atomic_repo::{ImportSummary, OpenOptions, Repo, RepoError};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::error::CommandError;
@@ -95,13 +98,31 @@ pub enum Command {
     Merge(merge::Args),
     Session(session::Args),
     Watch(watch::Args),
+    Serve(serve::Args),
+}
+
+impl Command {
+    /// Whether a running `atomic serve` runs this command: every command that opens an
+    /// existing repository does.
+    pub fn served(&self) -> bool {
+        !matches!(
+            self,
+            Command::Init(_) | Command::Clone(_) | Command::MergeFile(_) | Command::Serve(_)
+        )
+    }
+
+    /// Whether the command reads standard input (so a client sends it to the server).
+    pub fn reads_stdin(&self) -> bool {
+        matches!(self, Command::Session(args) if args.reads_stdin())
+    }
 }
 
 /// Runs the parsed command.
-pub fn run(cli: Cli, ui: &Ui) -> Result<(), CommandError> {
+pub fn run(cli: Cli, ui: &Ui, invocation: &Invocation<'_>) -> Result<(), CommandError> {
     let ctx = Context {
         global: cli.global,
         ui,
+        invocation,
     };
     match cli.command {
         Command::Init(args) => init::run(&ctx, args),
@@ -126,22 +147,111 @@ pub fn run(cli: Cli, ui: &Ui) -> Result<(), CommandError> {
         Command::Merge(args) => merge::run(&ctx, args),
         Command::Session(args) => session::run(&ctx, args),
         Command::Watch(args) => watch::run(&ctx, args),
+        Command::Serve(args) => serve::run(&ctx, args),
     }
 }
+
+/// Where a command runs: in its own process, or inside `atomic serve` for a client.
+pub struct Invocation<'a> {
+    /// The directory relative paths start from (the client's, under `atomic serve`).
+    pub cwd: PathBuf,
+    /// Standard input as the client sent it; `None` reads this process's stdin.
+    pub stdin: Option<Vec<u8>>,
+    /// The repository `atomic serve` owns; `None` opens it from disk.
+    pub served: Option<&'a Mutex<Repo>>,
+}
+
+/// An open repository: owned by this command, or borrowed from `atomic serve` (which runs
+/// one command at a time on it).
+pub enum RepoHandle<'a> {
+    /// Opened by this process.
+    Owned(Box<Repo>),
+    /// The server's, locked for this command.
+    Served(MutexGuard<'a, Repo>),
+}
+
+impl Deref for RepoHandle<'_> {
+    type Target = Repo;
+
+    fn deref(&self) -> &Repo {
+        match self {
+            RepoHandle::Owned(repo) => repo,
+            RepoHandle::Served(guard) => guard,
+        }
+    }
+}
+
+/// How long one attempt to take the store's lock waits before looking for a server again.
+const LOCK_SLICE: Duration = Duration::from_millis(200);
 
 /// What every handler gets.
 pub struct Context<'a> {
     pub global: GlobalArgs,
     pub ui: &'a Ui,
+    pub invocation: &'a Invocation<'a>,
 }
 
 impl Context<'_> {
     /// The directory commands start from: `-R`, else the current directory.
     pub fn start_dir(&self) -> PathBuf {
-        self.global
-            .repository
-            .clone()
-            .unwrap_or_else(|| PathBuf::from("."))
+        self.path(self.global.repository.as_deref().unwrap_or(Path::new(".")))
+    }
+
+    /// Resolves a path the user gave against the working directory.
+    pub fn path(&self, path: &Path) -> PathBuf {
+        self.invocation.cwd.join(path)
+    }
+
+    /// Reads all of standard input (the client's, under `atomic serve`).
+    pub fn read_stdin(&self) -> std::io::Result<Vec<u8>> {
+        if let Some(bytes) = &self.invocation.stdin {
+            return Ok(bytes.clone());
+        }
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)?;
+        Ok(buf)
+    }
+
+    /// Runs `open` until it gets the store's lock, for up to the lock timeout in slices of
+    /// [`LOCK_SLICE`]. Between slices it looks for an `atomic serve` that took the store
+    /// meanwhile, and if there is one returns [`CommandError::route`], so the command goes
+    /// to the server instead of failing.
+    pub fn open_local<T>(
+        &self,
+        mut open: impl FnMut(&OpenOptions) -> Result<T, RepoError>,
+    ) -> Result<T, CommandError> {
+        let total = self.open_options().lock_timeout;
+        let started = Instant::now();
+        loop {
+            let remaining = total.saturating_sub(started.elapsed());
+            let slice = OpenOptions {
+                lock_timeout: remaining.min(LOCK_SLICE),
+            };
+            match open(&slice) {
+                Err(RepoError::Busy { .. })
+                    if crate::client::server_listening(&self.start_dir()) =>
+                {
+                    return Err(CommandError::route());
+                }
+                Err(err @ RepoError::Busy { .. }) if remaining.is_zero() => {
+                    return Err(err.into());
+                }
+                Err(RepoError::Busy { .. }) => {}
+                other => return other.map_err(Into::into),
+            }
+        }
+    }
+
+    /// Opens the repository without importing what git did (the server's, when served).
+    pub fn open_without_import(&self) -> Result<RepoHandle<'_>, CommandError> {
+        match self.invocation.served {
+            Some(repo) => Ok(RepoHandle::Served(
+                repo.lock().unwrap_or_else(PoisonError::into_inner),
+            )),
+            None => self
+                .open_local(|options| Repo::open_without_import(&self.start_dir(), options))
+                .map(|repo| RepoHandle::Owned(Box::new(repo))),
+        }
     }
 
     /// How long to wait for the store's lock: `ATOMIC_LOCK_TIMEOUT_MS`, default 10 s.
@@ -154,9 +264,20 @@ impl Context<'_> {
     }
 
     /// Opens the repository, importing what git did since the last command.
-    pub fn open(&self) -> Result<Repo, CommandError> {
+    pub fn open(&self) -> Result<RepoHandle<'_>, CommandError> {
         let progress = self.ui.progress();
-        let (repo, summary) = Repo::open(&self.start_dir(), &self.open_options(), &progress)?;
+        let (repo, summary) = match self.invocation.served {
+            Some(_) => {
+                let repo = self.open_without_import()?;
+                let summary = repo.refresh(&progress)?;
+                (repo, summary)
+            }
+            None => {
+                let (repo, summary) =
+                    self.open_local(|options| Repo::open(&self.start_dir(), options, &progress))?;
+                (RepoHandle::Owned(Box::new(repo)), summary)
+            }
+        };
         self.report_import(&summary, "imported from git");
         Ok(repo)
     }

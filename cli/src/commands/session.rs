@@ -1,6 +1,5 @@
 //! `atomic session ...`: virtual working copies for agents.
 
-use std::io::{Read, Write};
 use std::path::PathBuf;
 
 use atomic_repo::SubmitResult;
@@ -27,6 +26,13 @@ pub struct Args {
     pub token: Option<String>,
     #[command(subcommand)]
     pub action: Action,
+}
+
+impl Args {
+    /// Whether the action reads standard input: `write` without `--file`.
+    pub fn reads_stdin(&self) -> bool {
+        matches!(&self.action, Action::Write { file: None, .. })
+    }
 }
 
 /// Session actions.
@@ -162,27 +168,23 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
             if ctx.ui.json {
                 ctx.ui.emit(&serde_json::json!({ "path": path, "contents": String::from_utf8_lossy(&bytes) }), |_| {});
             } else {
-                let _ = std::io::stdout().lock().write_all(&bytes);
+                let _ = ctx.ui.write_out(&bytes);
             }
         }
         Action::Write { path, file } => {
             let contents = match file {
-                Some(f) => std::fs::read(&f).map_err(|e| {
+                Some(f) => std::fs::read(ctx.path(&f)).map_err(|e| {
                     CommandError::user(
                         format!("cannot read {}: {e}", f.display()),
                         "check the path",
                     )
                 })?,
-                None => {
-                    let mut buf = Vec::new();
-                    std::io::stdin().read_to_end(&mut buf).map_err(|e| {
-                        CommandError::user(
-                            format!("cannot read standard input: {e}"),
-                            "pipe the contents in, or use --file",
-                        )
-                    })?;
-                    buf
-                }
+                None => ctx.read_stdin().map_err(|e| {
+                    CommandError::user(
+                        format!("cannot read standard input: {e}"),
+                        "pipe the contents in, or use --file",
+                    )
+                })?,
             };
             let result = repo.session_write(&id()?, &token()?, &path, &contents)?;
             ctx.ui.emit(&result, |out| {
@@ -298,7 +300,7 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
         } => {
             let content = content_file
                 .map(|f| {
-                    std::fs::read(&f).map_err(|e| {
+                    std::fs::read(ctx.path(&f)).map_err(|e| {
                         CommandError::user(
                             format!("cannot read {}: {e}", f.display()),
                             "check the path",

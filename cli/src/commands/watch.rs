@@ -1,9 +1,7 @@
 //! `atomic watch`: symbol events of merged changes, as JSON lines.
 
-use std::io::Write;
 use std::time::Duration;
 
-use atomic_repo::Repo;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use super::Context;
@@ -56,15 +54,9 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
     let (symbols, paths) = (globs(&args.symbols)?, globs(&args.paths)?);
     let mut since = args.since;
     loop {
-        let events = {
-            let (repo, _) = Repo::open(
-                &ctx.start_dir(),
-                &ctx.open_options(),
-                &atomic_repo::NoProgress,
-            )?;
-            repo.events_since(since)?
-        };
-        let mut out = std::io::stdout().lock();
+        // Held only while reading, so writers (and, under `atomic serve`, other commands)
+        // go on between looks.
+        let events = ctx.open()?.events_since(since)?;
         for e in &events {
             since = since.max(e.seq);
             if symbols.as_ref().is_some_and(|g| !g.is_match(&e.symbol))
@@ -73,8 +65,9 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
                 continue;
             }
             // A stream: JSON lines whether or not --json is given.
-            let line = serde_json::to_string(e).expect("events serialize");
-            if writeln!(out, "{line}").and_then(|()| out.flush()).is_err() {
+            let mut line = serde_json::to_string(e).expect("events serialize");
+            line.push('\n');
+            if ctx.ui.write_out(line.as_bytes()).is_err() {
                 return Ok(());
             }
         }

@@ -97,11 +97,21 @@ impl Repo {
         progress: &dyn Progress,
     ) -> Result<(Repo, ImportSummary)> {
         let repo = Self::open_without_import(start, options)?;
-        let summary = repo.import_git(progress)?;
-        if summary.commits > 0 {
-            repo.index_head(progress)?;
-        }
+        let summary = repo.refresh(progress)?;
         Ok((repo, summary))
+    }
+
+    /// Imports what git did since atomic last looked, and indexes the new HEAD's symbols
+    /// when commits came in: what every command does first.
+    ///
+    /// # Errors
+    /// Store and git errors.
+    pub fn refresh(&self, progress: &dyn Progress) -> Result<ImportSummary> {
+        let summary = self.import_git(progress)?;
+        if summary.commits > 0 {
+            self.index_head(progress)?;
+        }
+        Ok(summary)
     }
 
     /// Opens the repository containing `start` without looking at what git did.
