@@ -1,1 +1,166 @@
-//! atomic's benchmarks live in `benches/`; this library is empty.
+//! Helpers shared by atomic's benchmark programs (`swarm`, `session-bench`): running
+//! commands, timing them, and measuring disk and memory.
+//!
+//! The criterion benchmarks live in `benches/benches/`; the comparison scripts beside
+//! this file.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+/// Runs `cmd` and returns its output, or an error naming the command with its stderr.
+///
+/// # Errors
+/// The command could not start, or exited with a failure status.
+pub fn run(cmd: &mut Command) -> Result<Output, String> {
+    let out = cmd
+        .output()
+        .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{cmd:?} failed ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    Ok(out)
+}
+
+/// Runs `cmd` like [`run`] and returns its output with the wall time it took.
+///
+/// # Errors
+/// As [`run`].
+pub fn timed(cmd: &mut Command) -> Result<(Output, Duration), String> {
+    let started = Instant::now();
+    let out = run(cmd)?;
+    Ok((out, started.elapsed()))
+}
+
+/// The `atomic` binary to drive: `explicit`, else the one next to this program (cargo
+/// builds them into the same directory), else `atomic` on the `PATH`.
+pub fn atomic_binary(explicit: Option<&Path>) -> PathBuf {
+    if let Some(p) = explicit {
+        return p.to_owned();
+    }
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.parent()?.join("atomic")))
+        .filter(|p| p.exists())
+        .unwrap_or_else(|| PathBuf::from("atomic"))
+}
+
+/// How [`disk_usage`] counts a file.
+#[derive(Clone, Copy, Debug)]
+pub enum Measure {
+    /// Its length: the bytes written (`du --apparent-size`).
+    Apparent,
+    /// Its allocated blocks (`du`), which counts space reserved ahead, such as
+    /// RocksDB's preallocated write-ahead log.
+    Allocated,
+}
+
+/// The size of the files under `path` in bytes, counted as `measure` says (symbolic
+/// links are not followed). A missing path is 0.
+pub fn disk_usage(path: &Path, measure: Measure) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    let mut total = 0;
+    let mut stack = vec![path.to_owned()];
+    while let Some(p) = stack.pop() {
+        let Ok(meta) = std::fs::symlink_metadata(&p) else {
+            continue;
+        };
+        total += match measure {
+            Measure::Apparent if meta.is_file() => meta.len(),
+            Measure::Apparent => 0,
+            Measure::Allocated => meta.blocks() * 512,
+        };
+        if meta.is_dir()
+            && let Ok(entries) = std::fs::read_dir(&p)
+        {
+            stack.extend(entries.flatten().map(|e| e.path()));
+        }
+    }
+    total
+}
+
+/// A process's resident memory in KiB: `VmRSS` (now) or `VmHWM` (peak) from
+/// `/proc/<pid>/status`. `None` when the process or the field is missing.
+pub fn memory_kib(pid: u32, field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// Median, 90th percentile and mean of some durations, in milliseconds.
+#[derive(Clone, Copy, Debug, Default, serde::Serialize)]
+pub struct Summary {
+    /// How many samples.
+    pub n: usize,
+    /// The median.
+    pub median_ms: f64,
+    /// The 90th percentile (nearest rank).
+    pub p90_ms: f64,
+    /// The mean.
+    pub mean_ms: f64,
+}
+
+impl Summary {
+    /// Summarizes `samples`; all zero when empty.
+    pub fn of(samples: &[Duration]) -> Self {
+        if samples.is_empty() {
+            return Summary::default();
+        }
+        let mut ms: Vec<f64> = samples.iter().map(|d| d.as_secs_f64() * 1e3).collect();
+        ms.sort_by(f64::total_cmp);
+        let rank = |q: f64| ms[((q * ms.len() as f64).ceil() as usize).clamp(1, ms.len()) - 1];
+        Summary {
+            n: ms.len(),
+            median_ms: rank(0.5),
+            p90_ms: rank(0.9),
+            mean_ms: ms.iter().sum::<f64>() / ms.len() as f64,
+        }
+    }
+}
+
+/// Bytes as MiB with one decimal.
+pub fn mib(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summaries_use_nearest_rank() {
+        let s = Summary::of(&(1..=10).map(Duration::from_millis).collect::<Vec<_>>());
+        assert_eq!((s.n, s.median_ms, s.p90_ms), (10, 5.0, 9.0));
+        assert!((s.mean_ms - 5.5).abs() < 1e-9);
+        assert_eq!(Summary::of(&[]).n, 0);
+    }
+
+    #[test]
+    fn disk_usage_counts_blocks_of_files_below() {
+        let dir = tempfile::tempdir().unwrap();
+        let empty = disk_usage(dir.path(), Measure::Allocated);
+        std::fs::write(dir.path().join("f"), vec![1u8; 100_000]).unwrap();
+        assert!(disk_usage(dir.path(), Measure::Allocated) >= empty + 100_000);
+        assert_eq!(disk_usage(dir.path(), Measure::Apparent), 100_000);
+        assert_eq!(
+            disk_usage(&dir.path().join("missing"), Measure::Allocated),
+            0
+        );
+    }
+
+    #[test]
+    fn memory_of_this_process_is_read() {
+        assert!(memory_kib(std::process::id(), "VmRSS").unwrap() > 0);
+        assert_eq!(memory_kib(std::process::id(), "NoSuchField"), None);
+    }
+}

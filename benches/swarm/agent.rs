@@ -1,0 +1,142 @@
+//! One agent, run as its own process (`swarm agent ...`): a session, one edit, a submit,
+//! all through the `atomic` command line.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use atomic_benches::run;
+use serde::{Deserialize, Serialize};
+
+use crate::edit;
+use crate::plan::Task;
+
+/// What an agent reports on its stdout, as JSON.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AgentResult {
+    /// The task's id.
+    pub id: usize,
+    /// `merged`, `conflict` or `error`.
+    pub status: String,
+    /// Milliseconds for `session new`.
+    pub setup_ms: f64,
+    /// Milliseconds from start to the submit's answer.
+    pub total_ms: f64,
+    /// For a conflict: the symbols the conflict block names.
+    pub conflicting_symbols: Vec<String>,
+    /// For a conflict or an error: the message.
+    pub message: String,
+}
+
+fn atomic(bin: &Path, repo: &Path) -> Command {
+    let mut cmd = Command::new(bin);
+    cmd.current_dir(repo)
+        .env("ATOMIC_LOCK_TIMEOUT_MS", "600000");
+    cmd
+}
+
+/// Runs the task and returns what happened; errors are reported in the result.
+pub fn run_agent(bin: &Path, repo: &Path, task: &Task) -> AgentResult {
+    let started = Instant::now();
+    let mut result = AgentResult {
+        id: task.id,
+        status: "error".into(),
+        setup_ms: 0.0,
+        total_ms: 0.0,
+        conflicting_symbols: Vec::new(),
+        message: String::new(),
+    };
+    if let Err(e) = steps(bin, repo, task, &mut result, started) {
+        result.message = e;
+    }
+    result.total_ms = started.elapsed().as_secs_f64() * 1e3;
+    result
+}
+
+fn steps(
+    bin: &Path,
+    repo: &Path,
+    task: &Task,
+    result: &mut AgentResult,
+    started: Instant,
+) -> Result<(), String> {
+    let agent = format!("agent-{}", task.id);
+    let intent = format!("{:?} {} in {}", task.kind, task.symbol, task.file);
+    let out = run(atomic(bin, repo).args([
+        "--json", "session", "new", "--agent", &agent, "--intent", &intent,
+    ]))?;
+    result.setup_ms = started.elapsed().as_secs_f64() * 1e3;
+    let session: serde_json::Value =
+        serde_json::from_slice(&out.stdout).map_err(|e| format!("session new: {e}"))?;
+    let (id, token) = (
+        session["session_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+        session["token"].as_str().unwrap_or_default().to_owned(),
+    );
+    let in_session = |cmd: &mut Command| {
+        cmd.env("ATOMIC_SESSION", &id)
+            .env("ATOMIC_SESSION_TOKEN", &token);
+    };
+    let mut read = atomic(bin, repo);
+    in_session(&mut read);
+    let base = run(read.args(["session", "read", &task.file]))?.stdout;
+    let base = String::from_utf8(base).map_err(|e| format!("{}: {e}", task.file))?;
+    let edited = edit::apply(task, &base)?;
+
+    let mut write = atomic(bin, repo);
+    in_session(&mut write);
+    let mut child = write
+        .args(["--json", "session", "write", &task.file])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("session write: {e}"))?;
+    child
+        .stdin
+        .take()
+        .ok_or("no stdin")?
+        .write_all(edited.as_bytes())
+        .map_err(|e| format!("session write: {e}"))?;
+    let out = child
+        .wait_with_output()
+        .map_err(|e| format!("session write: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "session write: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+
+    let mut submit = atomic(bin, repo);
+    in_session(&mut submit);
+    let message = format!("{agent}: {intent}");
+    let out = submit
+        .args(["--json", "session", "submit", "-m", &message])
+        .output()
+        .map_err(|e| format!("session submit: {e}"))?;
+    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).map_err(|_| {
+        format!(
+            "session submit: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )
+    })?;
+    result.status = answer["status"].as_str().unwrap_or("error").to_owned();
+    if result.status == "conflict" {
+        result.message = answer["message"].as_str().unwrap_or_default().to_owned();
+        result.conflicting_symbols = answer["conflicting_symbols"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c["symbol"].as_str().map(str::to_owned))
+            .collect();
+        // The agent gives up its session; the conflict is in the report.
+        let mut close = atomic(bin, repo);
+        in_session(&mut close);
+        run(close.args(["session", "close"]))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,131 @@
+//! The atomic way: one clone, `atomic serve`, N agent processes each in its own session.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use atomic_benches::{Measure, Summary, disk_usage, memory_kib, run};
+
+use crate::agent::AgentResult;
+use crate::plan::Task;
+use crate::side::{self, SideReport};
+
+/// Starts `atomic serve` in `repo` and waits until it listens.
+fn serve(bin: &Path, repo: &Path) -> Result<Child, String> {
+    let child = Command::new(bin)
+        .current_dir(repo)
+        .args(["--quiet", "serve"])
+        .stdout(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start atomic serve: {e}"))?;
+    let socket = repo.join(".atomic/serve.sock");
+    let started = Instant::now();
+    while std::os::unix::net::UnixStream::connect(&socket).is_err() {
+        if started.elapsed() > Duration::from_secs(60) {
+            return Err("atomic serve did not start within 60 s".into());
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    Ok(child)
+}
+
+/// Runs the tasks the atomic way in `repo` (already cloned).
+///
+/// # Errors
+/// The server or an agent process could not start.
+pub fn run_side(
+    bin: &Path,
+    repo: &Path,
+    tasks: &[Task],
+    served: bool,
+) -> Result<SideReport, String> {
+    let before = disk_usage(&repo.join(".atomic"), Measure::Apparent)
+        + disk_usage(&repo.join(".git"), Measure::Apparent);
+    let server = if served {
+        Some(serve(bin, repo)?)
+    } else {
+        None
+    };
+    let me = std::env::current_exe().map_err(|e| e.to_string())?;
+    let started = Instant::now();
+    let agents: Vec<Child> = tasks
+        .iter()
+        .map(|task| {
+            Command::new(&me)
+                .arg("agent")
+                .arg("--atomic")
+                .arg(bin)
+                .arg("--repo")
+                .arg(repo)
+                .arg("--task")
+                .arg(serde_json::to_string(task).expect("tasks serialize"))
+                .stdout(Stdio::piped())
+                .spawn()
+                .map_err(|e| format!("cannot start an agent: {e}"))
+        })
+        .collect::<Result<_, _>>()?;
+    let mut results = Vec::new();
+    let mut errors = Vec::new();
+    for (task, agent) in tasks.iter().zip(agents) {
+        let out = agent.wait_with_output().map_err(|e| e.to_string())?;
+        match serde_json::from_slice::<AgentResult>(&out.stdout) {
+            Ok(r) => results.push(r),
+            Err(e) => errors.push(format!("agent-{}: no report ({e})", task.id)),
+        }
+    }
+    let wall = started.elapsed();
+    let server_peak_kib = server.as_ref().and_then(|s| memory_kib(s.id(), "VmHWM"));
+    if let Some(mut server) = server {
+        run(Command::new(bin)
+            .current_dir(repo)
+            .args(["--quiet", "serve", "--stop"]))?;
+        let _ = server.wait();
+    }
+    let after = disk_usage(&repo.join(".atomic"), Measure::Apparent)
+        + disk_usage(&repo.join(".git"), Measure::Apparent);
+    let landed: Vec<usize> = results
+        .iter()
+        .filter(|r| r.status == "merged")
+        .map(|r| r.id)
+        .collect();
+    let conflicted: Vec<usize> = results
+        .iter()
+        .filter(|r| r.status == "conflict")
+        .map(|r| r.id)
+        .collect();
+    errors.extend(
+        results
+            .iter()
+            .filter(|r| r.status == "error")
+            .map(|r| format!("agent-{}: {}", r.id, r.message)),
+    );
+    let setups: Vec<Duration> = results
+        .iter()
+        .map(|r| Duration::from_secs_f64(r.setup_ms / 1e3))
+        .collect();
+    Ok(SideReport {
+        tool: "atomic".into(),
+        setup: Summary::of(&setups),
+        disk_per_agent: after.saturating_sub(before) / tasks.len().max(1) as u64,
+        wall_ms: wall.as_secs_f64() * 1e3,
+        merged: landed.len(),
+        conflicts: side::classify(tasks, &landed, &conflicted),
+        errors,
+        missing_edits: side::missing_edits(repo, tasks, &landed),
+        build: None,
+        server_peak_kib,
+    })
+}
+
+/// Clones `source` with atomic into `dest`; returns the time it took.
+///
+/// # Errors
+/// The clone failed.
+pub fn clone(bin: &Path, source: &Path, dest: &PathBuf) -> Result<Duration, String> {
+    let started = Instant::now();
+    run(Command::new(bin)
+        .args(["--quiet", "clone"])
+        .arg(source)
+        .arg(dest))?;
+    Ok(started.elapsed())
+}
