@@ -296,6 +296,9 @@ impl Repo {
             Some(OverlayEntry::Written { mode, .. }) => mode,
             _ => base.get(&path).map_or(FileMode::Blob, |s| s.mode),
         };
+        let base_bytes = base.get(&path).map(|s| self.blob(s)).transpose()?;
+        let symbols = symbol_changes(&path, base_bytes.as_deref(), Some(contents));
+        let mine: BTreeSet<String> = symbols.iter().map(|s| s.scoped_name.clone()).collect();
         let mut batch = self.store.batch();
         batch.put_blob(&content_hash, contents);
         batch.put_overlay(
@@ -306,41 +309,23 @@ impl Repo {
                 content_hash: content_hash.clone(),
             }),
         );
+        batch.put_touched(id, &path, &encode(&mine));
         self.store.write(batch)?;
-        let base_bytes = base.get(&path).map(|s| self.blob(s)).transpose()?;
-        let symbols = symbol_changes(&path, base_bytes.as_deref(), Some(contents));
-        let mine: BTreeSet<&str> = symbols.iter().map(|s| s.scoped_name.as_str()).collect();
+        // Other live sessions recorded what they touched when they wrote: one lookup
+        // each, no parsing.
         let mut conflict_warnings = Vec::new();
-        let mut bases: std::collections::HashMap<GitId, TreeFiles> =
-            std::collections::HashMap::from([(session.base_commit, base.clone())]);
         for other in self.sessions()?.into_iter().filter(|s| s.id != session.id) {
-            let Some(entry) = self
-                .store
-                .overlay_entry(&other.id, &path)?
-                .map(|v| decode::<OverlayEntry>("overlay entry", &v))
-                .transpose()?
-            else {
+            let Some(theirs) = self.store.touched(&other.id, &path)? else {
                 continue;
             };
-            // Sessions mostly share a few bases: list each base tree once per write.
-            let their_base = match bases.entry(other.base_commit) {
-                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(e) => e.insert(bridge::tree_files(
-                    &self.git,
-                    bridge::commit_tree(&self.git, other.base_commit)?,
-                )?),
-            };
-            let their_old = their_base.get(&path).map(|s| self.blob(s)).transpose()?;
-            let their_new = self.overlay_bytes(&entry)?.map(|(_, b)| b);
-            for c in symbol_changes(&path, their_old.as_deref(), their_new.as_deref()) {
-                if mine.contains(c.scoped_name.as_str()) {
-                    conflict_warnings.push(ConflictWarning {
-                        session: other.id.clone(),
-                        agent: other.agent.clone(),
-                        file: path.clone(),
-                        symbol: c.scoped_name,
-                    });
-                }
+            let theirs: BTreeSet<String> = decode("touched symbols", &theirs)?;
+            for symbol in theirs.intersection(&mine) {
+                conflict_warnings.push(ConflictWarning {
+                    session: other.id.clone(),
+                    agent: other.agent.clone(),
+                    file: path.clone(),
+                    symbol: symbol.clone(),
+                });
             }
         }
         Ok(WriteResult {
@@ -354,10 +339,15 @@ impl Repo {
     pub fn session_rm(&self, id: &str, token: &str, path: &str) -> Result<()> {
         let session = self.session_auth(id, token)?;
         let path = validate_path(path)?;
-        let in_base = self.base_files(&session)?.contains_key(&path);
+        let base = self.base_files(&session)?;
         let mut batch = self.store.batch();
-        if in_base {
+        if let Some(state) = base.get(&path) {
             batch.put_overlay(id, &path, &encode(&OverlayEntry::Deleted));
+            let deleted: BTreeSet<String> = symbol_changes(&path, Some(&self.blob(state)?), None)
+                .into_iter()
+                .map(|s| s.scoped_name)
+                .collect();
+            batch.put_touched(id, &path, &encode(&deleted));
         } else {
             batch.delete_overlay(id, &path);
         }

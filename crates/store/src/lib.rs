@@ -14,6 +14,8 @@
 //! - `sessions`, `overlay` (session id, NUL, path), `blobs` (blake3 → contents not yet
 //!   committed): agent sessions, opaque bytes from the session layer
 //! - `events`: sequence number (u64, big-endian) → symbol event of a merged change
+//! - `touched` (session id, NUL, path): the symbols a session's overlay of that path
+//!   changed, recorded at write time so that soft-conflict checks parse nothing
 
 mod error;
 mod oplog;

@@ -24,7 +24,8 @@ const CF_SESSIONS: &str = "sessions";
 const CF_OVERLAY: &str = "overlay";
 const CF_BLOBS: &str = "blobs";
 const CF_EVENTS: &str = "events";
-const COLUMN_FAMILIES: [&str; 10] = [
+const CF_TOUCHED: &str = "touched";
+const COLUMN_FAMILIES: [&str; 11] = [
     CF_CHANGES,
     CF_BY_COMMIT,
     CF_REFS,
@@ -35,6 +36,7 @@ const COLUMN_FAMILIES: [&str; 10] = [
     CF_OVERLAY,
     CF_BLOBS,
     CF_EVENTS,
+    CF_TOUCHED,
 ];
 
 const KEY_SCHEMA: &[u8] = b"schema_version";
@@ -322,6 +324,12 @@ impl Store {
         self.get(CF_OVERLAY, &overlay_key(id, path))
     }
 
+    /// Returns what session `id` recorded as the symbols its overlay of `path` changed
+    /// (opaque bytes from the session layer), if anything.
+    pub fn touched(&self, id: &str, path: &str) -> Result<Option<Vec<u8>>> {
+        self.get(CF_TOUCHED, &overlay_key(id, path))
+    }
+
     /// Returns the contents stored under blake3 hash `hash` (hex), if any.
     pub fn blob(&self, hash: &str) -> Result<Option<Vec<u8>>> {
         self.get(CF_BLOBS, hash.as_bytes())
@@ -496,10 +504,17 @@ impl Batch<'_> {
             .put_cf(self.store.cf(CF_OVERLAY), overlay_key(id, path), value);
     }
 
-    /// Deletes the overlay entry of `path` in session `id`.
+    /// Deletes the overlay entry of `path` in session `id`, and its touched symbols.
     pub fn delete_overlay(&mut self, id: &str, path: &str) {
+        let key = overlay_key(id, path);
+        self.inner.delete_cf(self.store.cf(CF_OVERLAY), &key);
+        self.inner.delete_cf(self.store.cf(CF_TOUCHED), &key);
+    }
+
+    /// Records the symbols session `id` changed in `path` (see [`Store::touched`]).
+    pub fn put_touched(&mut self, id: &str, path: &str, value: &[u8]) {
         self.inner
-            .delete_cf(self.store.cf(CF_OVERLAY), overlay_key(id, path));
+            .put_cf(self.store.cf(CF_TOUCHED), overlay_key(id, path), value);
     }
 
     /// Stores contents under their blake3 hash (hex); the same contents share one entry.
