@@ -128,9 +128,14 @@ impl Summary {
     }
 }
 
-/// Bytes as MiB with one decimal.
+/// Bytes for people: KiB below one MiB, else MiB, with one decimal.
 pub fn mib(bytes: u64) -> String {
-    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+    let kib = bytes as f64 / 1024.0;
+    if kib < 1024.0 {
+        format!("{kib:.1} KiB")
+    } else {
+        format!("{:.1} MiB", kib / 1024.0)
+    }
 }
 
 #[cfg(test)]
@@ -161,6 +166,8 @@ mod tests {
     #[test]
     fn memory_of_this_process_is_read() {
         assert!(memory_kib(std::process::id(), "VmRSS").unwrap() > 0);
+        assert_eq!(mib(2048), "2.0 KiB");
+        assert_eq!(mib(3 << 20), "3.0 MiB");
         assert_eq!(memory_kib(std::process::id(), "NoSuchField"), None);
     }
 }
