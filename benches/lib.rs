@@ -49,6 +49,28 @@ pub fn atomic_binary(explicit: Option<&Path>) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("atomic"))
 }
 
+/// Starts `atomic serve` (the binary `bin`) in `repo` and waits until its socket answers.
+///
+/// # Errors
+/// The server did not start, or did not listen within 60 s.
+pub fn start_server(bin: &Path, repo: &Path) -> Result<std::process::Child, String> {
+    let child = Command::new(bin)
+        .current_dir(repo)
+        .args(["--quiet", "serve"])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start atomic serve: {e}"))?;
+    let socket = repo.join(".atomic/serve.sock");
+    let started = Instant::now();
+    while std::os::unix::net::UnixStream::connect(&socket).is_err() {
+        if started.elapsed() > Duration::from_secs(60) {
+            return Err("atomic serve did not start within 60 s".into());
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    Ok(child)
+}
+
 /// How [`disk_usage`] counts a file.
 #[derive(Clone, Copy, Debug)]
 pub enum Measure {

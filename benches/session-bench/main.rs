@@ -7,11 +7,13 @@
 //! ```
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use atomic_benches::{Measure, Summary, atomic_binary, disk_usage, memory_kib, mib, run};
+use atomic_benches::{
+    Measure, Summary, atomic_binary, disk_usage, memory_kib, mib, run, start_server,
+};
 use clap::Parser;
 use serde::Serialize;
 
@@ -215,23 +217,6 @@ impl Bench {
     }
 }
 
-fn serve(bin: &Path, repo: &Path) -> Result<Child, String> {
-    let child = Command::new(bin)
-        .current_dir(repo)
-        .args(["--quiet", "serve"])
-        .spawn()
-        .map_err(|e| e.to_string())?;
-    let socket = repo.join(".atomic/serve.sock");
-    let started = Instant::now();
-    while std::os::unix::net::UnixStream::connect(&socket).is_err() {
-        if started.elapsed() > Duration::from_secs(60) {
-            return Err("atomic serve did not start".into());
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    Ok(child)
-}
-
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     match bench(&cli) {
@@ -317,7 +302,7 @@ fn bench(cli: &Cli) -> Result<Report, String> {
     eprintln!("cold CLI ...");
     let cold_cli = bench.ops(cli.reps, "cold")?;
     eprintln!("through atomic serve ...");
-    let mut server = serve(&bin, &repo)?;
+    let mut server = start_server(&bin, &repo)?;
     let served = bench.ops(cli.reps, "served")?;
 
     eprintln!("git worktree add ...");

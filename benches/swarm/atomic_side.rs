@@ -4,30 +4,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use atomic_benches::{Measure, Summary, disk_usage, memory_kib, run};
+use atomic_benches::{Measure, Summary, disk_usage, memory_kib, run, start_server};
 
 use crate::agent::AgentResult;
 use crate::plan::Task;
 use crate::side::{self, SideReport};
-
-/// Starts `atomic serve` in `repo` and waits until it listens.
-fn serve(bin: &Path, repo: &Path) -> Result<Child, String> {
-    let child = Command::new(bin)
-        .current_dir(repo)
-        .args(["--quiet", "serve"])
-        .stdout(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("cannot start atomic serve: {e}"))?;
-    let socket = repo.join(".atomic/serve.sock");
-    let started = Instant::now();
-    while std::os::unix::net::UnixStream::connect(&socket).is_err() {
-        if started.elapsed() > Duration::from_secs(60) {
-            return Err("atomic serve did not start within 60 s".into());
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    Ok(child)
-}
 
 /// Runs the tasks the atomic way in `repo` (already cloned).
 ///
@@ -42,7 +23,7 @@ pub fn run_side(
     let before = disk_usage(&repo.join(".atomic"), Measure::Apparent)
         + disk_usage(&repo.join(".git"), Measure::Apparent);
     let server = if served {
-        Some(serve(bin, repo)?)
+        Some(start_server(bin, repo)?)
     } else {
         None
     };

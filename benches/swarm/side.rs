@@ -9,7 +9,7 @@ use atomic_benches::{Summary, run};
 use serde::Serialize;
 
 use crate::edit;
-use crate::plan::{Task, TaskKind};
+use crate::plan::Task;
 
 /// One task that did not land because of a conflict.
 #[derive(Debug, Serialize)]
@@ -110,11 +110,7 @@ pub fn missing_edits(repo: &Path, tasks: &[Task], landed: &[usize]) -> Vec<usize
                 .success()
                 .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
         });
-        let name = match &task.kind {
-            TaskKind::Delete => task.symbol.rsplit("::").next(),
-            _ => None,
-        };
-        if !edit::landed(task, text.as_deref(), name) {
+        if !edit::landed(task, text.as_deref()) {
             missing.push(id);
         }
     }

@@ -114,7 +114,7 @@ pub struct Routed<'a> {
     pub cwd: &'a Path,
     /// `-R`, if given.
     pub repository: Option<&'a Path>,
-    /// Whether colors are allowed on stdout (`--color auto`).
+    /// Whether stdout gets colors ([`crate::ui::wants_color`]).
     pub color: bool,
     /// Whether the command reads standard input.
     pub reads_stdin: bool,

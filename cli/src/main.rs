@@ -9,12 +9,11 @@ mod views;
 mod wire;
 
 use std::ffi::OsString;
-use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
 
-use crate::commands::{Cli, ColorChoice, Invocation};
+use crate::commands::{Cli, Invocation};
 use crate::error::{CommandError, ROUTE_TO_SERVER};
 
 /// How many times a command may find the store taken by a server that then goes away.
@@ -34,13 +33,7 @@ fn main() -> ExitCode {
         matches: &matches,
         cwd: &cwd,
         repository: repository.as_deref(),
-        color: match cli.global.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-            }
-        },
+        color: ui::wants_color(cli.global.color),
         reads_stdin: cli.command.reads_stdin(),
     };
     let served = cli.command.served();

@@ -8,6 +8,18 @@ use serde::Serialize;
 
 use crate::commands::{ColorChoice, GlobalArgs};
 
+/// Whether this process's stdout gets colors: `--color`, and for `auto` a terminal
+/// without `NO_COLOR`.
+pub fn wants_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
+    }
+}
+
 /// What a piece of text means, for coloring.
 #[derive(Clone, Copy)]
 pub enum Label {
@@ -44,13 +56,7 @@ pub struct Ui {
 impl Ui {
     /// Returns the UI for the global flags.
     pub fn new(global: &GlobalArgs) -> Self {
-        let color = match global.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-            }
-        };
+        let color = wants_color(global.color);
         Ui {
             json: global.json,
             quiet: global.quiet,
@@ -60,17 +66,12 @@ impl Ui {
     }
 
     /// Returns the UI for a client of `atomic serve`: output goes to `stream` as frames;
-    /// `terminal` says whether the client's stdout is a terminal (for `--color auto`).
+    /// `color` is the client's [`wants_color`].
     pub fn remote(
         global: &GlobalArgs,
-        terminal: bool,
+        color: bool,
         stream: std::os::unix::net::UnixStream,
     ) -> Self {
-        let color = match global.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => terminal,
-        };
         Ui {
             json: global.json,
             quiet: global.quiet,

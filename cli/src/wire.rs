@@ -37,7 +37,8 @@ pub struct Request {
     pub args: Vec<String>,
     /// The client's working directory: relative paths in `args` are resolved against it.
     pub cwd: PathBuf,
-    /// Whether the client's stdout is a terminal and colors are allowed (`--color auto`).
+    /// Whether the client's stdout gets colors (its `--color`, and for `auto` a terminal
+    /// without `NO_COLOR`).
     pub color: bool,
     /// `true` to stop the server (after the command in progress) instead of running `args`.
     #[serde(default)]

@@ -378,6 +378,33 @@ fn twenty_agents_at_once_all_land_through_a_server_starting_meanwhile() {
     twenty_agents(true);
 }
 
+/// Runs one agent command with a long lock timeout, the session (id, token) in the
+/// environment if given, and `stdin` piped in.
+fn agent_command(
+    env: &TestEnv,
+    dir: &Path,
+    args: &[&str],
+    session: Option<(&str, &str)>,
+    stdin: Option<&str>,
+) -> std::process::Output {
+    let mut cmd = env.atomic_cmd(dir, args);
+    cmd.env("ATOMIC_LOCK_TIMEOUT_MS", "60000")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some((id, token)) = session {
+        cmd.env("ATOMIC_SESSION", id)
+            .env("ATOMIC_SESSION_TOKEN", token);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let mut input = child.stdin.take().unwrap();
+    if let Some(s) = stdin {
+        input.write_all(s.as_bytes()).unwrap();
+    }
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
 fn twenty_agents(serve: bool) {
     let env = TestEnv::new();
     let dir = env.path("r");
@@ -398,18 +425,7 @@ fn twenty_agents(serve: bool) {
             let (env, dir) = (env.clone(), dir.clone());
             std::thread::spawn(move || {
                 let run = |args: &[&str], stdin: Option<&str>| -> std::process::Output {
-                    let mut cmd = env.atomic_cmd(&dir, args);
-                    cmd.env("ATOMIC_LOCK_TIMEOUT_MS", "60000")
-                        .stdin(Stdio::piped())
-                        .stdout(Stdio::piped())
-                        .stderr(Stdio::piped());
-                    let mut child = cmd.spawn().unwrap();
-                    let mut input = child.stdin.take().unwrap();
-                    if let Some(s) = stdin {
-                        input.write_all(s.as_bytes()).unwrap();
-                    }
-                    drop(input);
-                    child.wait_with_output().unwrap()
+                    agent_command(&env, &dir, args, None, stdin)
                 };
                 let ok = |out: std::process::Output| -> Vec<u8> {
                     assert!(
@@ -442,20 +458,8 @@ fn twenty_agents(serve: bool) {
                     } else {
                         args.to_vec()
                     };
-                    let mut cmd = env.atomic_cmd(&dir, &args);
-                    cmd.env("ATOMIC_SESSION", &id_env)
-                        .env("ATOMIC_SESSION_TOKEN", &token_env)
-                        .env("ATOMIC_LOCK_TIMEOUT_MS", "60000")
-                        .stdin(Stdio::piped())
-                        .stdout(Stdio::piped())
-                        .stderr(Stdio::piped());
-                    let mut child = cmd.spawn().unwrap();
-                    let mut input = child.stdin.take().unwrap();
-                    if let Some(s) = stdin {
-                        input.write_all(s.as_bytes()).unwrap();
-                    }
-                    drop(input);
-                    child.wait_with_output().unwrap()
+                    let session = Some((id_env.as_str(), token_env.as_str()));
+                    agent_command(&env, &dir, &args, session, stdin)
                 };
                 let path = if i < 10 { "one.rs" } else { "two.rs" };
                 let current = String::from_utf8(ok(run(
