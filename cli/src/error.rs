@@ -1,13 +1,15 @@
-//! The one place where library errors become what a person reads: a message, hints, and a
-//! fixed exit code.
+//! The one place where library errors become what a person (or a program) reads: a
+//! stable kind, a message, hints, and a fixed exit code.
 //!
 //! Exit codes: 0 success; 1 the command could not do what was asked (bad input or state,
-//! `doctor` found problems); 2 usage error (from clap); 3 the repository is busy (another
-//! atomic process held it past the lock timeout); 4 internal error (git or store failure).
+//! `doctor` found problems, a conflict); 2 usage error; 3 the repository is busy (another
+//! atomic process held it past the lock timeout, or the server is at its connection
+//! limit); 4 internal error (git or store failure, a server that went away).
 
 use std::fmt::Write;
 
-use atomic_repo::RepoError;
+use atomic_repo::{RepoError, SessionError};
+use serde::{Deserialize, Serialize};
 
 use crate::ui::Ui;
 
@@ -18,13 +20,11 @@ pub const EXIT_BUSY: u8 = 3;
 /// Exit code for an internal error.
 pub const EXIT_INTERNAL: u8 = 4;
 
-/// Not an exit code but a signal inside the process: `atomic serve` took the store while
-/// this command waited for it, so the command is sent to the server instead.
-pub const ROUTE_TO_SERVER: u8 = 254;
-
-/// An error as shown to a person: what failed, and what to do next.
-#[derive(Debug)]
+/// An error as shown to a person and sent over the wire: what failed, and what to do next.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommandError {
+    /// Stable, snake case (`no_such_session`, `bad_token`, `busy`, `usage`, ...).
+    pub kind: String,
     /// Exit code.
     pub code: u8,
     /// What went wrong.
@@ -34,31 +34,59 @@ pub struct CommandError {
 }
 
 impl CommandError {
-    /// A user error with one hint.
-    pub fn user(message: impl Into<String>, hint: impl Into<String>) -> Self {
+    /// A user error of kind `kind` with one hint.
+    pub fn new(kind: &str, message: impl Into<String>, hint: impl Into<String>) -> Self {
         CommandError {
+            kind: kind.to_owned(),
             code: EXIT_USER,
             message: message.into(),
             hints: vec![hint.into()],
         }
     }
 
-    /// The signal that the command should go to `atomic serve` (see [`ROUTE_TO_SERVER`]).
-    pub fn route() -> Self {
+    /// A user error (kind `bad_input`) with one hint.
+    pub fn user(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Self::new("bad_input", message, hint)
+    }
+
+    /// A request the API cannot read (kind `protocol`).
+    pub fn protocol(message: String) -> Self {
         CommandError {
-            code: ROUTE_TO_SERVER,
-            message: "the repository is served by `atomic serve`".into(),
-            hints: vec!["run the command again; it goes to the server".into()],
+            kind: "protocol".into(),
+            code: EXIT_INTERNAL,
+            message,
+            hints: vec!["see book/src/protocol.md for the methods and their params".into()],
         }
     }
 
-    /// Prints the error to stderr (as JSON with `--json`) and returns the exit code.
-    pub fn report(&self, ui: &Ui) -> u8 {
+    /// A method the server does not know.
+    pub fn unknown_method(name: &str) -> Self {
+        CommandError {
+            kind: "unknown_method".into(),
+            code: EXIT_INTERNAL,
+            message: format!("no method `{name}`"),
+            hints: vec![
+                "the server may be another version of atomic: `atomic serve --stop`, then retry"
+                    .into(),
+            ],
+        }
+    }
+
+    /// An internal error of kind `kind`.
+    pub fn internal(kind: &str, message: impl Into<String>, hint: impl Into<String>) -> Self {
+        CommandError {
+            kind: kind.to_owned(),
+            code: EXIT_INTERNAL,
+            message: message.into(),
+            hints: vec![hint.into()],
+        }
+    }
+
+    /// Renders the error: one JSON document with `--json`, else `error:` and `hint:` lines.
+    pub fn render(&self, json: bool) -> String {
         let mut text = String::new();
-        if ui.json {
-            let doc = serde_json::json!({
-                "error": { "code": self.code, "message": self.message, "hints": self.hints }
-            });
+        if json {
+            let doc = serde_json::json!({ "error": self });
             let _ = writeln!(text, "{doc}");
         } else {
             let _ = writeln!(text, "error: {}", self.message);
@@ -66,8 +94,61 @@ impl CommandError {
                 let _ = writeln!(text, "hint: {hint}");
             }
         }
-        ui.write_err(text.as_bytes());
+        text
+    }
+
+    /// Prints the error to stderr and returns the exit code.
+    pub fn report(&self, ui: &Ui) -> u8 {
+        ui.write_err(self.render(ui.json).as_bytes());
         self.code
+    }
+}
+
+fn session_hint(err: &SessionError) -> (u8, Option<&'static str>) {
+    use SessionError as E;
+    match err {
+        E::NoSuchSession { .. } => (
+            EXIT_USER,
+            Some("see `atomic session list`, or create one with `atomic session new`"),
+        ),
+        E::BadToken { .. } => (
+            EXIT_USER,
+            Some("pass the token `session new` printed, with --token or ATOMIC_SESSION_TOKEN"),
+        ),
+        E::Ended { .. } => (
+            EXIT_USER,
+            Some(
+                "its submit landed; `atomic session submit` shows the receipt again; start a new session for more work",
+            ),
+        ),
+        E::BadPath(_) => (
+            EXIT_USER,
+            Some(
+                "use a path relative to the repository root that git can check out, outside .git and .atomic",
+            ),
+        ),
+        E::PathClash { .. } => (
+            EXIT_USER,
+            Some("remove or move the path in the way first (`atomic session rm` / `mv`)"),
+        ),
+        E::NoSuchPath { .. } => (EXIT_USER, Some("see `atomic session ls`")),
+        E::NothingToSubmit { .. } => (
+            EXIT_USER,
+            Some("write files with `atomic session write` first"),
+        ),
+        E::ConflictMarkers { .. } => (
+            EXIT_USER,
+            Some(
+                "edit those files to remove the <<<<<<< ||||||| ======= >>>>>>> blocks (`atomic session write`), then submit again",
+            ),
+        ),
+        E::BadAgent { .. } => (
+            EXIT_USER,
+            Some("name the agent with plain text, e.g. --agent claude-3"),
+        ),
+        E::NoContent => (EXIT_USER, Some("pass --content-file F")),
+        E::Store(atomic_repo::StoreError::Locked { .. }) => (EXIT_BUSY, None),
+        E::Store(_) | E::Bridge(_) => (EXIT_INTERNAL, None),
     }
 }
 
@@ -75,6 +156,7 @@ impl From<RepoError> for CommandError {
     fn from(err: RepoError) -> Self {
         use RepoError as E;
         let message = err.to_string();
+        let kind = err.kind().to_owned();
         let (code, hint): (u8, Option<String>) = match &err {
             E::NotARepository { .. } => (EXIT_USER, Some("run `atomic init` here, or `atomic clone <url>`; or pass -R <path>".into())),
             E::NotAGitRepository { .. } => (EXIT_USER, Some("check the path; it must be a git repository (a directory with .git, or a bare repository)".into())),
@@ -92,28 +174,37 @@ impl From<RepoError> for CommandError {
             E::DetachedHead => (EXIT_USER, Some("switch to a branch first: `atomic switch <branch>`".into())),
             E::DirtyWorkingTree { .. } => (EXIT_USER, Some("record your changes (`atomic record -m ...`) or discard them first; see `atomic status`".into())),
             E::MergeInProgress => (EXIT_USER, Some("resolve the conflicts `atomic status` lists, then `atomic record -m ...` to finish the merge".into())),
-            E::UnresolvedConflicts { .. } => (EXIT_USER, Some("edit those files to remove the <<<<<<< ||||||| ======= >>>>>>> blocks, then record again".into())),
-            E::NoSuchSession { .. } => (EXIT_USER, Some("see `atomic session list`, or create one with `atomic session new`".into())),
-            E::BadToken { .. } => (EXIT_USER, Some("pass the token `session new` printed, with --token or ATOMIC_SESSION_TOKEN".into())),
-            E::BadPath(_) => (EXIT_USER, Some("use a path relative to the repository root, outside .git and .atomic".into())),
-            E::NothingToSubmit { .. } => (EXIT_USER, Some("write files with `atomic session write` first".into())),
-            E::NoSuchPath { .. } => (EXIT_USER, Some("see `atomic session ls`".into())),
+            E::UnresolvedConflicts { .. } | E::StaleConflicts { .. } => (EXIT_USER, Some("edit those files to remove the <<<<<<< ||||||| ======= >>>>>>> blocks (or settle them as you see fit), then record again".into())),
             E::BadConfig { .. } => (EXIT_USER, Some("fix the file; see book/src/sessions.md for its keys".into())),
             E::NothingToVerify => (EXIT_USER, Some("add `[verify] commands = [\"cargo check\"]` to .atomic/config.toml".into())),
-            E::NoContent => (EXIT_USER, Some("pass --content-file F".into())),
             E::NothingToRecord => (EXIT_USER, Some("edit files first; `atomic status` shows what changed".into())),
             E::EmptyMessage => (EXIT_USER, Some("pass a message with -m".into())),
             E::NoIdentity => (EXIT_USER, Some("set one with `git config --global user.name NAME` and `git config --global user.email EMAIL`".into())),
             E::GitCommand { .. } => (EXIT_USER, Some("see git's message above; check the remote's URL and your access".into())),
+            E::PathInTheWay { .. } => (EXIT_USER, Some("move what is in the way (atomic never writes through a symbolic link), then retry".into())),
+            E::HeadMoved { .. } => (EXIT_INTERNAL, Some("retry the command".into())),
             E::Store(atomic_repo::StoreError::AmbiguousChange { .. }) => (EXIT_USER, Some("give more digits of the change id".into())),
+            E::Store(atomic_repo::StoreError::UnknownChange { .. }) => (EXIT_USER, Some("see `atomic log` for change ids".into())),
             E::Store(atomic_repo::StoreError::SchemaMismatch { .. }) => (EXIT_USER, Some("use the atomic version that wrote this repository".into())),
+            E::Store(atomic_repo::StoreError::Locked { .. }) => (EXIT_BUSY, None),
             E::MissingChange { .. } => (EXIT_INTERNAL, Some("run `atomic git import`, then `atomic doctor`".into())),
+            E::Session(e) => {
+                let (code, hint) = session_hint(e);
+                (code, hint.map(str::to_owned))
+            }
             E::Io { .. } | E::Store(_) | E::Bridge(_) => (EXIT_INTERNAL, None),
         };
         CommandError {
+            kind,
             code,
             message,
             hints: hint.into_iter().collect(),
         }
+    }
+}
+
+impl From<SessionError> for CommandError {
+    fn from(err: SessionError) -> Self {
+        RepoError::from(err).into()
     }
 }

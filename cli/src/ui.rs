@@ -2,7 +2,7 @@
 //! stderr, colors by semantic label.
 
 use std::io::{IsTerminal, Write};
-use std::sync::{Mutex, PoisonError};
+use std::sync::Mutex;
 
 use serde::Serialize;
 
@@ -35,14 +35,6 @@ pub enum Label {
     Ref,
 }
 
-/// Where output goes: this process's stdout and stderr, or a client of `atomic serve`.
-pub enum Sink {
-    /// The process's own streams.
-    Std,
-    /// Frames to a client connection (see [`crate::wire`]).
-    Remote(Mutex<std::os::unix::net::UnixStream>),
-}
-
 /// How this invocation prints.
 pub struct Ui {
     /// Print one JSON document instead of text.
@@ -50,7 +42,6 @@ pub struct Ui {
     /// Print no status messages or progress.
     pub quiet: bool,
     color: bool,
-    sink: Sink,
 }
 
 impl Ui {
@@ -61,22 +52,6 @@ impl Ui {
             json: global.json,
             quiet: global.quiet,
             color: color && !global.json,
-            sink: Sink::Std,
-        }
-    }
-
-    /// Returns the UI for a client of `atomic serve`: output goes to `stream` as frames;
-    /// `color` is the client's [`wants_color`].
-    pub fn remote(
-        global: &GlobalArgs,
-        color: bool,
-        stream: std::os::unix::net::UnixStream,
-    ) -> Self {
-        Ui {
-            json: global.json,
-            quiet: global.quiet,
-            color: color && !global.json,
-            sink: Sink::Remote(Mutex::new(stream)),
         }
     }
 
@@ -85,37 +60,13 @@ impl Ui {
     /// # Errors
     /// The write error; [`std::io::ErrorKind::BrokenPipe`] when the reader went away.
     pub fn write_out(&self, bytes: &[u8]) -> std::io::Result<()> {
-        match &self.sink {
-            Sink::Std => {
-                let mut out = std::io::stdout().lock();
-                out.write_all(bytes).and_then(|()| out.flush())
-            }
-            Sink::Remote(stream) => {
-                let mut stream = stream.lock().unwrap_or_else(PoisonError::into_inner);
-                crate::wire::write_frame(&mut *stream, crate::wire::STDOUT, bytes)
-            }
-        }
+        let mut out = std::io::stdout().lock();
+        out.write_all(bytes).and_then(|()| out.flush())
     }
 
     /// Writes raw bytes to stderr; errors are ignored (there is nowhere to report them).
     pub fn write_err(&self, bytes: &[u8]) {
-        match &self.sink {
-            Sink::Std => {
-                let _ = std::io::stderr().lock().write_all(bytes);
-            }
-            Sink::Remote(stream) => {
-                let mut stream = stream.lock().unwrap_or_else(PoisonError::into_inner);
-                let _ = crate::wire::write_frame(&mut *stream, crate::wire::STDERR, bytes);
-            }
-        }
-    }
-
-    /// Sends the exit code to a client of `atomic serve`; nothing for a local process.
-    pub fn finish(&self, code: u8) {
-        if let Sink::Remote(stream) = &self.sink {
-            let mut stream = stream.lock().unwrap_or_else(PoisonError::into_inner);
-            let _ = crate::wire::write_frame(&mut *stream, crate::wire::EXIT, &[code]);
-        }
+        let _ = std::io::stderr().lock().write_all(bytes);
     }
 
     /// Returns `text` colored for `label` when colors are on.
@@ -133,6 +84,39 @@ impl Ui {
         format!("\x1b[{code}m{text}\x1b[0m")
     }
 
+    /// Returns a plain unified diff colored line by line: headers, hunk headers, added and
+    /// removed lines.
+    pub fn paint_diff(&self, diff: &str) -> String {
+        if !self.color {
+            return diff.to_owned();
+        }
+        let mut out = String::with_capacity(diff.len() + diff.len() / 8);
+        for line in diff.split_inclusive('\n') {
+            let label = if line.starts_with("diff --git ")
+                || line.starts_with("--- ")
+                || line.starts_with("+++ ")
+                || line.starts_with("@@")
+            {
+                Some(Label::Meta)
+            } else if line.starts_with('+') {
+                Some(Label::Added)
+            } else if line.starts_with('-') {
+                Some(Label::Removed)
+            } else {
+                None
+            };
+            match label {
+                Some(l) => {
+                    let body = line.trim_end_matches('\n');
+                    out.push_str(&self.paint(l, body));
+                    out.push_str(&line[body.len()..]);
+                }
+                None => out.push_str(line),
+            }
+        }
+        out
+    }
+
     /// Prints `value` as JSON, or the text `human` builds. A closed pipe ends quietly.
     pub fn emit<T: Serialize>(&self, value: &T, human: impl FnOnce(&mut String)) {
         let text = if self.json {
@@ -146,7 +130,6 @@ impl Ui {
         };
         if let Err(e) = self.write_out(text.as_bytes())
             && e.kind() == std::io::ErrorKind::BrokenPipe
-            && matches!(self.sink, Sink::Std)
         {
             std::process::exit(0);
         }
@@ -162,9 +145,7 @@ impl Ui {
     /// Returns a progress reporter: a bar on a terminal, nothing otherwise.
     pub fn progress(&self) -> Bar {
         Bar {
-            enabled: !self.quiet
-                && matches!(self.sink, Sink::Std)
-                && std::io::stderr().is_terminal(),
+            enabled: !self.quiet && std::io::stderr().is_terminal(),
             bar: Mutex::new(None),
         }
     }

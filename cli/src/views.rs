@@ -2,10 +2,10 @@
 
 use atomic_core::{Change, FileChange, FileKind, FileMode, Origin, Signature};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A change as printed by `log`, `show` and `record`.
-#[derive(Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ChangeView {
     pub change_id: String,
     pub commit: String,
@@ -18,11 +18,11 @@ pub struct ChangeView {
 }
 
 /// Where a change came from: `kind` is `imported`, `recorded` or `session`.
-#[derive(Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct OriginView {
-    pub kind: &'static str,
+    pub kind: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub session: Option<String>,
+    pub session_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agent: Option<String>,
 }
@@ -31,18 +31,18 @@ impl OriginView {
     pub fn new(origin: &Origin) -> Self {
         match origin {
             Origin::Imported => OriginView {
-                kind: "imported",
-                session: None,
+                kind: "imported".into(),
+                session_id: None,
                 agent: None,
             },
             Origin::Recorded => OriginView {
-                kind: "recorded",
-                session: None,
+                kind: "recorded".into(),
+                session_id: None,
                 agent: None,
             },
             Origin::Session { session, agent } => OriginView {
-                kind: "session",
-                session: Some(session.clone()),
+                kind: "session".into(),
+                session_id: Some(session.clone()),
                 agent: Some(agent.clone()),
             },
         }
@@ -50,11 +50,11 @@ impl OriginView {
 }
 
 /// One file of a change.
-#[derive(Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct FileView {
     pub path: String,
     /// `added`, `modified`, `deleted`, `renamed` or `mode`.
-    pub kind: &'static str,
+    pub kind: String,
     /// The old path of a renamed file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
@@ -66,7 +66,7 @@ pub struct FileView {
     pub added_lines: u64,
     pub removed_lines: u64,
     pub hunks: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diff: Option<String>,
 }
 
@@ -75,7 +75,7 @@ impl FileView {
         let (added_lines, removed_lines) = fc.line_counts();
         FileView {
             path: fc.path.clone(),
-            kind: fc.kind.name(),
+            kind: fc.kind.name().to_owned(),
             from: match &fc.kind {
                 FileKind::Renamed { from } => Some(from.clone()),
                 _ => None,
@@ -146,4 +146,10 @@ mod tests {
         };
         assert_eq!(format_time(&sig), "Tue Nov 14 17:13:20 2023 -0500");
     }
+}
+
+/// Returns the short form of a hex id: its first 12 digits, as `ChangeId::short` and
+/// `GitId::short` print them.
+pub fn short(hex: &str) -> &str {
+    &hex[..hex.len().min(12)]
 }

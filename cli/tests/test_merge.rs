@@ -179,7 +179,8 @@ fn atomic_merge_conflicts_are_resolved_by_editing_and_recording() {
     assert_eq!(out.status.code(), Some(1));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["result"], "conflicts");
-    assert_eq!(doc["details"][0]["conflicts"][0]["symbol"], "f");
+    assert_eq!(doc["conflicts"][0]["kind"], "content");
+    assert_eq!(doc["conflicts"][0]["conflicts"][0]["symbol"], "f");
     let status = env.atomic_json(&dir, &["status"]);
     assert_eq!(status["merge"]["conflicts"][0], "lib.rs");
     let refused = env.atomic(&dir, &["record", "-m", "too early"]);

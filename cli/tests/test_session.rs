@@ -210,10 +210,15 @@ fn the_same_function_gives_a_conflict_block_and_keeps_the_session() {
     assert_eq!(block["status"], "conflict");
     let c = &block["conflicting_symbols"][0];
     assert_eq!(c["symbol"], "b");
-    assert_eq!(c["file"], "lib.rs");
+    assert_eq!(c["path"], "lib.rs");
     assert_eq!(c["your_change"]["change_type"], "modified");
     assert_eq!(c["their_change"]["change_type"], "modified");
-    assert!(c["their_change"]["by"].as_str().unwrap().contains("alice"));
+    // `by` names the change that touched the symbol's file, with its agent.
+    assert_eq!(c["their_change"]["by"]["agent"], "alice");
+    assert_eq!(c["their_change"]["by"]["summary"], "alice");
+    assert!(c["base"].as_str().unwrap().contains("    2\n"));
+    assert!(c["yours"].as_str().unwrap().contains("200"));
+    assert!(c["theirs"].as_str().unwrap().contains("20"));
     assert!(
         block["actions"]
             .as_array()
@@ -326,7 +331,8 @@ fn tokens_and_paths_are_enforced() {
     sess(&["mv", "main.rs", "bin/main.rs"]);
     assert!(sess(&["read", "bin/main.rs"]).starts_with("fn main()"));
     sess(&["rm", "bin/main.rs"]);
-    env.atomic_ok(
+    // main.rs moved away: removing it again is an error, not a silent success.
+    let gone = env.atomic(
         &dir,
         &[
             "session",
@@ -338,6 +344,8 @@ fn tokens_and_paths_are_enforced() {
             "main.rs",
         ],
     );
+    assert_eq!(gone.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&gone.stderr).contains("does not exist"));
     let ls = env.atomic_json(
         &dir,
         &["session", "--session", &s1.0, "--token", &s1.1, "ls"],
@@ -563,7 +571,7 @@ fn watch_shows_symbol_events_to_another_process_and_resumes() {
     let all = lines(&[]);
     let seen: Vec<(String, String, String)> = all
         .iter()
-        .filter(|e| e["file"] == "lib.rs")
+        .filter(|e| e["path"] == "lib.rs")
         .map(|e| {
             (
                 e["symbol"].as_str().unwrap().to_owned(),
@@ -589,7 +597,7 @@ fn watch_shows_symbol_events_to_another_process_and_resumes() {
     assert!(later.iter().any(|e| e["symbol"] == "d"));
     let only_d = lines(&["--symbols", "d"]);
     assert_eq!(only_d.len(), 1);
-    assert_eq!(only_d[0]["session"], s2.0.as_str());
+    assert_eq!(only_d[0]["session_id"], s2.0.as_str());
 }
 
 #[test]

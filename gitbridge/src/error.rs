@@ -33,6 +33,14 @@ pub enum BridgeError {
         /// Why git refuses it.
         reason: String,
     },
+    /// A commit's parent has no change yet: parents must be imported first.
+    #[error("commit {commit} has parent {parent}, which has no change")]
+    MissingParent {
+        /// The commit.
+        commit: GitId,
+        /// Its parent.
+        parent: GitId,
+    },
     /// The operation was interrupted before it finished.
     #[error("interrupted")]
     Interrupted,

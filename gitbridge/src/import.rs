@@ -150,11 +150,9 @@ impl Importer {
                 for p in &d.parents {
                     let id = match ids.get(p) {
                         Some(id) => *id,
-                        None => parent_change(p)?.ok_or_else(|| BridgeError::Git {
-                            what: format!("commit {} has parent {p} with no change", d.commit),
-                            source: gix::Error::from_error(std::io::Error::other(
-                                "parent not imported",
-                            )),
+                        None => parent_change(p)?.ok_or(BridgeError::MissingParent {
+                            commit: d.commit,
+                            parent: *p,
                         })?,
                     };
                     parents.push(id);
@@ -184,6 +182,38 @@ impl Importer {
         let cache = repo.diff_resource_cache_for_tree_diff()?;
         Ok((repo, cache))
     }
+}
+
+/// Returns the change of commit `commit`, whose parents' changes are `parent_change` of
+/// each parent commit, in order: one tree diff against the first parent, so the cost
+/// follows the commit's changes, not the repository.
+///
+/// # Errors
+/// A missing commit or tree; a parent with no change.
+pub fn commit_change(
+    repo: &gix::Repository,
+    commit: GitId,
+    parent_change: impl Fn(&GitId) -> Option<ChangeId>,
+    origin: Origin,
+) -> Result<Change> {
+    let mut cache = repo
+        .diff_resource_cache_for_tree_diff()
+        .map_err(git("preparing a diff"))?;
+    let d = commit_data(repo, &mut cache, commit)?;
+    let parents = d
+        .parents
+        .iter()
+        .map(|p| parent_change(p).ok_or_else(|| BridgeError::MissingParent { commit, parent: *p }))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Change::new(
+        parents,
+        d.commit,
+        d.author,
+        d.committer,
+        d.message,
+        origin,
+        d.files,
+    ))
 }
 
 /// Returns the file changes of commit `commit` against its first parent (or the empty

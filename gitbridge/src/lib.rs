@@ -16,9 +16,10 @@ pub use convert::{
     DEFAULT_DATE_FORMAT, DateFormat, git_id, object_id, signature_from_git, signature_to_git,
 };
 pub use error::{BridgeError, Result};
-pub use import::{ImportPlan, Importer, commit_changes};
-pub use refs::{RefTip, delete_ref, head_branch, ref_tips, set_head_branch, set_ref};
+pub use import::{ImportPlan, Importer, commit_change, commit_changes};
+pub use refs::{RefTip, delete_ref, head_branch, read_ref, ref_tips, set_head_branch, set_ref};
 pub use tree::{
-    TreeFiles, blob_id, commit_tree, read_blob, tree_files, write_blob, write_commit, write_tree,
+    TreeEntry, TreeFiles, blob_id, changed_files, commit_tree, edit_tree, read_blob, tree_entry,
+    tree_files, tree_level, write_blob, write_commit, write_tree,
 };
 pub use verify::verify_change;

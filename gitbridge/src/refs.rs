@@ -44,6 +44,24 @@ pub fn ref_tips(repo: &gix::Repository) -> Result<Vec<RefTip>> {
     Ok(tips)
 }
 
+/// Returns the commit ref `name` (full name) points to, after peeling tags; `None` when
+/// the ref does not exist.
+///
+/// # Errors
+/// A ref that cannot be read or peeled.
+pub fn read_ref(repo: &gix::Repository, name: &str) -> Result<Option<GitId>> {
+    let Some(mut reference) = repo
+        .try_find_reference(name)
+        .map_err(git(format!("reading {name}")))?
+    else {
+        return Ok(None);
+    };
+    let id = reference
+        .peel_to_id()
+        .map_err(git(format!("peeling {name}")))?;
+    Ok(Some(git_id(&id)))
+}
+
 /// Returns the branch HEAD names (`refs/heads/main`), even when unborn; `None` if detached.
 pub fn head_branch(repo: &gix::Repository) -> Result<Option<String>> {
     Ok(repo

@@ -1,8 +1,11 @@
 //! `atomic branch`.
 
+use atomic_repo::{Branch, Progress, Repo};
 use clap::Subcommand;
+use serde::{Deserialize, Serialize};
 
 use super::Context;
+use crate::api::Method;
 use crate::error::CommandError;
 use crate::ui::Label;
 
@@ -32,11 +35,69 @@ pub enum Action {
     },
 }
 
+/// `branch.list`: the local branches.
+pub struct List;
+
+/// No params.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct NoParams {}
+
+impl Method for List {
+    const NAME: &'static str = "branch.list";
+    type Params = NoParams;
+    type Output = Vec<Branch>;
+
+    fn run(repo: &Repo, _: NoParams, _: &dyn Progress) -> Result<Vec<Branch>, CommandError> {
+        Ok(repo.branches()?)
+    }
+}
+
+/// What `branch.create` takes.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct CreateParams {
+    /// The new branch's short name.
+    pub name: String,
+    /// Where it starts (HEAD when absent).
+    pub revision: Option<String>,
+}
+
+/// `branch.create`: a new branch at a revision.
+pub struct Create;
+
+impl Method for Create {
+    const NAME: &'static str = "branch.create";
+    type Params = CreateParams;
+    type Output = Branch;
+
+    fn run(repo: &Repo, p: CreateParams, _: &dyn Progress) -> Result<Branch, CommandError> {
+        Ok(repo.create_branch(&p.name, p.revision.as_deref())?)
+    }
+}
+
+/// What `branch.delete` takes.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct NameParams {
+    /// The branch's short name.
+    pub name: String,
+}
+
+/// `branch.delete`: a branch goes; its changes stay.
+pub struct Delete;
+
+impl Method for Delete {
+    const NAME: &'static str = "branch.delete";
+    type Params = NameParams;
+    type Output = Branch;
+
+    fn run(repo: &Repo, p: NameParams, _: &dyn Progress) -> Result<Branch, CommandError> {
+        Ok(repo.delete_branch(&p.name)?)
+    }
+}
+
 pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
-    let repo = ctx.open()?;
     match args.action.unwrap_or(Action::List) {
         Action::List => {
-            let branches = repo.branches()?;
+            let branches = ctx.call::<List>(NoParams {})?;
             ctx.ui.emit(&branches, |out| {
                 for b in &branches {
                     let mark = if b.current { "*" } else { " " };
@@ -49,7 +110,7 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
             });
         }
         Action::Create { name, revision } => {
-            let b = repo.create_branch(&name, revision.as_deref())?;
+            let b = ctx.call::<Create>(CreateParams { name, revision })?;
             ctx.ui.emit(&b, |out| {
                 out.push_str(&format!(
                     "Created branch {} at {}\n",
@@ -59,7 +120,7 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
             });
         }
         Action::Delete { name } => {
-            let b = repo.delete_branch(&name)?;
+            let b = ctx.call::<Delete>(NameParams { name })?;
             ctx.ui.emit(&b, |out| {
                 out.push_str(&format!(
                     "Deleted branch {} (was {})\n",

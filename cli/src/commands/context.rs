@@ -1,10 +1,13 @@
 //! `atomic context`.
 
-use atomic_semantic::Depth;
+use atomic_repo::{Progress, Repo};
+use atomic_semantic::{Context, Depth};
 use clap::ValueEnum;
+use serde::{Deserialize, Serialize};
 
 use super::Context as Ctx;
 use super::symbols::source;
+use crate::api::Method;
 use crate::error::CommandError;
 use crate::ui::Label;
 
@@ -32,15 +35,42 @@ pub enum DepthArg {
     Callgraph,
 }
 
+/// What `context` takes.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Params {
+    /// The symbol, or part of its name.
+    pub query: String,
+    /// How much to show.
+    pub depth: Depth,
+    /// A revision's tree instead of the working tree.
+    pub rev: Option<String>,
+}
+
+/// `context`: what to know about the symbols matching a query.
+pub struct ContextQuery;
+
+impl Method for ContextQuery {
+    const NAME: &'static str = "context";
+    type Params = Params;
+    type Output = Vec<Context>;
+
+    fn run(repo: &Repo, p: Params, _: &dyn Progress) -> Result<Vec<Context>, CommandError> {
+        let source = source(repo, p.rev.as_deref())?;
+        Ok(repo.context(source, &p.query, p.depth)?)
+    }
+}
+
 pub fn run(ctx: &Ctx<'_>, args: Args) -> Result<(), CommandError> {
-    let repo = ctx.open()?;
-    let source = source(&repo, args.rev.as_deref())?;
     let depth = match args.depth {
         DepthArg::Signatures => Depth::Signatures,
         DepthArg::Full => Depth::Full,
         DepthArg::Callgraph => Depth::Callgraph,
     };
-    let found = repo.context(source, &args.query, depth)?;
+    let found = ctx.call::<ContextQuery>(Params {
+        query: args.query.clone(),
+        depth,
+        rev: args.rev,
+    })?;
     if found.is_empty() {
         return Err(CommandError::user(
             format!("no symbol matches `{}`", args.query),

@@ -1,17 +1,19 @@
 //! `atomic diff`.
 
-use atomic_core::{FileMode, FileState, is_binary, unified_diff};
-use atomic_repo::{Repo, StatusKind};
-use serde::Serialize;
+use atomic_core::{FileMode, is_binary, unified_diff};
+use atomic_repo::{Progress, Repo, StatusKind};
+use atomic_semantic::SymbolChange;
+use serde::{Deserialize, Serialize};
 
 use super::Context;
+use crate::api::Method;
 use crate::error::CommandError;
 use crate::ui::{Label, Ui};
 
 /// Show the working tree's changes against HEAD as a unified diff
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Only these paths (relative to the repository root)
+    /// Only these paths (relative to the current directory, as git's pathspecs)
     pub paths: Vec<String>,
     /// Lines of context around each hunk
     #[arg(short = 'U', long, default_value_t = 3)]
@@ -22,7 +24,7 @@ pub struct Args {
 }
 
 /// One file's diff.
-#[derive(Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct FileDiff {
     pub path: String,
     pub kind: StatusKind,
@@ -32,9 +34,9 @@ pub struct FileDiff {
     pub diff: String,
 }
 
-/// Renders `path`'s change from `old` to `new` contents in git's format.
+/// Renders `path`'s change from `old` to `new` contents in git's format, uncolored
+/// (see [`Ui::paint_diff`]); returns whether either side is binary, and the text.
 pub fn render(
-    ui: &Ui,
     path: &str,
     from_path: &str,
     old: Option<(FileMode, &[u8])>,
@@ -42,8 +44,7 @@ pub fn render(
     context: u32,
 ) -> (bool, String) {
     let mut out = String::new();
-    out.push_str(&ui.paint(Label::Meta, &format!("diff --git a/{from_path} b/{path}")));
-    out.push('\n');
+    out.push_str(&format!("diff --git a/{from_path} b/{path}\n"));
     match (old, new) {
         (None, Some((m, _))) => out.push_str(&format!("new file mode {:o}\n", m.git_mode())),
         (Some((m, _)), None) => out.push_str(&format!("deleted file mode {:o}\n", m.git_mode())),
@@ -79,51 +80,33 @@ pub fn render(
             }
         ));
         for line in unified_diff(old_bytes, new_bytes, context).lines() {
-            let label = match line.as_bytes().first() {
-                Some(b'+') => Some(Label::Added),
-                Some(b'-') => Some(Label::Removed),
-                Some(b'@') => Some(Label::Meta),
-                _ => None,
-            };
-            out.push_str(&label.map_or_else(|| line.to_owned(), |l| ui.paint(l, line)));
+            out.push_str(line);
             out.push('\n');
         }
     }
     (binary, out)
 }
 
-fn working(
-    repo: &Repo,
-    path: &str,
-    state: &Option<FileState>,
-) -> Result<Option<(FileMode, Vec<u8>)>, CommandError> {
-    let Some(state) = state else { return Ok(None) };
-    let full = repo.root().join(path);
-    let data = if state.mode == FileMode::Symlink {
-        use std::os::unix::ffi::OsStrExt;
-        std::fs::read_link(&full).map(|t| t.as_os_str().as_bytes().to_vec())
-    } else if state.mode == FileMode::Submodule {
-        Ok(Vec::new())
-    } else {
-        std::fs::read(&full)
-    }
-    .map_err(|e| {
-        CommandError::user(
-            format!("cannot read {path}: {e}"),
-            "check the file's permissions",
-        )
-    })?;
-    Ok(Some((state.mode, data)))
+/// One file's symbol changes.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct FileSymbolChanges {
+    /// The file.
+    pub path: String,
+    /// Its changed symbols.
+    pub symbols: Vec<SymbolChange>,
+}
+
+/// Files and their changes, as `diff` and `show` print them.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Files<T> {
+    /// One entry per file.
+    pub files: Vec<T>,
 }
 
 /// Prints per-file symbol changes (for `diff --symbols` and `show --symbols`).
-pub fn print_symbol_changes(ui: &Ui, changes: &[(String, Vec<atomic_semantic::SymbolChange>)]) {
-    let views: Vec<serde_json::Value> = changes
-        .iter()
-        .map(|(path, symbols)| serde_json::json!({ "path": path, "symbols": symbols }))
-        .collect();
-    ui.emit(&serde_json::json!({ "files": views }), |out| {
-        for (path, symbols) in changes {
+pub fn print_symbol_changes(ui: &Ui, changes: &Files<FileSymbolChanges>) {
+    ui.emit(changes, |out| {
+        for FileSymbolChanges { path, symbols } in &changes.files {
             out.push_str(&format!("{}\n", ui.paint(Label::Meta, path)));
             for c in symbols {
                 let (mark, label, what) = match &c.change {
@@ -156,52 +139,106 @@ pub fn print_symbol_changes(ui: &Ui, changes: &[(String, Vec<atomic_semantic::Sy
     });
 }
 
+fn under(path: &str, wanted: &[String]) -> bool {
+    wanted.is_empty()
+        || wanted.iter().any(|w| {
+            let w = w.trim_end_matches('/');
+            w.is_empty() || path == w || path.starts_with(&format!("{w}/"))
+        })
+}
+
+/// `diff`: the working tree's changes against HEAD.
+pub struct Diff;
+
+/// What `diff` takes.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Params {
+    /// Only these paths, relative to the repository root (all when empty).
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// Lines of context.
+    #[serde(default = "three")]
+    pub context: u32,
+}
+
+fn three() -> u32 {
+    3
+}
+
+impl Method for Diff {
+    const NAME: &'static str = "diff";
+    type Params = Params;
+    type Output = Files<FileDiff>;
+
+    fn run(repo: &Repo, p: Params, _: &dyn Progress) -> Result<Files<FileDiff>, CommandError> {
+        let status = repo.status()?;
+        let mut files = Vec::new();
+        for c in status.changes.iter().filter(|c| under(&c.path, &p.paths)) {
+            let old = match &c.old {
+                Some(s) => Some((s.mode, repo.blob(s)?)),
+                None => None,
+            };
+            let new = match &c.new {
+                Some(_) => repo.working_file(&c.path)?,
+                None => None,
+            };
+            let (binary, diff) = render(
+                &c.path,
+                &c.path,
+                old.as_ref().map(|(m, d)| (*m, d.as_slice())),
+                new.as_ref().map(|(m, d)| (*m, d.as_slice())),
+                p.context,
+            );
+            files.push(FileDiff {
+                path: c.path.clone(),
+                kind: c.kind,
+                old_mode: old.map(|o| o.0),
+                new_mode: new.map(|n| n.0),
+                binary,
+                diff,
+            });
+        }
+        Ok(Files { files })
+    }
+}
+
+/// `diff.symbols`: the symbols the working tree's changes add, modify and delete.
+pub struct DiffSymbols;
+
+impl Method for DiffSymbols {
+    const NAME: &'static str = "diff.symbols";
+    type Params = Params;
+    type Output = Files<FileSymbolChanges>;
+
+    fn run(
+        repo: &Repo,
+        p: Params,
+        _: &dyn Progress,
+    ) -> Result<Files<FileSymbolChanges>, CommandError> {
+        let files = repo
+            .working_symbol_changes()?
+            .into_iter()
+            .filter(|(path, _)| under(path, &p.paths))
+            .map(|(path, symbols)| FileSymbolChanges { path, symbols })
+            .collect();
+        Ok(Files { files })
+    }
+}
+
 pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
-    let repo = ctx.open()?;
+    let params = Params {
+        paths: ctx.repo_paths(&args.paths)?,
+        context: args.context,
+    };
     if args.symbols {
-        let mut changes = repo.working_symbol_changes()?;
-        changes.retain(|(p, _)| {
-            args.paths.is_empty()
-                || args
-                    .paths
-                    .iter()
-                    .any(|w| p == w || p.starts_with(&format!("{}/", w.trim_end_matches('/'))))
-        });
-        print_symbol_changes(ctx.ui, &changes);
+        print_symbol_changes(ctx.ui, &ctx.call::<DiffSymbols>(params)?);
         return Ok(());
     }
-    let status = repo.status()?;
-    let mut files = Vec::new();
-    for c in status.changes.iter().filter(|c| {
-        args.paths.is_empty()
-            || args.paths.iter().any(|p| {
-                c.path == *p || c.path.starts_with(&format!("{}/", p.trim_end_matches('/')))
-            })
-    }) {
-        let old = match &c.old {
-            Some(s) => Some((s.mode, repo.blob(s)?)),
-            None => None,
-        };
-        let new = working(&repo, &c.path, &c.new)?;
-        let (binary, diff) = render(
-            ctx.ui,
-            &c.path,
-            &c.path,
-            old.as_ref().map(|(m, d)| (*m, d.as_slice())),
-            new.as_ref().map(|(m, d)| (*m, d.as_slice())),
-            args.context,
-        );
-        files.push(FileDiff {
-            path: c.path.clone(),
-            kind: c.kind,
-            old_mode: old.map(|o| o.0),
-            new_mode: new.map(|n| n.0),
-            binary,
-            diff,
-        });
-    }
-    ctx.ui.emit(&serde_json::json!({ "files": files }), |out| {
-        files.iter().for_each(|f| out.push_str(&f.diff));
+    let diff = ctx.call::<Diff>(params)?;
+    ctx.ui.emit(&diff, |out| {
+        diff.files
+            .iter()
+            .for_each(|f| out.push_str(&ctx.ui.paint_diff(&f.diff)));
     });
     Ok(())
 }

@@ -1,9 +1,12 @@
 //! `atomic git import` and `atomic git export`: explicit sync with the colocated `.git`.
 
-use atomic_repo::Repo;
+use atomic_repo::{ExportSummary, ImportSummary, Progress, Repo};
 use clap::Subcommand;
 
 use super::Context;
+use super::branch::NoParams;
+use crate::api::Method;
+use crate::client::Connection;
 use crate::error::CommandError;
 
 /// Sync with the colocated git repository explicitly
@@ -24,20 +27,49 @@ pub enum Action {
     SetupMergeDriver(super::merge_driver::Args),
 }
 
+/// `git.import`: what git did becomes changes and ref moves, whatever the stamp says.
+pub struct Import;
+
+impl Method for Import {
+    const NAME: &'static str = "git.import";
+    const SYNC: bool = false;
+    type Params = NoParams;
+    type Output = ImportSummary;
+
+    fn run(
+        repo: &Repo,
+        _: NoParams,
+        progress: &dyn Progress,
+    ) -> Result<ImportSummary, CommandError> {
+        Ok(repo.import_git(progress)?)
+    }
+}
+
+/// `git.export`: git's refs are set to atomic's.
+pub struct Export;
+
+impl Method for Export {
+    const NAME: &'static str = "git.export";
+    const SYNC: bool = false;
+    type Params = NoParams;
+    type Output = ExportSummary;
+
+    fn run(repo: &Repo, _: NoParams, _: &dyn Progress) -> Result<ExportSummary, CommandError> {
+        Ok(repo.export_git()?)
+    }
+}
+
 pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
     match args.action {
         Action::SetupMergeDriver(args) => super::merge_driver::run(ctx, args)?,
         Action::Import => {
-            let progress = ctx.ui.progress();
-            // A server only runs on a complete import: resuming is then a refresh.
-            let summary = match ctx.invocation.served {
-                Some(_) => ctx.open_without_import()?.refresh(&progress)?,
-                None => {
-                    ctx.open_local(|options| {
-                        Repo::resume_import(&ctx.start_dir(), options, &progress)
-                    })?
-                    .1
-                }
+            // A server only runs on a complete import: with one, this is a plain import.
+            // Without one, an interrupted import (which no other command opens) resumes.
+            let root = ctx.root()?;
+            let summary = if Connection::connect(&root).is_some() {
+                ctx.call::<Import>(NoParams {})?
+            } else {
+                Repo::resume_import(&root, &ctx.open_options(), &ctx.ui.progress())?.1
             };
             ctx.ui.emit(&summary, |out| {
                 out.push_str(&format!(
@@ -47,8 +79,7 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
             });
         }
         Action::Export => {
-            let repo = ctx.open_without_import()?;
-            let summary = repo.export_git()?;
+            let summary = ctx.call::<Export>(NoParams {})?;
             ctx.ui.emit(&summary, |out| {
                 out.push_str(&format!(
                     "Exported: {} ref(s) written, {} deleted\n",

@@ -1,7 +1,11 @@
 //! `atomic index`.
 
+use atomic_repo::{IndexSummary, Progress, Repo};
+use serde::{Deserialize, Serialize};
+
 use super::Context;
 use super::symbols::source;
+use crate::api::Method;
 use crate::error::CommandError;
 
 /// Parse and cache the symbols of a tree (only files whose contents are not cached yet)
@@ -15,16 +19,53 @@ pub struct Args {
     pub rebuild: bool,
 }
 
-pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
-    let repo = ctx.open()?;
-    let source = source(&repo, args.rev.as_deref())?;
-    if args.rebuild {
-        repo.drop_symbol_cache(source)?;
+/// What `index` takes.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Params {
+    /// A revision's tree instead of the working tree.
+    pub rev: Option<String>,
+    /// Drop the tree's cached tables first.
+    pub rebuild: bool,
+}
+
+/// What `index` did.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Indexed {
+    /// Files, parses and symbols.
+    pub summary: IndexSummary,
+    /// How long it took, in milliseconds.
+    pub elapsed_ms: u64,
+}
+
+/// `index`: the symbol tables of a tree, parsed where not cached.
+pub struct Index;
+
+impl Method for Index {
+    const NAME: &'static str = "index";
+    type Params = Params;
+    type Output = Indexed;
+
+    fn run(repo: &Repo, p: Params, progress: &dyn Progress) -> Result<Indexed, CommandError> {
+        let source = source(repo, p.rev.as_deref())?;
+        if p.rebuild {
+            repo.drop_symbol_cache(source)?;
+        }
+        let started = std::time::Instant::now();
+        let (_, summary) = repo.symbol_tables(source, &[], progress)?;
+        Ok(Indexed {
+            summary,
+            elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        })
     }
-    let started = std::time::Instant::now();
-    let (_, summary) = repo.symbol_tables(source, &[], &ctx.ui.progress())?;
-    let elapsed_ms = started.elapsed().as_millis();
-    ctx.ui.emit(&serde_json::json!({ "summary": summary, "elapsed_ms": elapsed_ms }), |out| {
+}
+
+pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
+    let indexed = ctx.call::<Index>(Params {
+        rev: args.rev,
+        rebuild: args.rebuild,
+    })?;
+    let (summary, elapsed_ms) = (&indexed.summary, indexed.elapsed_ms);
+    ctx.ui.emit(&indexed, |out| {
         out.push_str(&format!(
             "Indexed {} file(s): {} parsed, {} cached, {} symbol(s), {} with syntax errors, in {elapsed_ms} ms\n",
             summary.files, summary.parsed, summary.cached, summary.symbols, summary.with_errors

@@ -32,10 +32,7 @@ impl Created {
             branch: repo.current_branch()?,
             head: repo.head_commit()?.map(|c| c.to_hex()),
             commits_imported: commits,
-            changes: repo
-                .store()
-                .change_count()
-                .map_err(atomic_repo::RepoError::from)?,
+            changes: repo.change_count()?,
         })
     }
 

@@ -1,8 +1,10 @@
 //! `atomic merge`.
 
-use atomic_repo::MergeResult;
+use atomic_repo::{MergeResult, Progress, Repo};
+use serde::{Deserialize, Serialize};
 
 use super::Context;
+use crate::api::Method;
 use crate::error::CommandError;
 use crate::ui::Label;
 
@@ -17,51 +19,93 @@ pub struct Args {
     pub branch: String,
 }
 
+/// What `merge` takes.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Params {
+    /// The branch or revision to merge into the current branch.
+    pub branch: String,
+}
+
+/// `merge`: another branch into the current one.
+pub struct Merge;
+
+impl Method for Merge {
+    const NAME: &'static str = "merge";
+    type Params = Params;
+    type Output = MergeResult;
+
+    fn run(repo: &Repo, p: Params, _: &dyn Progress) -> Result<MergeResult, CommandError> {
+        Ok(repo.merge(&p.branch)?)
+    }
+}
+
 pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
-    let repo = ctx.open()?;
-    let result = repo.merge(&args.branch)?;
+    let result = ctx.call::<Merge>(Params {
+        branch: args.branch.clone(),
+    })?;
     ctx.ui.emit(&result, |out| match &result {
         MergeResult::UpToDate => out.push_str("Already up to date\n"),
         MergeResult::FastForward { commit } => {
             out.push_str(&format!("Fast-forward to {}\n", commit.short()))
         }
         MergeResult::Merged {
-            change,
+            change_id,
             commit,
             merged_files,
         } => {
             out.push_str(&format!(
                 "Merged {} as change {} (commit {})\n",
                 args.branch,
-                ctx.ui.paint(Label::Id, &change.short()),
+                ctx.ui.paint(Label::Id, &change_id.short()),
                 ctx.ui.paint(Label::Id, &commit.short())
             ));
             for f in merged_files {
                 out.push_str(&format!("  merged by symbols: {f}\n"));
             }
         }
-        MergeResult::Conflicts { details, .. } => {
+        MergeResult::Conflicts { conflicts, .. } => {
             out.push_str(&format!("Conflicts merging {}:\n", args.branch));
-            for f in details {
-                for c in &f.conflicts {
-                    out.push_str(&format!(
-                        "  {} {} {} ({})\n",
-                        ctx.ui.paint(Label::Removed, "C"),
-                        f.path,
-                        c.symbol.as_deref().unwrap_or(""),
-                        c.reason
-                    ));
-                }
+            for c in conflicts {
+                out.push_str(&format!(
+                    "  {} {} {}\n",
+                    ctx.ui.paint(Label::Removed, "C"),
+                    c.path,
+                    describe_conflict(&c.kind)
+                ));
             }
             out.push_str("Resolve them in the files, then `atomic record -m MSG`\n");
         }
     });
     if let MergeResult::Conflicts { files, .. } = &result {
-        return Err(CommandError {
-            code: crate::error::EXIT_USER,
-            message: format!("the merge has conflicts in {} file(s)", files.len()),
-            hints: vec!["edit the marked blocks, then `atomic record -m MSG`".into()],
-        });
+        return Err(CommandError::new(
+            "conflict",
+            format!("the merge has conflicts in {} file(s)", files.len()),
+            "edit the marked blocks, then `atomic record -m MSG`",
+        ));
     }
     Ok(())
+}
+
+/// One line about a tree conflict, for people.
+pub fn describe_conflict(kind: &atomic_merge::TreeConflictKind) -> String {
+    use atomic_merge::{Side, TreeConflictKind as K};
+    match kind {
+        K::Content { conflicts } => conflicts
+            .iter()
+            .map(|c| format!("{} ({})", c.symbol.as_deref().unwrap_or("lines"), c.reason))
+            .collect::<Vec<_>>()
+            .join("; "),
+        K::ModifiedDeleted {
+            deleted_by: Side::Ours,
+        } => "deleted here, changed there".into(),
+        K::ModifiedDeleted {
+            deleted_by: Side::Theirs,
+        } => "changed here, deleted there".into(),
+        K::NotText => "binary, symlink or submodule changed on both sides".into(),
+        K::Dependency(d) => format!(
+            "{} deleted on one side, newly called in {} on the other",
+            d.name, d.called_in
+        ),
+        K::PathClash { clash, .. } => format!("{clash} is in the way on the other side"),
+    }
 }

@@ -42,6 +42,7 @@ pub struct Args {
 
 fn read(path: &PathBuf) -> Result<Vec<u8>, CommandError> {
     std::fs::read(path).map_err(|e| CommandError {
+        kind: "io".into(),
         code: EXIT_MERGE_FILE_ERROR,
         message: format!("cannot read {}: {e}", path.display()),
         hints: vec!["pass three readable files: OURS BASE THEIRS".into()],
@@ -90,6 +91,7 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
         ctx.ui.emit(&doc, |_| {});
     }
     let write_err = |p: &PathBuf, e: std::io::Error| CommandError {
+        kind: "io".into(),
         code: EXIT_MERGE_FILE_ERROR,
         message: format!("cannot write {}: {e}", p.display()),
         hints: vec!["check the directory's permissions".into()],

@@ -1,37 +1,38 @@
 //! The command line: global flags, the subcommands, and dispatch. One module per command.
 
-mod branch;
+pub mod branch;
 mod clone;
-mod context;
-mod diff;
-mod doctor;
-mod git;
-mod index;
+pub mod context;
+pub mod diff;
+pub mod doctor;
+pub mod git;
+pub mod index;
 mod init;
-mod log;
-mod merge;
+pub mod log;
+pub mod merge;
 mod merge_driver;
 mod merge_file;
-mod op;
-mod record;
-mod remote;
+pub mod op;
+pub mod record;
+pub mod remote;
 mod serve;
-mod session;
-mod show;
-mod status;
-mod switch;
-mod symbols;
-mod sync;
-mod watch;
+pub mod session;
+pub mod show;
+pub mod status;
+pub mod switch;
+pub mod symbols;
+pub mod sync;
+pub mod watch;
 
-use std::ops::Deref;
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use atomic_repo::{ImportSummary, OpenOptions, Repo, RepoError};
+use atomic_repo::{OpenOptions, Repo, RepoError};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::api::Method;
+use crate::client::Connection;
 use crate::error::CommandError;
 use crate::ui::Ui;
 
@@ -102,96 +103,85 @@ pub enum Command {
 }
 
 impl Command {
-    /// Whether a running `atomic serve` runs this command: every command that opens an
-    /// existing repository does.
-    pub fn served(&self) -> bool {
-        !matches!(
-            self,
-            Command::Init(_) | Command::Clone(_) | Command::MergeFile(_) | Command::Serve(_)
-        )
-    }
-
-    /// Whether the command reads standard input (so a client sends it to the server).
-    pub fn reads_stdin(&self) -> bool {
-        matches!(self, Command::Session(args) if args.reads_stdin())
+    /// Whether the command starts a server when none runs: session commands do, so that
+    /// many agents in one repository are served at once without anyone starting it.
+    pub fn autostarts(&self) -> bool {
+        matches!(self, Command::Session(_))
     }
 }
 
 /// Runs the parsed command.
-pub fn run(cli: Cli, ui: &Ui, invocation: &Invocation<'_>) -> Result<(), CommandError> {
-    let ctx = Context {
-        global: cli.global,
-        ui,
-        invocation,
-    };
-    match cli.command {
-        Command::Init(args) => init::run(&ctx, args),
-        Command::Clone(args) => clone::run(&ctx, args),
-        Command::Status(args) => status::run(&ctx, args),
-        Command::Diff(args) => diff::run(&ctx, args),
-        Command::Record(args) => record::run(&ctx, args),
-        Command::Log(args) => log::run(&ctx, args),
-        Command::Show(args) => show::run(&ctx, args),
-        Command::Branch(args) => branch::run(&ctx, args),
-        Command::Switch(args) => switch::run(&ctx, args),
-        Command::Remote(args) => remote::run(&ctx, args),
-        Command::Fetch(args) => sync::fetch(&ctx, args),
-        Command::Push(args) => sync::push(&ctx, args),
-        Command::Git(args) => git::run(&ctx, args),
-        Command::Doctor(args) => doctor::run(&ctx, args),
-        Command::Op(args) => op::run(&ctx, args),
-        Command::Symbols(args) => symbols::run(&ctx, args),
-        Command::Context(args) => context::run(&ctx, args),
-        Command::Index(args) => index::run(&ctx, args),
-        Command::MergeFile(args) => merge_file::run(&ctx, args),
-        Command::Merge(args) => merge::run(&ctx, args),
-        Command::Session(args) => session::run(&ctx, args),
-        Command::Watch(args) => watch::run(&ctx, args),
-        Command::Serve(args) => serve::run(&ctx, args),
+pub fn run(command: Command, ctx: &Context<'_>) -> Result<(), CommandError> {
+    match command {
+        Command::Init(args) => init::run(ctx, args),
+        Command::Clone(args) => clone::run(ctx, args),
+        Command::Status(args) => status::run(ctx, args),
+        Command::Diff(args) => diff::run(ctx, args),
+        Command::Record(args) => record::run(ctx, args),
+        Command::Log(args) => log::run(ctx, args),
+        Command::Show(args) => show::run(ctx, args),
+        Command::Branch(args) => branch::run(ctx, args),
+        Command::Switch(args) => switch::run(ctx, args),
+        Command::Remote(args) => remote::run(ctx, args),
+        Command::Fetch(args) => sync::fetch(ctx, args),
+        Command::Push(args) => sync::push(ctx, args),
+        Command::Git(args) => git::run(ctx, args),
+        Command::Doctor(args) => doctor::run(ctx, args),
+        Command::Op(args) => op::run(ctx, args),
+        Command::Symbols(args) => symbols::run(ctx, args),
+        Command::Context(args) => context::run(ctx, args),
+        Command::Index(args) => index::run(ctx, args),
+        Command::MergeFile(args) => merge_file::run(ctx, args),
+        Command::Merge(args) => merge::run(ctx, args),
+        Command::Session(args) => session::run(ctx, args),
+        Command::Watch(args) => watch::run(ctx, args),
+        Command::Serve(args) => serve::run(ctx, args),
     }
 }
 
-/// Where a command runs: in its own process, or inside `atomic serve` for a client.
-pub struct Invocation<'a> {
-    /// The directory relative paths start from (the client's, under `atomic serve`).
-    pub cwd: PathBuf,
-    /// Standard input as the client sent it; `None` reads this process's stdin.
-    pub stdin: Option<Vec<u8>>,
-    /// The repository `atomic serve` owns; `None` opens it from disk.
-    pub served: Option<&'a Mutex<Repo>>,
+/// Where a command's methods run: in this process, or on the repository's server.
+pub enum Engine {
+    /// The store, opened by this process.
+    Local(Box<Repo>),
+    /// A connection to `atomic serve`.
+    Remote(Connection),
 }
 
-/// An open repository: owned by this command, or borrowed from `atomic serve` (which runs
-/// one command at a time on it).
-pub enum RepoHandle<'a> {
-    /// Opened by this process.
-    Owned(Box<Repo>),
-    /// The server's, locked for this command.
-    Served(MutexGuard<'a, Repo>),
+/// Whether a server listens for the store at `store` (`<root>/.atomic/store`): a command
+/// waiting for the store then sends its request there.
+fn server_appeared(store: &Path) -> bool {
+    let root = store.parent().and_then(Path::parent).unwrap_or(store);
+    crate::client::socket_path(root).exists() && Connection::connect(root).is_some()
 }
 
-impl Deref for RepoHandle<'_> {
-    type Target = Repo;
-
-    fn deref(&self) -> &Repo {
-        match self {
-            RepoHandle::Owned(repo) => repo,
-            RepoHandle::Served(guard) => guard,
-        }
-    }
-}
-
-/// How long one attempt to take the store's lock waits before looking for a server again.
-const LOCK_SLICE: Duration = Duration::from_millis(200);
+/// How long a server started for a session command stays after its last request.
+const AUTOSTART_IDLE: Duration = Duration::from_secs(300);
 
 /// What every handler gets.
 pub struct Context<'a> {
+    /// The global flags.
     pub global: GlobalArgs,
+    /// Output.
     pub ui: &'a Ui,
-    pub invocation: &'a Invocation<'a>,
+    /// The directory relative paths start from.
+    pub cwd: PathBuf,
+    /// Whether a missing server is started (see [`Command::autostarts`]).
+    pub autostart: bool,
+    engine: RefCell<Option<Engine>>,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
+    /// Returns the context of a command run in `cwd`.
+    pub fn new(global: GlobalArgs, ui: &'a Ui, cwd: PathBuf, autostart: bool) -> Self {
+        Context {
+            global,
+            ui,
+            cwd,
+            autostart,
+            engine: RefCell::new(None),
+        }
+    }
+
     /// The directory commands start from: `-R`, else the current directory.
     pub fn start_dir(&self) -> PathBuf {
         self.path(self.global.repository.as_deref().unwrap_or(Path::new(".")))
@@ -199,59 +189,67 @@ impl Context<'_> {
 
     /// Resolves a path the user gave against the working directory.
     pub fn path(&self, path: &Path) -> PathBuf {
-        self.invocation.cwd.join(path)
+        self.cwd.join(path)
     }
 
-    /// Reads all of standard input (the client's, under `atomic serve`).
-    pub fn read_stdin(&self) -> std::io::Result<Vec<u8>> {
-        if let Some(bytes) = &self.invocation.stdin {
-            return Ok(bytes.clone());
-        }
+    /// The repository's root.
+    ///
+    /// # Errors
+    /// [`RepoError::NotARepository`].
+    pub fn root(&self) -> Result<PathBuf, CommandError> {
+        Ok(Repo::discover(&self.start_dir())?)
+    }
+
+    /// Turns paths the user gave (relative to the current directory, as git's pathspecs
+    /// are) into paths relative to the repository root. With `-R` and a current directory
+    /// outside the repository, paths are taken as relative to the root.
+    ///
+    /// # Errors
+    /// A path outside the repository.
+    pub fn repo_paths(&self, paths: &[String]) -> Result<Vec<String>, CommandError> {
+        let root = self.root()?;
+        let base = match std::path::absolute(&self.cwd) {
+            Ok(cwd) if cwd.starts_with(&root) => cwd,
+            _ => root.clone(),
+        };
+        paths
+            .iter()
+            .map(|p| {
+                // Lexically, as git does: `..` removes the component before it.
+                let mut normal = PathBuf::new();
+                for c in base.join(p).components() {
+                    match c {
+                        std::path::Component::ParentDir => {
+                            normal.pop();
+                        }
+                        std::path::Component::CurDir => {}
+                        other => normal.push(other),
+                    }
+                }
+                let rel = normal.strip_prefix(&root).map_err(|_| {
+                    CommandError::user(
+                        format!("{p} is outside the repository at {}", root.display()),
+                        "name paths inside the repository",
+                    )
+                })?;
+                Ok(rel.to_string_lossy().into_owned())
+            })
+            .collect()
+    }
+
+    /// Reads all of standard input.
+    ///
+    /// # Errors
+    /// The read's.
+    pub fn read_stdin(&self) -> Result<Vec<u8>, CommandError> {
         let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)?;
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf).map_err(|e| {
+            CommandError::user(
+                format!("cannot read standard input: {e}"),
+                "pipe the contents in, or use --file",
+            )
+        })?;
         Ok(buf)
-    }
-
-    /// Runs `open` until it gets the store's lock, for up to the lock timeout in slices of
-    /// [`LOCK_SLICE`]. Between slices it looks for an `atomic serve` that took the store
-    /// meanwhile, and if there is one returns [`CommandError::route`], so the command goes
-    /// to the server instead of failing.
-    pub fn open_local<T>(
-        &self,
-        mut open: impl FnMut(&OpenOptions) -> Result<T, RepoError>,
-    ) -> Result<T, CommandError> {
-        let total = self.open_options().lock_timeout;
-        let started = Instant::now();
-        loop {
-            let remaining = total.saturating_sub(started.elapsed());
-            let slice = OpenOptions {
-                lock_timeout: remaining.min(LOCK_SLICE),
-            };
-            match open(&slice) {
-                Err(RepoError::Busy { .. })
-                    if crate::client::server_listening(&self.start_dir()) =>
-                {
-                    return Err(CommandError::route());
-                }
-                Err(err @ RepoError::Busy { .. }) if remaining.is_zero() => {
-                    return Err(err.into());
-                }
-                Err(RepoError::Busy { .. }) => {}
-                other => return other.map_err(Into::into),
-            }
-        }
-    }
-
-    /// Opens the repository without importing what git did (the server's, when served).
-    pub fn open_without_import(&self) -> Result<RepoHandle<'_>, CommandError> {
-        match self.invocation.served {
-            Some(repo) => Ok(RepoHandle::Served(
-                repo.lock().unwrap_or_else(PoisonError::into_inner),
-            )),
-            None => self
-                .open_local(|options| Repo::open_without_import(&self.start_dir(), options))
-                .map(|repo| RepoHandle::Owned(Box::new(repo))),
-        }
     }
 
     /// How long to wait for the store's lock: `ATOMIC_LOCK_TIMEOUT_MS`, default 10 s.
@@ -260,35 +258,62 @@ impl Context<'_> {
             .ok()
             .and_then(|v| v.parse().ok())
             .map_or(OpenOptions::default().lock_timeout, Duration::from_millis);
-        OpenOptions { lock_timeout }
+        OpenOptions {
+            lock_timeout,
+            ..OpenOptions::default()
+        }
     }
 
-    /// Opens the repository, importing what git did since the last command.
-    pub fn open(&self) -> Result<RepoHandle<'_>, CommandError> {
-        let progress = self.ui.progress();
-        let (repo, summary) = match self.invocation.served {
-            Some(_) => {
-                let repo = self.open_without_import()?;
-                let summary = repo.refresh(&progress)?;
-                (repo, summary)
-            }
-            None => {
-                let (repo, summary) =
-                    self.open_local(|options| Repo::open(&self.start_dir(), options, &progress))?;
-                (RepoHandle::Owned(Box::new(repo)), summary)
-            }
+    /// Calls method `M`: on the repository's server when one runs (or, for a session
+    /// command, after starting one), else in this process.
+    ///
+    /// # Errors
+    /// The method's; not finding the repository; a busy store.
+    pub fn call<M: Method>(&self, params: M::Params) -> Result<M::Output, CommandError> {
+        if self.engine.borrow().is_none() {
+            let engine = self.connect()?;
+            *self.engine.borrow_mut() = Some(engine);
+        }
+        let mut engine = self.engine.borrow_mut();
+        match engine.as_mut().expect("connected above") {
+            Engine::Local(repo) => crate::api::run_local::<M>(repo, params, &self.ui.progress()),
+            Engine::Remote(connection) => connection.call(M::NAME, &params),
+        }
+    }
+
+    /// Lets go of the engine (closes a store opened here); the next call finds one again.
+    pub fn release(&self) {
+        *self.engine.borrow_mut() = None;
+    }
+
+    /// Finds the engine: a listening server; else, for a session command, a server started
+    /// now (unless `ATOMIC_NO_SERVER` is set); else the store opened here, waiting for its
+    /// lock in slices and switching to a server that appears meanwhile.
+    fn connect(&self) -> Result<Engine, CommandError> {
+        let root = self.root()?;
+        if let Some(c) = Connection::connect(&root) {
+            return Ok(Engine::Remote(c));
+        }
+        let total = self.open_options().lock_timeout;
+        if self.autostart && std::env::var_os("ATOMIC_NO_SERVER").is_none() {
+            let c = crate::client::start_server(
+                &root,
+                total.max(Duration::from_secs(10)),
+                AUTOSTART_IDLE,
+            )?;
+            return Ok(Engine::Remote(c));
+        }
+        let options = OpenOptions {
+            lock_timeout: total,
+            give_up: Some(server_appeared),
         };
-        self.report_import(&summary, "imported from git");
-        Ok(repo)
-    }
-
-    /// Prints a status line for a non-empty import.
-    pub fn report_import(&self, summary: &ImportSummary, what: &str) {
-        if summary.commits > 0 || summary.refs_changed > 0 {
-            self.ui.status(&format!(
-                "{what}: {} commit(s), {} ref update(s)",
-                summary.commits, summary.refs_changed
-            ));
+        match Repo::open_without_import(&root, &options) {
+            Ok(repo) => Ok(Engine::Local(Box::new(repo))),
+            Err(RepoError::Busy { path }) => match Connection::connect(&root) {
+                Some(c) => Ok(Engine::Remote(c)),
+                None => Err(RepoError::Busy { path }.into()),
+            },
+            Err(e) => Err(e.into()),
         }
     }
 }

@@ -1,8 +1,11 @@
 //! `atomic op`.
 
+use atomic_repo::{Operation, Progress, Repo};
 use clap::Subcommand;
 
 use super::Context;
+use super::branch::NoParams;
+use crate::api::Method;
 use crate::error::CommandError;
 use crate::views::format_time;
 
@@ -20,10 +23,22 @@ pub enum Action {
     Log,
 }
 
+/// `op.log`: the operation log, oldest first.
+pub struct Log;
+
+impl Method for Log {
+    const NAME: &'static str = "op.log";
+    type Params = NoParams;
+    type Output = Vec<Operation>;
+
+    fn run(repo: &Repo, _: NoParams, _: &dyn Progress) -> Result<Vec<Operation>, CommandError> {
+        Ok(repo.operations()?)
+    }
+}
+
 pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
     let Action::Log = args.action;
-    let repo = ctx.open()?;
-    let mut ops = repo.operations()?;
+    let mut ops = ctx.call::<Log>(NoParams {})?;
     ops.reverse();
     ctx.ui.emit(&ops, |out| {
         for op in &ops {

@@ -1,6 +1,10 @@
 //! `atomic record`.
 
+use atomic_repo::{Progress, Repo};
+use serde::{Deserialize, Serialize};
+
 use super::Context;
+use crate::api::Method;
 use crate::error::CommandError;
 use crate::ui::Label;
 use crate::views::ChangeView;
@@ -13,17 +17,38 @@ pub struct Args {
     pub message: String,
 }
 
+/// `record`: the working tree becomes a change on the current branch.
+pub struct Record;
+
+/// What `record` takes.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Params {
+    /// The message.
+    pub message: String,
+}
+
+impl Method for Record {
+    const NAME: &'static str = "record";
+    type Params = Params;
+    type Output = ChangeView;
+
+    fn run(repo: &Repo, p: Params, _: &dyn Progress) -> Result<ChangeView, CommandError> {
+        Ok(ChangeView::summary(&repo.record(&p.message)?))
+    }
+}
+
 pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
-    let repo = ctx.open()?;
-    let change = repo.record(&args.message)?;
-    let view = ChangeView::summary(&change);
+    let view = ctx.call::<Record>(Params {
+        message: args.message,
+    })?;
     ctx.ui.emit(&view, |out| {
         out.push_str(&format!(
             "Recorded change {} (commit {}): {} file(s)\n  {}\n",
-            ctx.ui.paint(Label::Id, &change.id.short()),
-            ctx.ui.paint(Label::Id, &change.git_commit.short()),
-            change.files.len(),
-            change.summary()
+            ctx.ui
+                .paint(Label::Id, crate::views::short(&view.change_id)),
+            ctx.ui.paint(Label::Id, crate::views::short(&view.commit)),
+            view.files.len(),
+            view.message.lines().next().unwrap_or("")
         ));
     });
     Ok(())

@@ -1,32 +1,38 @@
-//! `atomic serve`: one process owns the store and runs every command sent to it.
+//! `atomic serve`: one process owns the store and answers every command sent to it.
+
+use std::time::Duration;
 
 use super::Context;
 use crate::error::CommandError;
+use crate::server::{ServeOptions, lock_server};
 
-/// Own the repository's store and run the commands of every `atomic` process in it
+/// Own the repository's store and answer the requests of every `atomic` process in it
 ///
-/// Listens on the Unix socket `.atomic/serve.sock`. While it runs, every `atomic` command
-/// in the repository (except init, clone and merge-file) is sent to it and runs there, one
-/// at a time, without opening the store or waiting for its lock: what many agents working
-/// at once want. Commands started before the server waited for the store's lock; they
-/// switch to the server when it appears. Stop it with `atomic serve --stop` (which waits
-/// for the command in progress), or any signal; a socket left behind by a killed server is
-/// ignored by clients and replaced by the next server.
+/// Listens on the Unix socket `.atomic/serve.sock` for JSON-RPC 2.0 requests (see
+/// book/src/protocol.md). While it runs, every `atomic` command in the repository (except
+/// init, clone and merge-file) sends its request there instead of opening the store, and
+/// requests run concurrently: reads and writes to different sessions in parallel, a submit's
+/// merge outside the store's write lock. Session commands start a server themselves when
+/// none runs (it leaves after --idle-seconds). Stop it with `atomic serve --stop`, which
+/// lets the requests in progress finish; a socket left by a killed server is replaced by the
+/// next one.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Stop the server running in this repository, after the command in progress
+    /// Stop the server running in this repository, after the requests in progress
     #[arg(long)]
     pub stop: bool,
+    /// Leave after this many seconds without a connection (default: run until stopped)
+    #[arg(long, value_name = "SECONDS")]
+    pub idle_seconds: Option<u64>,
+    /// Connections served at once; more are answered `busy`
+    #[arg(long, default_value_t = 1024)]
+    pub max_connections: usize,
 }
 
 pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
-    let root = atomic_repo::Repo::discover(&ctx.start_dir())?;
+    let root = ctx.root()?;
     if args.stop {
-        let stopped = crate::client::stop(&root).map_err(|e| CommandError {
-            code: crate::error::EXIT_INTERNAL,
-            message: format!("cannot reach the server: {e}"),
-            hints: vec!["if it still runs, end it with a signal".into()],
-        })?;
+        let stopped = crate::client::stop(&root)?;
         let doc = serde_json::json!({ "stopped": stopped });
         ctx.ui.emit(&doc, |out| {
             out.push_str(if stopped {
@@ -37,15 +43,28 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
         });
         return Ok(());
     }
-    if crate::client::server_listening(&root) {
-        return Err(CommandError::user(
+    let Some(_lock) = lock_server(&root)? else {
+        // Started for a session command while another process started one too: that
+        // one serves.
+        if args.idle_seconds.is_some() {
+            return Ok(());
+        }
+        return Err(CommandError::new(
+            "server_running",
             format!("a server already runs in {}", root.display()),
             "stop it first with `atomic serve --stop`",
         ));
-    }
+    };
     let progress = ctx.ui.progress();
-    let (repo, summary) =
-        ctx.open_local(|options| atomic_repo::Repo::open(&root, options, &progress))?;
-    ctx.report_import(&summary, "imported from git");
-    crate::server::run(repo, ctx.ui)
+    let options = ctx.open_options();
+    let repo = atomic_repo::Repo::open_without_import(&root, &options)?;
+    repo.sync(&progress)?;
+    crate::server::run(
+        repo,
+        ctx.ui,
+        ServeOptions {
+            idle: args.idle_seconds.map(Duration::from_secs),
+            max_connections: args.max_connections.max(1),
+        },
+    )
 }

@@ -1,9 +1,12 @@
 //! `atomic show`.
 
 use atomic_core::FileKind;
+use atomic_repo::{Progress, Repo};
+use serde::{Deserialize, Serialize};
 
 use super::Context;
-use super::diff::render;
+use super::diff::{FileSymbolChanges, Files, print_symbol_changes, render};
+use crate::api::Method;
 use crate::error::CommandError;
 use crate::ui::Label;
 use crate::views::{ChangeView, FileView, format_time};
@@ -22,57 +25,105 @@ pub struct Args {
     pub symbols: bool,
 }
 
+/// What `show` takes.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Params {
+    /// The revision.
+    pub revision: String,
+    /// Lines of context.
+    pub context: u32,
+}
+
+/// `show`: a change with its diff.
+pub struct Show;
+
+impl Method for Show {
+    const NAME: &'static str = "show";
+    type Params = Params;
+    type Output = ChangeView;
+
+    fn run(repo: &Repo, p: Params, _: &dyn Progress) -> Result<ChangeView, CommandError> {
+        let change = repo.resolve(&p.revision)?;
+        let mut files = Vec::new();
+        for fc in &change.files {
+            let old = match &fc.old {
+                Some(s) => Some((s.mode, repo.blob(s)?)),
+                None => None,
+            };
+            let new = match &fc.new {
+                Some(s) => Some((s.mode, repo.blob(s)?)),
+                None => None,
+            };
+            let from = match &fc.kind {
+                FileKind::Renamed { from } => from.as_str(),
+                _ => fc.path.as_str(),
+            };
+            let (_, diff) = render(
+                &fc.path,
+                from,
+                old.as_ref().map(|(m, d)| (*m, d.as_slice())),
+                new.as_ref().map(|(m, d)| (*m, d.as_slice())),
+                p.context,
+            );
+            files.push(FileView::new(fc, Some(diff)));
+        }
+        Ok(ChangeView::new(&change, files))
+    }
+}
+
+/// `show.symbols`: the symbols a change added, modified and deleted.
+pub struct ShowSymbols;
+
+impl Method for ShowSymbols {
+    const NAME: &'static str = "show.symbols";
+    type Params = Params;
+    type Output = Files<FileSymbolChanges>;
+
+    fn run(
+        repo: &Repo,
+        p: Params,
+        _: &dyn Progress,
+    ) -> Result<Files<FileSymbolChanges>, CommandError> {
+        let change = repo.resolve(&p.revision)?;
+        let files = repo
+            .change_symbols(&change)?
+            .into_iter()
+            .map(|(path, symbols)| FileSymbolChanges { path, symbols })
+            .collect();
+        Ok(Files { files })
+    }
+}
+
 pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
-    let repo = ctx.open()?;
-    let change = repo.resolve(&args.revision)?;
+    let params = Params {
+        revision: args.revision,
+        context: args.context,
+    };
     if args.symbols {
-        super::diff::print_symbol_changes(ctx.ui, &repo.change_symbols(&change)?);
+        print_symbol_changes(ctx.ui, &ctx.call::<ShowSymbols>(params)?);
         return Ok(());
     }
-    let mut files = Vec::new();
-    for fc in &change.files {
-        let old = match &fc.old {
-            Some(s) => Some((s.mode, repo.blob(s)?)),
-            None => None,
-        };
-        let new = match &fc.new {
-            Some(s) => Some((s.mode, repo.blob(s)?)),
-            None => None,
-        };
-        let from = match &fc.kind {
-            FileKind::Renamed { from } => from.as_str(),
-            _ => fc.path.as_str(),
-        };
-        let (_, diff) = render(
-            ctx.ui,
-            &fc.path,
-            from,
-            old.as_ref().map(|(m, d)| (*m, d.as_slice())),
-            new.as_ref().map(|(m, d)| (*m, d.as_slice())),
-            args.context,
-        );
-        files.push(FileView::new(fc, Some(diff)));
-    }
-    let view = ChangeView::new(&change, files);
+    let view = ctx.call::<Show>(params)?;
     ctx.ui.emit(&view, |out| {
         out.push_str(&format!(
             "{} {}\n",
-            ctx.ui.paint(Label::Id, &format!("change {}", change.id)),
             ctx.ui
-                .paint(Label::Meta, &format!("(commit {})", change.git_commit))
+                .paint(Label::Id, &format!("change {}", view.change_id)),
+            ctx.ui
+                .paint(Label::Meta, &format!("(commit {})", view.commit))
         ));
         out.push_str(&format!(
             "Author: {} <{}>\nDate:   {}\n\n",
-            change.author.name,
-            change.author.email,
-            format_time(&change.author)
+            view.author.name,
+            view.author.email,
+            format_time(&view.author)
         ));
-        for line in change.message.trim_end().lines() {
+        for line in view.message.trim_end().lines() {
             out.push_str(&format!("    {line}\n"));
         }
         out.push('\n');
         for f in &view.files {
-            out.push_str(f.diff.as_deref().unwrap_or_default());
+            out.push_str(&ctx.ui.paint_diff(f.diff.as_deref().unwrap_or_default()));
         }
     });
     Ok(())

@@ -1,8 +1,10 @@
 //! `atomic status`.
 
-use atomic_repo::StatusKind;
+use atomic_repo::{Progress, Repo, StatusKind, WorkingTreeStatus};
+use serde::{Deserialize, Serialize};
 
 use super::Context;
+use crate::api::Method;
 use crate::error::CommandError;
 use crate::ui::Label;
 
@@ -10,9 +12,25 @@ use crate::ui::Label;
 #[derive(clap::Args, Debug)]
 pub struct Args {}
 
+/// `status`: the working tree against HEAD.
+pub struct Status;
+
+/// `status` takes no params.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Params {}
+
+impl Method for Status {
+    const NAME: &'static str = "status";
+    type Params = Params;
+    type Output = WorkingTreeStatus;
+
+    fn run(repo: &Repo, _: Params, _: &dyn Progress) -> Result<WorkingTreeStatus, CommandError> {
+        Ok(repo.status()?)
+    }
+}
+
 pub fn run(ctx: &Context<'_>, _args: Args) -> Result<(), CommandError> {
-    let repo = ctx.open()?;
-    let status = repo.status()?;
+    let status = ctx.call::<Status>(Params {})?;
     ctx.ui.emit(&status, |out| {
         match &status.branch {
             Some(b) => out.push_str(&format!("On branch {}\n", ctx.ui.paint(Label::Ref, b))),
@@ -26,6 +44,20 @@ pub fn run(ctx: &Context<'_>, _args: Args) -> Result<(), CommandError> {
             ));
             for p in &m.conflicts {
                 out.push_str(&format!("  {} {p}\n", ctx.ui.paint(Label::Removed, "C")));
+            }
+        }
+        if !status.stale.is_empty() {
+            out.push_str(
+                "The branch moved under your edits (a submit changed these files too); \
+                 record merges them:\n",
+            );
+            for s in &status.stale {
+                let mark = if s.conflicted { "C" } else { "S" };
+                out.push_str(&format!(
+                    "  {} {}\n",
+                    ctx.ui.paint(Label::Removed, mark),
+                    s.path
+                ));
             }
         }
         if status.changes.is_empty() {

@@ -1,6 +1,10 @@
 //! `atomic switch`.
 
+use atomic_repo::{Branch, Progress, Repo};
+use serde::{Deserialize, Serialize};
+
 use super::Context;
+use crate::api::Method;
 use crate::error::CommandError;
 
 /// Switch the working tree to another branch
@@ -13,9 +17,33 @@ pub struct Args {
     pub create: bool,
 }
 
+/// `switch`: the working tree and HEAD move to another branch.
+pub struct Switch;
+
+/// What `switch` takes.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Params {
+    /// The branch's short name.
+    pub branch: String,
+    /// Create it at HEAD first.
+    pub create: bool,
+}
+
+impl Method for Switch {
+    const NAME: &'static str = "switch";
+    type Params = Params;
+    type Output = Branch;
+
+    fn run(repo: &Repo, p: Params, _: &dyn Progress) -> Result<Branch, CommandError> {
+        Ok(repo.switch(&p.branch, p.create)?)
+    }
+}
+
 pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
-    let repo = ctx.open()?;
-    let b = repo.switch(&args.branch, args.create)?;
+    let b = ctx.call::<Switch>(Params {
+        branch: args.branch,
+        create: args.create,
+    })?;
     ctx.ui.emit(&b, |out| {
         out.push_str(&format!(
             "Switched to branch {} ({})\n",

@@ -1,17 +1,18 @@
 //! `atomic symbols`.
 
-use atomic_repo::{Repo, TreeSource};
+use atomic_repo::{Progress, Repo, TreeSource};
 use atomic_semantic::FileSymbols;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::Context;
+use crate::api::Method;
 use crate::error::CommandError;
 use crate::ui::Label;
 
 /// List the symbols (definitions) of files, by scoped name
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Only files under these paths (relative to the repository root)
+    /// Only files under these paths (relative to the current directory)
     pub paths: Vec<String>,
     /// Read a revision's tree instead of the working tree
     #[arg(long, value_name = "REV")]
@@ -19,11 +20,13 @@ pub struct Args {
 }
 
 /// One file's symbols, as printed.
-#[derive(Serialize)]
-pub struct FileView<'a> {
-    pub path: &'a str,
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct FileView {
+    /// The file.
+    pub path: String,
+    /// Its symbols, calls, references and imports.
     #[serde(flatten)]
-    pub symbols: &'a FileSymbols,
+    pub symbols: FileSymbols,
 }
 
 /// Returns the tree a `--rev` flag names: the working tree when absent.
@@ -34,16 +37,41 @@ pub fn source(repo: &Repo, rev: Option<&str>) -> Result<TreeSource, CommandError
     })
 }
 
+/// What `symbols` takes.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Params {
+    /// Only files under these paths, relative to the root (all when empty).
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// A revision's tree instead of the working tree.
+    pub rev: Option<String>,
+}
+
+/// `symbols`: the symbols of the files of a tree.
+pub struct Symbols;
+
+impl Method for Symbols {
+    const NAME: &'static str = "symbols";
+    type Params = Params;
+    type Output = Vec<FileView>;
+
+    fn run(repo: &Repo, p: Params, progress: &dyn Progress) -> Result<Vec<FileView>, CommandError> {
+        let source = source(repo, p.rev.as_deref())?;
+        let (tables, _) = repo.symbol_tables(source, &p.paths, progress)?;
+        Ok(tables
+            .into_iter()
+            .map(|(path, symbols)| FileView { path, symbols })
+            .collect())
+    }
+}
+
 pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
-    let repo = ctx.open()?;
-    let source = source(&repo, args.rev.as_deref())?;
-    let (tables, _) = repo.symbol_tables(source, &args.paths, &ctx.ui.progress())?;
-    let views: Vec<FileView<'_>> = tables
-        .iter()
-        .map(|(path, symbols)| FileView { path, symbols })
-        .collect();
+    let views = ctx.call::<Symbols>(Params {
+        paths: ctx.repo_paths(&args.paths)?,
+        rev: args.rev,
+    })?;
     ctx.ui.emit(&views, |out| {
-        for (path, fs) in &tables {
+        for FileView { path, symbols: fs } in &views {
             let errors = if fs.has_errors {
                 "  (syntax errors: partial)"
             } else {

@@ -1,6 +1,10 @@
 //! `atomic fetch` and `atomic push`.
 
+use atomic_repo::{ImportSummary, Progress, Repo};
+use serde::{Deserialize, Serialize};
+
 use super::Context;
+use crate::api::Method;
 use crate::error::CommandError;
 
 /// Fetch branches and tags from a git remote and import the new commits
@@ -21,9 +25,69 @@ pub struct PushArgs {
     pub branch: Option<String>,
 }
 
+/// What `fetch` takes.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct FetchParams {
+    /// The remote.
+    pub remote: String,
+}
+
+/// `fetch`: git fetches from a remote; the new commits become changes.
+pub struct Fetch;
+
+impl Method for Fetch {
+    const NAME: &'static str = "fetch";
+    type Params = FetchParams;
+    type Output = ImportSummary;
+
+    fn run(
+        repo: &Repo,
+        p: FetchParams,
+        progress: &dyn Progress,
+    ) -> Result<ImportSummary, CommandError> {
+        Ok(repo.fetch(&p.remote, progress)?)
+    }
+}
+
+/// What `push` takes.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct PushParams {
+    /// The remote.
+    pub remote: String,
+    /// The branch (the current one when absent).
+    pub branch: Option<String>,
+}
+
+/// What `push` did.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Pushed {
+    /// The remote.
+    pub remote: String,
+    /// The branch pushed.
+    pub branch: String,
+}
+
+/// `push`: git pushes a branch to a remote.
+pub struct Push;
+
+impl Method for Push {
+    const NAME: &'static str = "push";
+    type Params = PushParams;
+    type Output = Pushed;
+
+    fn run(repo: &Repo, p: PushParams, _: &dyn Progress) -> Result<Pushed, CommandError> {
+        let branch = repo.push(&p.remote, p.branch.as_deref())?;
+        Ok(Pushed {
+            remote: p.remote,
+            branch,
+        })
+    }
+}
+
 pub fn fetch(ctx: &Context<'_>, args: FetchArgs) -> Result<(), CommandError> {
-    let repo = ctx.open()?;
-    let summary = repo.fetch(&args.remote, &ctx.ui.progress())?;
+    let summary = ctx.call::<Fetch>(FetchParams {
+        remote: args.remote.clone(),
+    })?;
     ctx.ui.emit(&summary, |out| {
         out.push_str(&format!(
             "Fetched from {}: {} new change(s), {} ref update(s)\n",
@@ -34,13 +98,12 @@ pub fn fetch(ctx: &Context<'_>, args: FetchArgs) -> Result<(), CommandError> {
 }
 
 pub fn push(ctx: &Context<'_>, args: PushArgs) -> Result<(), CommandError> {
-    let repo = ctx.open()?;
-    let branch = repo.push(&args.remote, args.branch.as_deref())?;
-    ctx.ui.emit(
-        &serde_json::json!({ "remote": args.remote, "branch": branch }),
-        |out| {
-            out.push_str(&format!("Pushed {branch} to {}\n", args.remote));
-        },
-    );
+    let pushed = ctx.call::<Push>(PushParams {
+        remote: args.remote,
+        branch: args.branch,
+    })?;
+    ctx.ui.emit(&pushed, |out| {
+        out.push_str(&format!("Pushed {} to {}\n", pushed.branch, pushed.remote));
+    });
     Ok(())
 }

@@ -2,16 +2,19 @@
 
 use std::time::Duration;
 
+use atomic_repo::{Event, Progress, Repo};
 use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::{Deserialize, Serialize};
 
 use super::Context;
+use crate::api::Method;
 use crate::error::CommandError;
 
 /// Print the symbol events of merged changes (added, modified, deleted), one JSON line each
 ///
 /// Each event has a sequence number; `--since N` prints only later ones, so a watcher in
-/// another process resumes where it left off. With --follow it keeps printing new events
-/// (polling the store, which it holds only while reading).
+/// another process resumes where it left off. With --follow it keeps printing new events,
+/// asking for them every --interval-ms; it holds nothing between looks.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Only symbols matching these glob patterns (`auth::*`, `*validate*`)
@@ -26,9 +29,37 @@ pub struct Args {
     /// Keep watching for new events
     #[arg(long)]
     pub follow: bool,
-    /// With --follow: milliseconds between looks at the store
+    /// With --follow: milliseconds between looks
     #[arg(long, default_value_t = 500)]
     pub interval_ms: u64,
+}
+
+/// What `events` takes.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Params {
+    /// Only events after this sequence number.
+    #[serde(default)]
+    pub since: u64,
+    /// At most this many (default 1,000).
+    #[serde(default = "default_limit")]
+    pub limit: usize,
+}
+
+fn default_limit() -> usize {
+    1000
+}
+
+/// `events`: symbol events after a sequence number, oldest first; answers at once.
+pub struct Events;
+
+impl Method for Events {
+    const NAME: &'static str = "events";
+    type Params = Params;
+    type Output = Vec<Event>;
+
+    fn run(repo: &Repo, p: Params, _: &dyn Progress) -> Result<Vec<Event>, CommandError> {
+        Ok(repo.events_since(p.since, p.limit.clamp(1, 10_000))?)
+    }
 }
 
 fn globs(patterns: &[String]) -> Result<Option<GlobSet>, CommandError> {
@@ -54,13 +85,15 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
     let (symbols, paths) = (globs(&args.symbols)?, globs(&args.paths)?);
     let mut since = args.since;
     loop {
-        // Held only while reading, so writers (and, under `atomic serve`, other commands)
-        // go on between looks.
-        let events = ctx.open()?.events_since(since)?;
+        let events = ctx.call::<Events>(Params {
+            since,
+            limit: default_limit(),
+        })?;
+        let full = events.len() == default_limit();
         for e in &events {
             since = since.max(e.seq);
             if symbols.as_ref().is_some_and(|g| !g.is_match(&e.symbol))
-                || paths.as_ref().is_some_and(|g| !g.is_match(&e.file))
+                || paths.as_ref().is_some_and(|g| !g.is_match(&e.path))
             {
                 continue;
             }
@@ -71,9 +104,14 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
                 return Ok(());
             }
         }
+        if full {
+            continue;
+        }
         if !args.follow {
             return Ok(());
         }
+        // Hold nothing between looks: a store opened here would keep everyone else out.
+        ctx.release();
         std::thread::sleep(Duration::from_millis(args.interval_ms));
     }
 }

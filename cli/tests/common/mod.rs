@@ -39,7 +39,18 @@ impl TestEnv {
             .env("GIT_COMMITTER_EMAIL", "author@example.com")
             .env("GIT_AUTHOR_DATE", "@1750000000 +0000")
             .env("GIT_COMMITTER_DATE", "@1750000000 +0000")
-            .env("ATOMIC_LOCK_TIMEOUT_MS", "2000");
+            .env("ATOMIC_LOCK_TIMEOUT_MS", "2000")
+            // Session commands run in the test's process unless a test starts a server
+            // (`atomic serve`) or asks for one (`served_cmd`).
+            .env("ATOMIC_NO_SERVER", "1");
+    }
+
+    /// Returns a `Command` for the atomic binary in `cwd` that starts a server when a
+    /// session command finds none, as outside tests.
+    pub fn served_cmd(&self, cwd: &Path, args: &[&str]) -> Command {
+        let mut cmd = self.atomic_cmd(cwd, args);
+        cmd.env_remove("ATOMIC_NO_SERVER");
+        cmd
     }
 
     /// Returns a `Command` for the atomic binary, run in `cwd`.

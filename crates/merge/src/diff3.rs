@@ -48,6 +48,8 @@ pub struct LineMerge {
     pub text: Vec<u8>,
     /// The conflicting regions, in order.
     pub conflicts: Vec<LineConflict>,
+    /// Conflicting regions a [`Pick`] settled (not in `conflicts`).
+    pub settled: usize,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -140,80 +142,15 @@ fn push_section(out: &mut Vec<u8>, section: &[u8], eol: &[u8]) {
     }
 }
 
-/// Which section of a conflict block to keep.
+/// How to settle a conflict: what a resolution policy answers for each one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pick {
-    /// Leave the block as it is.
+    /// Leave it: write conflict markers and report it.
     Keep,
-    /// Ours.
+    /// Take ours.
     Ours,
-    /// Theirs.
+    /// Take theirs.
     Theirs,
-}
-
-/// Replaces conflict blocks (git's diff3 markers) in `text` by the section `pick(i)` names,
-/// for the `i`-th block in order. Text outside blocks is untouched.
-pub fn resolve_blocks(text: &[u8], pick: impl Fn(usize) -> Pick) -> Vec<u8> {
-    #[derive(PartialEq)]
-    enum At {
-        Outside,
-        Ours,
-        Base,
-        Theirs,
-    }
-    let mut out = Vec::with_capacity(text.len());
-    let (mut at, mut block) = (At::Outside, 0usize);
-    let (mut ours, mut raw) = (Vec::new(), Vec::new());
-    let mut theirs = Vec::new();
-    for line in text.split_inclusive(|&b| b == b'\n') {
-        let starts = |m: &[u8]| {
-            line.starts_with(m)
-                && line
-                    .get(m.len())
-                    .is_none_or(|&c| c == b' ' || c == b'\n' || c == b'\r')
-        };
-        match at {
-            At::Outside if starts(b"<<<<<<<") => {
-                at = At::Ours;
-                raw.clear();
-                ours.clear();
-                theirs.clear();
-                raw.extend_from_slice(line);
-            }
-            At::Outside => out.extend_from_slice(line),
-            At::Ours if starts(b"|||||||") => {
-                at = At::Base;
-                raw.extend_from_slice(line);
-            }
-            At::Ours => {
-                ours.extend_from_slice(line);
-                raw.extend_from_slice(line);
-            }
-            At::Base if starts(b"=======") => {
-                at = At::Theirs;
-                raw.extend_from_slice(line);
-            }
-            At::Base => raw.extend_from_slice(line),
-            At::Theirs if starts(b">>>>>>>") => {
-                raw.extend_from_slice(line);
-                match pick(block) {
-                    Pick::Keep => out.extend_from_slice(&raw),
-                    Pick::Ours => out.extend_from_slice(&ours),
-                    Pick::Theirs => out.extend_from_slice(&theirs),
-                }
-                block += 1;
-                at = At::Outside;
-            }
-            At::Theirs => {
-                theirs.extend_from_slice(line);
-                raw.extend_from_slice(line);
-            }
-        }
-    }
-    if at != At::Outside {
-        out.extend_from_slice(&raw);
-    }
-    out
 }
 
 /// Writes a conflict with git's diff3 markers.
@@ -240,18 +177,54 @@ pub(crate) fn write_conflict(out: &mut Vec<u8>, c: &LineConflict, labels: &Label
 
 /// Merges `ours` and `theirs`, both changed from `base`, line by line.
 pub fn diff3(base: &[u8], ours: &[u8], theirs: &[u8], labels: &Labels<'_>) -> LineMerge {
-    merge_tokens(&lines(base), &lines(ours), &lines(theirs), labels, false)
+    merge_tokens(
+        &lines(base),
+        &lines(ours),
+        &lines(theirs),
+        labels,
+        false,
+        Pick::Keep,
+    )
+}
+
+/// Like [`diff3`], settling every conflicting region as `pick` says: [`Pick::Keep`] writes
+/// markers and reports it; [`Pick::Ours`] or [`Pick::Theirs`] writes that side's lines and
+/// does not report it.
+pub(crate) fn diff3_picking(
+    base: &[u8],
+    ours: &[u8],
+    theirs: &[u8],
+    labels: &Labels<'_>,
+    pick: Pick,
+) -> LineMerge {
+    merge_tokens(
+        &lines(base),
+        &lines(ours),
+        &lines(theirs),
+        labels,
+        false,
+        pick,
+    )
 }
 
 /// Like [`diff3`], but a conflicting region is merged again token by token (see
 /// [`tokens`]) and kept when that merge is clean: independent edits on one line combine.
+/// Regions still in conflict are settled as in [`diff3_picking`].
 pub(crate) fn diff3_refined(
     base: &[u8],
     ours: &[u8],
     theirs: &[u8],
     labels: &Labels<'_>,
+    pick: Pick,
 ) -> LineMerge {
-    merge_tokens(&lines(base), &lines(ours), &lines(theirs), labels, true)
+    merge_tokens(
+        &lines(base),
+        &lines(ours),
+        &lines(theirs),
+        labels,
+        true,
+        pick,
+    )
 }
 
 fn merge_tokens(
@@ -260,11 +233,13 @@ fn merge_tokens(
     t: &[&[u8]],
     labels: &Labels<'_>,
     refine: bool,
+    pick: Pick,
 ) -> LineMerge {
     let (ho, ht) = (hunks(b, o), hunks(b, t));
     let eol = eol(&o.concat());
     let mut out = Vec::with_capacity(o.len().max(t.len()) * 40);
     let mut conflicts = Vec::new();
+    let mut settled = 0;
     let (mut i, mut j) = (0, 0);
     let (mut off_o, mut off_t) = (0isize, 0isize);
     let mut pos = 0;
@@ -310,10 +285,19 @@ fn merge_tokens(
                     &tokens(&theirs_text),
                     labels,
                     false,
+                    Pick::Keep,
                 )
             });
             match refined {
                 Some(m) if m.conflicts.is_empty() => out.extend_from_slice(&m.text),
+                _ if pick == Pick::Ours => {
+                    out.extend_from_slice(&ours_text);
+                    settled += 1;
+                }
+                _ if pick == Pick::Theirs => {
+                    out.extend_from_slice(&theirs_text);
+                    settled += 1;
+                }
                 _ => {
                     let conflict = LineConflict {
                         ours: ours_text,
@@ -333,6 +317,7 @@ fn merge_tokens(
     LineMerge {
         text: out,
         conflicts,
+        settled,
     }
 }
 
@@ -384,14 +369,20 @@ mod tests {
         let o = b"    public final void run(int a) {\n";
         let t = b"    public void run(int a) throws IOException {\n";
         assert_eq!(diff3(b, o, t, &Labels::default()).conflicts.len(), 1);
-        let m = diff3_refined(b, o, t, &Labels::default());
+        let m = diff3_refined(b, o, t, &Labels::default(), Pick::Keep);
         assert!(m.conflicts.is_empty());
         assert_eq!(
             m.text,
             b"    public final void run(int a) throws IOException {\n"
         );
         // The same token changed twice stays a conflict.
-        let m = diff3_refined(b"x = 1;\n", b"x = 2;\n", b"x = 3;\n", &Labels::default());
+        let m = diff3_refined(
+            b"x = 1;\n",
+            b"x = 2;\n",
+            b"x = 3;\n",
+            &Labels::default(),
+            Pick::Keep,
+        );
         assert_eq!(m.conflicts.len(), 1);
         assert_eq!(
             tokens(b"a_b(c, d) "),
@@ -400,22 +391,18 @@ mod tests {
     }
 
     #[test]
-    fn blocks_resolve_to_the_side_picked() {
-        let m = diff3(
-            b"a\nb\nc\nd\ne\n",
-            b"A\nb\nc\nd\nE\n",
-            b"a2\nb\nc\nd\ne2\n",
-            &Labels::default(),
+    fn a_pick_settles_conflicting_regions_without_markers() {
+        let (b, o, t) = (
+            &b"a\nb\nc\nd\ne\n"[..],
+            &b"A\nb\nc\nd\nE\n"[..],
+            &b"a2\nb\nc\nd\ne2\n"[..],
         );
-        assert_eq!(m.conflicts.len(), 2);
-        let both_ours = resolve_blocks(&m.text, |_| Pick::Ours);
-        assert_eq!(both_ours, b"A\nb\nc\nd\nE\n");
-        let mixed = resolve_blocks(&m.text, |i| if i == 0 { Pick::Theirs } else { Pick::Keep });
-        assert!(
-            mixed.starts_with(b"a2\nb\nc\nd\n<<<<<<< ours\nE\n"),
-            "{}",
-            String::from_utf8_lossy(&mixed)
-        );
+        let labels = Labels::default();
+        assert_eq!(diff3(b, o, t, &labels).conflicts.len(), 2);
+        let ours = diff3_picking(b, o, t, &labels, Pick::Ours);
+        assert_eq!((ours.text.as_slice(), ours.conflicts.len()), (o, 0));
+        let theirs = diff3_picking(b, o, t, &labels, Pick::Theirs);
+        assert_eq!((theirs.text.as_slice(), theirs.conflicts.len()), (t, 0));
     }
 
     #[test]

@@ -25,17 +25,28 @@
 //! syntax trees node by node; atomic merges by named items, which keeps untouched text
 //! exactly and names the symbol of every conflict.
 
+mod dependency;
 mod diff3;
 mod level;
 mod structured;
+mod tree;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use atomic_semantic::SymbolKind;
-pub use diff3::{Labels, LineConflict, LineMerge, Pick, diff3, resolve_blocks};
+pub use dependency::{DependencyConflict, dependency_conflicts};
+pub use diff3::{Labels, LineConflict, LineMerge, Pick, diff3};
+pub use tree::{
+    Merged, PathVersions, Side, TreeConflict, TreeConflictKind, TreeOutcome, merge_tree,
+};
+
+/// A resolution policy: for a conflict on the symbol named (`None` outside any symbol),
+/// how to settle it. [`merge`] keeps every conflict; `session resolve` picks a side for
+/// some.
+pub type Policy<'a> = &'a dyn Fn(Option<&str>) -> Pick;
 
 /// What one side did to a conflicting symbol.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// Left it as in base.
@@ -51,7 +62,7 @@ pub enum Action {
 }
 
 /// A conflict, per symbol where there is one.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Conflict {
     /// The symbol's scoped name; `None` for a conflict outside any symbol (or a whole
     /// file merged by lines).
@@ -93,6 +104,9 @@ pub struct MergeOutcome {
     pub text: Vec<u8>,
     /// The conflicts; empty when the merge is clean.
     pub conflicts: Vec<Conflict>,
+    /// Conflicts the resolution policy settled (see [`merge_with`]); not in `conflicts`.
+    #[serde(skip)]
+    pub settled: usize,
     /// How the file was merged.
     pub strategy: Strategy,
 }
@@ -114,5 +128,19 @@ pub fn merge(
     theirs: &[u8],
     labels: &Labels<'_>,
 ) -> MergeOutcome {
-    structured::merge(path, base, ours, theirs, labels)
+    structured::merge(path, base, ours, theirs, labels, &|_| Pick::Keep)
+}
+
+/// Like [`merge`], settling conflicts as `policy` says: the ones it picks a side for are
+/// written as that side and not reported. The decisions are the same as [`merge`]'s, so a
+/// policy applies to exactly the conflicts [`merge`] reports.
+pub fn merge_with(
+    path: &str,
+    base: &[u8],
+    ours: &[u8],
+    theirs: &[u8],
+    labels: &Labels<'_>,
+    policy: Policy<'_>,
+) -> MergeOutcome {
+    structured::merge(path, base, ours, theirs, labels, policy)
 }

@@ -3,15 +3,12 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
+use atomic_core::is_binary;
 use atomic_semantic::{FileSymbols, SymbolKind, extract, language_for_path};
 
-use crate::diff3::{LineConflict, diff3, diff3_refined, write_conflict};
+use crate::diff3::{LineConflict, diff3, diff3_picking, diff3_refined, write_conflict};
 use crate::level::{Chunk, Level, Version, split};
-use crate::{Action, Conflict, Labels, MergeOutcome, Strategy};
-
-fn is_binary(data: &[u8]) -> bool {
-    data[..data.len().min(8000)].contains(&0)
-}
+use crate::{Action, Conflict, Labels, MergeOutcome, Pick, Policy, Strategy};
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
@@ -23,10 +20,12 @@ fn line_based(
     ours: &[u8],
     theirs: &[u8],
     labels: &Labels<'_>,
+    policy: Policy<'_>,
     reason: &str,
 ) -> MergeOutcome {
-    let m = diff3(base, ours, theirs, labels);
+    let m = diff3_picking(base, ours, theirs, labels, policy(None));
     MergeOutcome {
+        settled: m.settled,
         conflicts: m
             .conflicts
             .iter()
@@ -81,13 +80,9 @@ fn same_but_whitespace(a: &[u8], b: &[u8]) -> bool {
 }
 
 fn defines(fs: &FileSymbols, name: &str) -> bool {
-    fs.symbols.iter().any(|s| {
-        s.name == name
-            && matches!(
-                s.kind,
-                SymbolKind::Function | SymbolKind::Method | SymbolKind::Macro
-            )
-    })
+    fs.symbols
+        .iter()
+        .any(|s| s.name == name && s.kind.is_callable())
 }
 
 struct Merger<'a> {
@@ -95,11 +90,14 @@ struct Merger<'a> {
     ours: &'a Version<'a>,
     theirs: &'a Version<'a>,
     labels: &'a Labels<'a>,
+    policy: Policy<'a>,
     eol: &'static [u8],
     /// Names ours calls anew / theirs calls anew.
     needed_by_ours: HashSet<String>,
     needed_by_theirs: HashSet<String>,
     conflicts: Vec<Conflict>,
+    /// Conflicts the policy settled.
+    settled: usize,
 }
 
 #[derive(Clone, Copy)]
@@ -131,6 +129,17 @@ impl<'a> Merger<'a> {
         actions: (Action, Action),
         reason: &str,
     ) {
+        match (self.policy)(who.0.as_deref()) {
+            Pick::Ours => {
+                self.settled += 1;
+                return out.extend_from_slice(ours.unwrap_or_default());
+            }
+            Pick::Theirs => {
+                self.settled += 1;
+                return out.extend_from_slice(theirs.unwrap_or_default());
+            }
+            Pick::Keep => {}
+        }
         let line = LineConflict {
             ours: ours.unwrap_or_default().to_vec(),
             base: base.unwrap_or_default().to_vec(),
@@ -164,8 +173,9 @@ impl<'a> Merger<'a> {
         } else if t == b || o == t {
             out.extend_from_slice(o);
         } else {
-            let m = diff3_refined(b, o, t, self.labels);
+            let m = diff3_refined(b, o, t, self.labels, (self.policy)(who.0.as_deref()));
             out.extend_from_slice(&m.text);
+            self.settled += m.settled;
             for c in &m.conflicts {
                 self.conflicts.push(line_conflict(
                     c,
@@ -438,6 +448,7 @@ pub(crate) fn merge(
     ours: &[u8],
     theirs: &[u8],
     labels: &Labels<'_>,
+    policy: Policy<'_>,
 ) -> MergeOutcome {
     let Some(profile) = language_for_path(path) else {
         return line_based(
@@ -445,11 +456,12 @@ pub(crate) fn merge(
             ours,
             theirs,
             labels,
+            policy,
             "no language profile for this file",
         );
     };
     if is_binary(base) || is_binary(ours) || is_binary(theirs) {
-        return line_based(base, ours, theirs, labels, "binary content");
+        return line_based(base, ours, theirs, labels, policy, "binary content");
     }
     let version = |src| Version {
         src,
@@ -458,7 +470,14 @@ pub(crate) fn merge(
     };
     let (vb, vo, vt) = (version(base), version(ours), version(theirs));
     if vb.symbols.has_errors || vo.symbols.has_errors || vt.symbols.has_errors {
-        return line_based(base, ours, theirs, labels, "an input does not parse");
+        return line_based(
+            base,
+            ours,
+            theirs,
+            labels,
+            policy,
+            "an input does not parse",
+        );
     }
     let eol = crate::diff3::eol(ours);
     let mut merger = Merger {
@@ -466,10 +485,12 @@ pub(crate) fn merge(
         ours: &vo,
         theirs: &vt,
         labels,
+        policy,
         eol,
         needed_by_ours: newly_called(&vb.symbols, &vo.symbols),
         needed_by_theirs: newly_called(&vb.symbols, &vt.symbols),
         conflicts: Vec::new(),
+        settled: 0,
     };
     let Some(text) = merger.merge_level(
         [None, None, None],
@@ -480,10 +501,11 @@ pub(crate) fn merge(
             ours,
             theirs,
             labels,
+            policy,
             "the file has no items to merge by",
         );
     };
-    let conflicts = merger.conflicts;
+    let (conflicts, settled) = (merger.conflicts, merger.settled);
     if !conflicts.is_empty() {
         // A dependency conflict is what the line merge would hide: keep it. Otherwise a
         // clean line merge that parses and keeps every symbol wins: item boundaries can
@@ -498,6 +520,7 @@ pub(crate) fn merge(
                 return MergeOutcome {
                     text: line.text,
                     conflicts: Vec::new(),
+                    settled: 0,
                     strategy: Strategy::LineBased {
                         reason: "the structured merge conflicted where the line merge did not"
                             .into(),
@@ -508,6 +531,7 @@ pub(crate) fn merge(
         return MergeOutcome {
             text,
             conflicts,
+            settled,
             strategy: Strategy::Structured,
         };
     }
@@ -517,6 +541,7 @@ pub(crate) fn merge(
             ours,
             theirs,
             labels,
+            policy,
             "no language profile for this file",
         );
     };
@@ -526,6 +551,7 @@ pub(crate) fn merge(
         return MergeOutcome {
             text,
             conflicts,
+            settled,
             strategy: Strategy::Structured,
         };
     }
@@ -534,7 +560,7 @@ pub(crate) fn merge(
     } else {
         format!("the structured result lost {}", lost.join(", "))
     };
-    let mut fallback = line_based(base, ours, theirs, labels, &reason);
+    let mut fallback = line_based(base, ours, theirs, labels, policy, &reason);
     if fallback.conflicts.is_empty() && !sound(path, &fallback.text, [&vb, &vo, &vt]) {
         fallback.conflicts.push(Conflict {
             symbol: None,

@@ -2,13 +2,12 @@
 
 use atomic_core::GitId;
 use atomic_gitbridge as bridge;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::sync::write_refs;
 use crate::{Repo, RepoError, Result};
 
 /// A local branch.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Branch {
     /// Short name, e.g. `main`.
     pub name: String,
@@ -23,6 +22,14 @@ fn full(name: &str) -> String {
 }
 
 impl Repo {
+    /// Returns the commits of every ref atomic knows (branches, tags, remote branches).
+    ///
+    /// # Errors
+    /// Store errors.
+    pub fn branch_tips(&self) -> Result<Vec<GitId>> {
+        Ok(self.store.refs()?.into_values().collect())
+    }
+
     /// Returns the local branches, sorted by name.
     pub fn branches(&self) -> Result<Vec<Branch>> {
         let current = self.current_branch()?;
@@ -46,6 +53,7 @@ impl Repo {
     /// # Errors
     /// [`RepoError::BranchExists`], [`RepoError::UnknownRevision`], an invalid name.
     pub fn create_branch(&self, name: &str, rev: Option<&str>) -> Result<Branch> {
+        let mut lock = self.store.lock();
         let before = self.store.refs()?;
         if before.contains_key(&full(name)) {
             return Err(RepoError::BranchExists {
@@ -62,9 +70,7 @@ impl Repo {
         )?;
         let mut after = before.clone();
         after.insert(full(name), commit);
-        write_refs(&self.store, &before, &after, |_| {
-            format!("branch: create {name}")
-        })?;
+        self.record_refs(&mut lock, &before, &after, format!("branch: create {name}"))?;
         Ok(Branch {
             name: name.to_owned(),
             commit,
@@ -77,6 +83,7 @@ impl Repo {
     /// # Errors
     /// [`RepoError::NoSuchBranch`], [`RepoError::CurrentBranch`].
     pub fn delete_branch(&self, name: &str) -> Result<Branch> {
+        let mut lock = self.store.lock();
         let before = self.store.refs()?;
         let commit = *before
             .get(&full(name))
@@ -91,9 +98,7 @@ impl Repo {
         bridge::delete_ref(&self.git, &full(name))?;
         let mut after = before.clone();
         after.remove(&full(name));
-        write_refs(&self.store, &before, &after, |_| {
-            format!("branch: delete {name}")
-        })?;
+        self.record_refs(&mut lock, &before, &after, format!("branch: delete {name}"))?;
         Ok(Branch {
             name: name.to_owned(),
             commit,
@@ -147,7 +152,12 @@ impl Repo {
         bridge::set_head_branch(&self.git, &full(name))?;
         self.write_index(tree)?;
         let refs = self.store.refs()?;
-        write_refs(&self.store, &refs, &refs, |_| format!("switch: to {name}"))?;
+        self.record_refs(
+            &mut self.store.lock(),
+            &refs,
+            &refs,
+            format!("switch: to {name}"),
+        )?;
         Ok(Branch {
             name: name.to_owned(),
             commit,

@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 use atomic_core::{Change, GitId};
 use atomic_gitbridge as bridge;
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::{Progress, Repo, Result};
 
 /// What `doctor` found.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DoctorReport {
     /// Changes checked.
     pub changes: usize,
@@ -25,11 +25,12 @@ impl Repo {
     /// parent's tree give exactly its commit's tree. Then checks that atomic's refs match
     /// git's and every ref's commit has a change. Runs on all cores.
     pub fn doctor(&self, progress: &dyn Progress) -> Result<DoctorReport> {
-        let mut changes: Vec<Change> = Vec::new();
-        self.store.for_each_change(|c| {
-            changes.push(c);
-            Ok(())
-        })?;
+        let changes: Vec<Change> = self
+            .store
+            .list(atomic_store::CHANGES, b"")?
+            .into_iter()
+            .map(|(_, c)| c)
+            .collect();
         let commit_of: BTreeMap<_, GitId> = changes.iter().map(|c| (c.id, c.git_commit)).collect();
         progress.begin("checking changes", changes.len() as u64);
         let done = std::sync::atomic::AtomicU64::new(0);
@@ -102,6 +103,7 @@ impl Repo {
         for name in ours.keys().filter(|n| !theirs.contains_key(*n)) {
             problems.push(format!("ref {name}: in atomic, not in git"));
         }
+        problems.extend(self.pending_landings()?);
         problems.sort();
         Ok(DoctorReport {
             changes: changes.len(),

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use atomic_gitbridge::BridgeError;
+use atomic_session::SessionError;
 use atomic_store::StoreError;
 
 /// Result alias for repository operations.
@@ -99,35 +100,6 @@ pub enum RepoError {
         /// The files that still have markers.
         paths: Vec<String>,
     },
-    /// No session with that id.
-    #[error("no session `{id}`")]
-    NoSuchSession {
-        /// The id given.
-        id: String,
-    },
-    /// The token does not match the session's.
-    #[error("the token does not match session `{id}`")]
-    BadToken {
-        /// The session.
-        id: String,
-    },
-    /// A session path is refused.
-    #[error(transparent)]
-    BadPath(#[from] atomic_session::PathError),
-    /// The session has nothing to submit.
-    #[error("session `{id}` has no changes to submit")]
-    NothingToSubmit {
-        /// The session.
-        id: String,
-    },
-    /// A path does not exist in the session.
-    #[error("`{path}` does not exist in session `{id}`")]
-    NoSuchPath {
-        /// The session.
-        id: String,
-        /// The path.
-        path: String,
-    },
     /// `.atomic/config.toml` does not parse.
     #[error("{path} is not valid: {reason}")]
     BadConfig {
@@ -139,9 +111,6 @@ pub enum RepoError {
     /// No verify commands are configured.
     #[error("no verify commands are configured")]
     NothingToVerify,
-    /// `resolve --action manual` needs content.
-    #[error("the manual action needs the content to use")]
-    NoContent,
     /// `record` found nothing to record.
     #[error("nothing to record: the working tree matches HEAD")]
     NothingToRecord,
@@ -170,6 +139,31 @@ pub enum RepoError {
         #[source]
         source: std::io::Error,
     },
+    /// Conflict markers remain in files the branch changed under the user's edits.
+    #[error("merging your edits with the branch left conflicts in {}", paths.join(", "))]
+    StaleConflicts {
+        /// The files.
+        paths: Vec<String>,
+    },
+    /// The branch moved while a commit was being landed on it (nothing was written).
+    #[error("branch `{branch}` moved while landing")]
+    HeadMoved {
+        /// The branch, full name.
+        branch: String,
+    },
+    /// Something in the working tree stands where a file or directory must go.
+    #[error("cannot write `{path}`: {what} is in the way at `{at}`")]
+    PathInTheWay {
+        /// The path to write.
+        path: String,
+        /// The path in the way.
+        at: String,
+        /// "a symbolic link", "a file" or "a directory".
+        what: &'static str,
+    },
+    /// A session operation failed.
+    #[error(transparent)]
+    Session(#[from] SessionError),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -190,5 +184,48 @@ impl RepoError {
     pub(crate) fn git(what: &str) -> impl FnOnce(gix::Error) -> Self {
         let what = what.to_owned();
         move |source| RepoError::Bridge(BridgeError::Git { what, source })
+    }
+}
+
+impl RepoError {
+    /// Returns the error's stable kind in snake case (`no_such_branch`, `bad_token`,
+    /// `busy`, ...): what machines match on, whatever the message says.
+    pub fn kind(&self) -> &'static str {
+        use RepoError as E;
+        match self {
+            E::NotARepository { .. } => "not_a_repository",
+            E::NotAGitRepository { .. } => "not_a_git_repository",
+            E::AlreadyInitialized { .. } => "already_initialized",
+            E::TargetNotEmpty { .. } => "target_not_empty",
+            E::ImportIncomplete { .. } => "import_incomplete",
+            E::Busy { .. } => "busy",
+            E::UnknownRevision { .. } => "unknown_revision",
+            E::MissingChange { .. } => "missing_change",
+            E::BranchExists { .. } => "branch_exists",
+            E::NoSuchBranch { .. } => "no_such_branch",
+            E::CurrentBranch { .. } => "current_branch",
+            E::DetachedHead => "detached_head",
+            E::DirtyWorkingTree { .. } => "dirty_working_tree",
+            E::MergeInProgress => "merge_in_progress",
+            E::UnresolvedConflicts { .. } => "unresolved_conflicts",
+            E::StaleConflicts { .. } => "unresolved_conflicts",
+            E::BadConfig { .. } => "bad_config",
+            E::NothingToVerify => "nothing_to_verify",
+            E::NothingToRecord => "nothing_to_record",
+            E::EmptyMessage => "empty_message",
+            E::NoIdentity => "no_identity",
+            E::GitCommand { .. } => "git_command",
+            E::Io { .. } => "io",
+            E::HeadMoved { .. } => "head_moved",
+            E::PathInTheWay { .. } => "path_in_the_way",
+            E::Session(e) => e.kind(),
+            E::Store(StoreError::Locked { .. }) => "busy",
+            E::Store(StoreError::AmbiguousChange { .. }) => "ambiguous_change",
+            E::Store(StoreError::UnknownChange { .. }) => "unknown_revision",
+            E::Store(StoreError::SchemaMismatch { .. }) => "schema_mismatch",
+            E::Store(_) => "store",
+            E::Bridge(BridgeError::BadRefName { .. }) => "bad_ref_name",
+            E::Bridge(_) => "git",
+        }
     }
 }

@@ -1,18 +1,17 @@
-//! `merge`: another branch into the current one, file by file with the structured merge,
+//! `merge`: another branch into the current one, through the tree-level structured merge,
 //! recorded as a change with two parents (a git merge commit).
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
+use std::sync::PoisonError;
 
-use atomic_core::{ChangeId, FileMode, FileState, GitId};
+use atomic_core::{ChangeId, FileState, GitId};
 use atomic_gitbridge::{self as bridge, TreeFiles};
-use atomic_merge::Labels;
+use atomic_merge::{Labels, Merged, PathVersions, Pick, TreeConflict, merge_tree};
+use atomic_store::{Table, cf};
 use serde::{Deserialize, Serialize};
 
-use crate::worktree::FileContents;
+use crate::safe_fs::Root;
 use crate::{Repo, RepoError, Result};
-
-/// Meta key of an unfinished merge.
-const MERGE_STATE: &str = "merge.state";
 
 /// A merge waiting for its conflicts to be resolved and recorded.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,12 +20,16 @@ pub struct MergeState {
     pub other_name: String,
     /// Its commit: the merge commit's second parent.
     pub other: GitId,
-    /// Paths written with conflict markers.
+    /// Paths written with conflict markers (or otherwise in conflict).
     pub conflicts: Vec<String>,
 }
 
+/// The unfinished merge, under [`MERGE_STATE_KEY`].
+const MERGE_STATE: Table<String, MergeState> = Table::new(cf::META);
+const MERGE_STATE_KEY: &str = "merge.state";
+
 /// What `merge` did.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "result", rename_all = "snake_case")]
 pub enum MergeResult {
     /// The other branch is already contained in this one.
@@ -39,7 +42,7 @@ pub enum MergeResult {
     /// Merged cleanly and recorded.
     Merged {
         /// The merge change.
-        change: ChangeId,
+        change_id: ChangeId,
         /// Its commit.
         commit: GitId,
         /// Files both sides changed that the structured merge combined.
@@ -49,31 +52,25 @@ pub enum MergeResult {
     Conflicts {
         /// The conflicting files.
         files: Vec<String>,
-        /// Conflicts per file, with symbols.
-        details: Vec<FileConflicts>,
+        /// The conflicts, by file and symbol.
+        conflicts: Vec<TreeConflict>,
     },
-}
-
-/// The conflicts of one file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct FileConflicts {
-    /// The path.
-    pub path: String,
-    /// The conflicts.
-    pub conflicts: Vec<atomic_merge::Conflict>,
 }
 
 impl Repo {
     /// Returns the unfinished merge, if any.
+    ///
+    /// # Errors
+    /// Store errors.
     pub fn merge_state(&self) -> Result<Option<MergeState>> {
-        Ok(self
-            .store
-            .meta(MERGE_STATE)?
-            .and_then(|v| postcard::from_bytes(&v).ok()))
+        Ok(self.store.get(MERGE_STATE, &MERGE_STATE_KEY.to_owned())?)
     }
 
     /// Returns the merge base of two commits: their most recent common ancestor, walking
     /// the change graph (newest committer time first).
+    ///
+    /// # Errors
+    /// Store errors; a commit with no change.
     pub fn merge_base(&self, a: GitId, b: GitId) -> Result<Option<GitId>> {
         let start_a = self.change_of_commit(a)?;
         let ancestors: HashSet<ChangeId> =
@@ -98,6 +95,12 @@ impl Repo {
             return Err(RepoError::MergeInProgress);
         }
         let branch = bridge::head_branch(&self.git)?.ok_or(RepoError::DetachedHead)?;
+        self.sync(&crate::NoProgress)?;
+        let _worktree = self
+            .shared
+            .worktree
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         let status = self.status()?;
         if let Some(first) = status.changes.iter().find(|c| c.old.is_some()) {
             return Err(RepoError::DirtyWorkingTree {
@@ -113,10 +116,10 @@ impl Repo {
         if base == Some(other) || head == other {
             return Ok(MergeResult::UpToDate);
         }
+        let tree_of = |c: GitId| bridge::commit_tree(&self.git, c);
         if base == Some(head) {
             let from = self.head_files()?;
-            let tree = bridge::commit_tree(&self.git, other)?;
-            let to = bridge::tree_files(&self.git, tree)?;
+            let to = bridge::tree_files(&self.git, tree_of(other)?)?;
             crate::worktree::checkout(self, &from, &to)?;
             bridge::set_ref(
                 &self.git,
@@ -125,148 +128,75 @@ impl Repo {
                 Some(Some(head)),
                 &format!("atomic merge {rev}: fast-forward"),
             )?;
-            self.write_index(tree)?;
+            self.write_index(tree_of(other)?)?;
+            let mut lock = self.store.lock();
             let before = self.store.refs()?;
             let mut after = before.clone();
             after.insert(branch, other);
-            crate::sync::write_refs(&self.store, &before, &after, |_| {
-                format!("merge: fast-forward to {rev}")
-            })?;
+            self.record_refs(
+                &mut lock,
+                &before,
+                &after,
+                format!("merge: fast-forward to {rev}"),
+            )?;
             return Ok(MergeResult::FastForward { commit: other });
         }
-        let files = |c: Option<GitId>| -> Result<TreeFiles> {
-            match c {
-                Some(c) => Ok(bridge::tree_files(
-                    &self.git,
-                    bridge::commit_tree(&self.git, c)?,
-                )?),
-                None => Ok(TreeFiles::new()),
-            }
-        };
-        let (bf, of, tf) = (files(base)?, files(Some(head))?, files(Some(other))?);
-        let paths: BTreeSet<&String> = bf.keys().chain(of.keys()).chain(tf.keys()).collect();
-        let mut merged = TreeFiles::new();
-        let mut writes: Vec<(String, Option<FileContents>)> = Vec::new();
-        let mut conflicts = Vec::new();
-        let mut merged_files = Vec::new();
+        let paths = self.merge_paths(
+            base.map(tree_of).transpose()?,
+            tree_of(head)?,
+            tree_of(other)?,
+        )?;
         let labels = Labels {
             ours: "ours",
             base: "base",
             theirs: rev,
         };
-        for path in paths {
-            let (b, o, t) = (bf.get(path), of.get(path), tf.get(path));
-            if o == t || t == b {
-                if let Some(o) = o {
-                    merged.insert(path.clone(), *o);
-                }
+        let read = |s: &FileState| self.blob(s);
+        let outcome = merge_tree(&paths, &read, &labels, &|_| Pick::Keep)?;
+        let root = Root::open(&self.root)?;
+        let mut merged = self.head_files()?;
+        for p in &paths {
+            let result = outcome.files.get(&p.path).cloned().flatten();
+            let state = match &result {
+                Some(Merged::Existing(s)) => Some(*s),
+                Some(Merged::New { mode, text }) => Some(FileState {
+                    mode: *mode,
+                    blob: bridge::write_blob(&self.git, text)?,
+                }),
+                None => None,
+            };
+            if state == p.ours {
                 continue;
             }
-            if o == b {
-                match t {
-                    Some(t) => {
-                        merged.insert(path.clone(), *t);
-                        writes.push((path.clone(), Some((t.mode, self.blob(t)?))));
-                    }
-                    None => writes.push((path.clone(), None)),
-                }
-                continue;
+            match (&result, state) {
+                (Some(Merged::New { mode, text }), _) => root.write(&p.path, *mode, text)?,
+                (_, Some(s)) => root.write(&p.path, s.mode, &self.blob(&s)?)?,
+                (_, None) => root.remove(&p.path)?,
             }
-            // Changed on both sides.
-            let mode = match (b, o, t) {
-                (_, Some(o), Some(t)) if o.mode == t.mode => o.mode,
-                (Some(b), Some(o), Some(t)) => {
-                    if o.mode == b.mode {
-                        t.mode
-                    } else {
-                        o.mode
-                    }
-                }
-                (_, Some(o), None) => o.mode,
-                (_, None, Some(t)) => t.mode,
-                _ => FileMode::Blob,
+            match state {
+                Some(s) => merged.insert(p.path.clone(), s),
+                None => merged.remove(&p.path),
             };
-            let text = |s: Option<&FileState>| -> Result<Vec<u8>> {
-                s.map_or(Ok(Vec::new()), |s| self.blob(s))
-            };
-            let mergeable = |s: Option<&FileState>| {
-                s.is_none_or(|s| matches!(s.mode, FileMode::Blob | FileMode::Executable))
-            };
-            if o.is_none() || t.is_none() || !(mergeable(b) && mergeable(o) && mergeable(t)) {
-                // Deleted on one side and changed on the other, or not text: keep ours and
-                // report; the other version is in the conflict record.
-                conflicts.push(FileConflicts {
-                    path: path.clone(),
-                    conflicts: vec![atomic_merge::Conflict {
-                        symbol: None,
-                        kind: None,
-                        base: b.map(|s| s.blob.to_hex()),
-                        ours: o.map(|s| s.blob.to_hex()),
-                        theirs: t.map(|s| s.blob.to_hex()),
-                        ours_action: if o.is_none() {
-                            atomic_merge::Action::Deleted
-                        } else {
-                            atomic_merge::Action::Modified
-                        },
-                        theirs_action: if t.is_none() {
-                            atomic_merge::Action::Deleted
-                        } else {
-                            atomic_merge::Action::Modified
-                        },
-                        reason: "deleted on one side and changed on the other, or not a text file"
-                            .into(),
-                    }],
-                });
-                if o.is_none()
-                    && let Some(t) = t
-                {
-                    writes.push((path.clone(), Some((t.mode, self.blob(t)?))));
-                }
-                continue;
-            }
-            let outcome = atomic_merge::merge(path, &text(b)?, &text(o)?, &text(t)?, &labels);
-            let blob = bridge::write_blob(&self.git, &outcome.text)?;
-            merged.insert(path.clone(), FileState { mode, blob });
-            writes.push((path.clone(), Some((mode, outcome.text.clone()))));
-            if outcome.is_clean() {
-                merged_files.push(path.clone());
-            } else {
-                conflicts.push(FileConflicts {
-                    path: path.clone(),
-                    conflicts: outcome.conflicts,
-                });
-            }
         }
-        for (path, content) in &writes {
-            let full = self.root.join(path);
-            match content {
-                Some((mode, data)) => crate::worktree::write_bytes(&full, *mode, data)?,
-                None => match std::fs::remove_file(&full) {
-                    Ok(()) => {}
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(e) => return Err(RepoError::io("removing", full)(e)),
-                },
-            }
-        }
-        if conflicts.is_empty() {
+        if outcome.is_clean() {
             let message = format!("Merge branch '{rev}'\n");
-            let change = self.commit_tree_files(&merged, &[head, other], &message, &branch)?;
+            drop(_worktree);
+            let change = self.commit_files(&merged, &[head, other], &message, &branch)?;
             return Ok(MergeResult::Merged {
-                change: change.id,
+                change_id: change.id,
                 commit: change.git_commit,
-                merged_files,
+                merged_files: outcome.merged,
             });
         }
+        let mut files: Vec<String> = outcome.conflicts.iter().map(|c| c.path.clone()).collect();
+        files.dedup();
         let state = MergeState {
             other_name: rev.to_owned(),
             other,
-            conflicts: conflicts.iter().map(|c| c.path.clone()).collect(),
+            conflicts: files.clone(),
         };
         let mut batch = self.store.batch();
-        batch.set_meta(
-            MERGE_STATE,
-            &postcard::to_stdvec(&state).expect("encoding to a Vec cannot fail"),
-        );
+        batch.put(MERGE_STATE, &MERGE_STATE_KEY.to_owned(), &state);
         self.store.write(batch)?;
         // Let git see the merge too: a `git commit` now makes a merge commit.
         let git_dir = self.git.git_dir().to_owned();
@@ -275,14 +205,57 @@ impl Repo {
         std::fs::write(git_dir.join("MERGE_MSG"), format!("Merge branch '{rev}'\n"))
             .map_err(RepoError::io("writing", git_dir.join("MERGE_MSG")))?;
         Ok(MergeResult::Conflicts {
-            files: state.conflicts,
-            details: conflicts,
+            files,
+            conflicts: outcome.conflicts,
         })
     }
 
-    /// Ends an unfinished merge's state (after its change was recorded).
-    pub(crate) fn clear_merge_state(&self, batch: &mut atomic_store::Batch<'_>) {
-        batch.delete_meta(MERGE_STATE);
+    /// Every path either side changed since the base, with its three versions.
+    fn merge_paths(
+        &self,
+        base: Option<GitId>,
+        ours: GitId,
+        theirs: GitId,
+    ) -> Result<Vec<PathVersions>> {
+        let base = match base {
+            Some(b) => b,
+            None => bridge::write_tree(&self.git, &TreeFiles::new())?,
+        };
+        let (o, t) = (
+            bridge::changed_files(&self.git, base, ours)?,
+            bridge::changed_files(&self.git, base, theirs)?,
+        );
+        let mut paths: BTreeMap<String, PathVersions> = BTreeMap::new();
+        for (path, (b, new)) in &o {
+            let theirs_state = t.get(path).map_or(*b, |(_, n)| *n);
+            paths.insert(
+                path.clone(),
+                PathVersions {
+                    path: path.clone(),
+                    base: *b,
+                    ours: *new,
+                    theirs: theirs_state,
+                },
+            );
+        }
+        for (path, (b, new)) in t {
+            paths.entry(path.clone()).or_insert(PathVersions {
+                path,
+                base: b,
+                ours: b,
+                theirs: new,
+            });
+        }
+        Ok(paths.into_values().collect())
+    }
+
+    /// Stages the end of an unfinished merge (its change is being recorded).
+    pub(crate) fn stage_merge_end(&self, batch: &mut atomic_store::Batch<'_>) {
+        batch.delete(MERGE_STATE, &MERGE_STATE_KEY.to_owned());
+    }
+
+    /// Removes git's `MERGE_HEAD` and `MERGE_MSG` once a merge is recorded.
+    pub(crate) fn clear_git_merge_files(&self) {
         let git_dir = self.git.git_dir();
         let _ = std::fs::remove_file(git_dir.join("MERGE_HEAD"));
         let _ = std::fs::remove_file(git_dir.join("MERGE_MSG"));

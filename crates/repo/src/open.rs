@@ -1,11 +1,12 @@
 //! Creating and opening repositories: `init`, `clone`, `open`.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use atomic_gitbridge as bridge;
-use atomic_store::{ImportState, Store, StoreError};
+use atomic_store::{IMPORT_STATE, IMPORT_STATE_KEY, ImportState, Store, StoreError};
 
-use crate::sync::{ImportSummary, import_from_git};
+use crate::sync::ImportSummary;
 use crate::{ATOMIC_DIR, OpenOptions, Progress, Repo, RepoError, Result, git_cmd, store_path};
 
 /// Removes what an `init` or `clone` created unless disarmed: nothing half-written stays.
@@ -84,8 +85,9 @@ impl Repo {
             .ok_or(RepoError::NotARepository { path: start })
     }
 
-    /// Opens the repository containing `start` and imports what git did since the last
-    /// command (new commits, moved or deleted refs).
+    /// Opens the repository containing `start`, finishes or drops ref moves a crash left
+    /// pending, and imports what git did since the last command (new commits, moved or
+    /// deleted refs).
     ///
     /// # Errors
     /// [`RepoError::NotARepository`], [`RepoError::Busy`] when another process holds the
@@ -97,27 +99,21 @@ impl Repo {
         progress: &dyn Progress,
     ) -> Result<(Repo, ImportSummary)> {
         let repo = Self::open_without_import(start, options)?;
-        let summary = repo.refresh(progress)?;
+        let summary = repo.sync(progress)?;
         Ok((repo, summary))
     }
 
-    /// Imports what git did since atomic last looked, and indexes the new HEAD's symbols
-    /// when commits came in: what every command does first.
+    /// Opens the repository containing `start` without looking at what git did, but for
+    /// ref moves a crash left pending (see [`crate::land`]), which it finishes or drops.
+    /// A store of the previous schema is migrated first.
     ///
     /// # Errors
-    /// Store and git errors.
-    pub fn refresh(&self, progress: &dyn Progress) -> Result<ImportSummary> {
-        let summary = self.import_git(progress)?;
-        if summary.commits > 0 {
-            self.index_head(progress)?;
-        }
-        Ok(summary)
-    }
-
-    /// Opens the repository containing `start` without looking at what git did.
+    /// [`RepoError::NotARepository`], [`RepoError::Busy`], [`RepoError::ImportIncomplete`],
+    /// [`StoreError::SchemaMismatch`] for a store of a newer atomic; store and git errors.
     pub fn open_without_import(start: &Path, options: &OpenOptions) -> Result<Repo> {
         let root = Self::discover(start)?;
-        let store = match Store::open(&store_path(&root), options.lock_timeout) {
+        let path = store_path(&root);
+        let store = match Store::open_any_version(&path, options.wait()) {
             // `.atomic` exists but the store's creation never finished: an interrupted
             // init or clone.
             Err(StoreError::Missing { .. }) => {
@@ -125,11 +121,34 @@ impl Repo {
             }
             other => other.map_err(map_store(&root))?,
         };
+        match store.schema_version()? {
+            atomic_store::SCHEMA_VERSION => {}
+            1 => crate::migrate::v1_to_v2(&store)?,
+            found => {
+                return Err(StoreError::SchemaMismatch {
+                    path,
+                    found,
+                    expected: atomic_store::SCHEMA_VERSION,
+                }
+                .into());
+            }
+        }
         if store.import_state()? != Some(ImportState::Complete) {
             return Err(RepoError::ImportIncomplete { path: root });
         }
         let git = open_git(&root)?;
-        Ok(Repo { root, git, store })
+        let repo = Repo::assemble(root, git, store);
+        repo.recover(&mut repo.store.lock())?;
+        Ok(repo)
+    }
+
+    fn assemble(root: PathBuf, git: gix::Repository, store: Store) -> Repo {
+        Repo {
+            root,
+            git,
+            store: Arc::new(store),
+            shared: Arc::default(),
+        }
     }
 
     /// Resumes an interrupted import in the repository containing `start`.
@@ -140,18 +159,18 @@ impl Repo {
     ) -> Result<(Repo, ImportSummary)> {
         let root = Self::discover(start)?;
         let path = store_path(&root);
-        let store = match Store::open(&path, options.lock_timeout) {
-            Err(StoreError::Missing { .. }) => Store::create(&path, options.lock_timeout),
+        let store = match Store::open(&path, options.wait()) {
+            Err(StoreError::Missing { .. }) => Store::create(&path, options.wait()),
             other => other,
         }
         .map_err(map_store(&root))?;
         let git = open_git(&root)?;
-        let repo = Repo { root, git, store };
+        let repo = Repo::assemble(root, git, store);
         // A clone interrupted before it wrote the working tree (and then the index).
         if !repo.git.index_path().exists() {
             repo.checkout_head()?;
         }
-        let summary = import_from_git(&repo.store, &repo.git, progress, "import")?;
+        let summary = repo.import_locked(&mut repo.store.lock(), progress, "import")?;
         repo.index_head(progress)?;
         Ok((repo, summary))
     }
@@ -190,7 +209,7 @@ impl Repo {
             armed: true,
         };
         let repo = Self::create_store(root, git, options, progress)?;
-        let summary = import_from_git(&repo.store, &repo.git, progress, "init")?;
+        let summary = repo.import_locked(&mut repo.store.lock(), progress, "init")?;
         repo.index_head(progress)?;
         configure_git(&repo.git)?;
         disarm(cleanup);
@@ -252,7 +271,7 @@ impl Repo {
         }
         let repo = Self::create_store(root, git, options, progress)?;
         repo.checkout_head()?;
-        let summary = import_from_git(&repo.store, &repo.git, progress, "clone")?;
+        let summary = repo.import_locked(&mut repo.store.lock(), progress, "clone")?;
         repo.index_head(progress)?;
         configure_git(&repo.git)?;
         disarm(cleanup);
@@ -280,12 +299,15 @@ impl Repo {
         std::fs::create_dir_all(&dir).map_err(RepoError::io("creating", &dir))?;
         // Keep atomic's data out of git's sight, as jj does for `.jj`.
         std::fs::write(dir.join(".gitignore"), "*\n").map_err(RepoError::io("writing", &dir))?;
-        let store =
-            Store::create(&store_path(&root), options.lock_timeout).map_err(map_store(&root))?;
+        let store = Store::create(&store_path(&root), options.wait()).map_err(map_store(&root))?;
         let mut batch = store.batch();
-        batch.set_import_state(ImportState::InProgress);
+        batch.put(
+            IMPORT_STATE,
+            &IMPORT_STATE_KEY.to_owned(),
+            &ImportState::InProgress,
+        );
         store.write(batch)?;
-        Ok(Repo { root, git, store })
+        Ok(Repo::assemble(root, git, store))
     }
 }
 

@@ -1,13 +1,17 @@
 //! `record`: the working tree becomes a change and a git commit on the current branch.
 
-use std::sync::atomic::AtomicBool;
+use std::collections::HashMap;
+use std::sync::PoisonError;
 
-use atomic_core::{Change, GitId, Origin, Signature};
-use atomic_gitbridge::{self as bridge, Importer, TreeFiles};
+use atomic_core::{Change, FileState, GitId, Origin, Signature};
+use atomic_gitbridge::{self as bridge, TreeEntry, TreeFiles};
+use atomic_merge::{Labels, Merged, PathVersions, Pick, merge_tree};
+use atomic_session::marker_lines;
 
-use crate::sync::write_refs;
-use crate::worktree::{compare, read_file};
-use crate::{Repo, RepoError, Result};
+use crate::land::{Landing, Pending};
+use crate::safe_fs::Root;
+use crate::worktree::compare;
+use crate::{NoProgress, Repo, RepoError, Result};
 
 impl Repo {
     /// Returns the identity for new commits: git's committer (`user.name`, `user.email`,
@@ -24,7 +28,9 @@ impl Repo {
 
     /// Records every working-tree change (no staging area; ignored files stay out) as one
     /// change on the current branch, exported as a git commit; moves the branch. During a
-    /// merge ([`Repo::merge`]) the change gets the merged branch as second parent.
+    /// merge ([`Repo::merge`]) the change gets the merged branch as second parent. Files
+    /// the branch changed under the user's edits (see [`crate::worktree`]) are merged
+    /// three ways first.
     ///
     /// # Errors
     /// [`RepoError::NothingToRecord`], [`RepoError::DetachedHead`],
@@ -38,19 +44,24 @@ impl Repo {
         }
         let branch = bridge::head_branch(&self.git)?.ok_or(RepoError::DetachedHead)?;
         self.identity()?;
+        self.sync(&NoProgress)?;
+        let _worktree = self
+            .shared
+            .worktree
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let root = Root::open(&self.root)?;
+        self.merge_stale(&root)?;
         let merging = self.merge_state()?;
         if let Some(state) = &merging {
             let unresolved: Vec<String> = state
                 .conflicts
                 .iter()
                 .filter(|p| {
-                    read_file(&self.root, p)
+                    root.read(p)
                         .ok()
                         .flatten()
-                        .is_some_and(|(_, d)| {
-                            d.split(|&b| b == b'\n')
-                                .any(|l| l.starts_with(b"<<<<<<< ") || l.starts_with(b">>>>>>> "))
-                        })
+                        .is_some_and(|(_, d)| marker_lines(&d) > 0)
                 })
                 .cloned()
                 .collect();
@@ -73,20 +84,20 @@ impl Repo {
             if entry.new.is_none() {
                 continue;
             }
-            if let Some((mode, data)) = read_file(&self.root, &entry.path)? {
+            if let Some((mode, data)) = root.read(&entry.path)? {
                 let blob = bridge::write_blob(&self.git, &data)?;
-                files.insert(entry.path.clone(), atomic_core::FileState { mode, blob });
+                files.insert(entry.path.clone(), FileState { mode, blob });
             }
         }
         let mut parents: Vec<GitId> = head.into_iter().collect();
         parents.extend(merging.map(|m| m.other));
-        self.commit_tree_files(&files, &parents, message, &branch)
+        self.commit_files(&files, &parents, message, &branch)
     }
 
     /// Writes `files` as a tree and a commit with `parents` (the first is the branch's
-    /// current head), moves `branch` to it, and records the change (origin `Recorded`)
-    /// with the ref move in one batch. Ends a merge in progress.
-    pub(crate) fn commit_tree_files(
+    /// current head), lands it on `branch` (origin `Recorded`; a second parent ends the
+    /// merge in progress) and writes git's index for it.
+    pub(crate) fn commit_files(
         &self,
         files: &TreeFiles,
         parents: &[GitId],
@@ -94,150 +105,109 @@ impl Repo {
         branch: &str,
     ) -> Result<Change> {
         let identity = self.identity()?;
-        self.commit_files_as(
-            files,
-            parents,
-            message,
-            branch,
-            &identity,
-            &identity,
-            Origin::Recorded,
-            Checkout::Index,
-        )
-    }
-
-    /// Like [`Repo::commit_tree_files`], with explicit signatures, origin, and what to do
-    /// with the checkout (see [`Checkout`]).
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn commit_files_as(
-        &self,
-        files: &TreeFiles,
-        parents: &[GitId],
-        message: &str,
-        branch: &str,
-        author: &Signature,
-        committer: &Signature,
-        origin: Origin,
-        checkout: Checkout,
-    ) -> Result<Change> {
         let tree = bridge::write_tree(&self.git, files)?;
-        let mut message = message.trim_end().to_owned();
-        message.push('\n');
-        let old_files = if checkout == Checkout::Files {
-            Some(self.head_files()?)
-        } else {
-            None
-        };
-        let commit = bridge::write_commit(&self.git, tree, parents, author, committer, &message)?;
-        bridge::set_ref(
-            &self.git,
-            branch,
-            commit,
-            Some(parents.first().copied()),
-            &format!("atomic record: {}", message.lines().next().unwrap_or("")),
-        )?;
-        let mut recorded = Vec::new();
-        Importer::new(&self.git).run(
-            &[commit],
-            1,
-            |p| self.store.change_by_commit(p).map_err(RepoError::from),
-            |_| origin.clone(),
-            |mut changes| {
-                recorded.append(&mut changes);
-                Ok::<_, RepoError>(())
+        let mut text = message.trim_end().to_owned();
+        text.push('\n');
+        let commit = bridge::write_commit(&self.git, tree, parents, &identity, &identity, &text)?;
+        let landing = Landing {
+            branch: branch.to_owned(),
+            expected: parents.first().copied(),
+            pending: Pending {
+                from: parents.first().copied(),
+                to: commit,
+                origin: Origin::Recorded,
+                description: format!("record: {}", text.lines().next().unwrap_or("")),
+                session: None,
+                ends_merge: parents.len() > 1,
             },
-            &|_| {},
-            &AtomicBool::new(false),
-        )?;
-        let change = recorded.pop().expect("one commit gives one change");
-        let events = self.symbol_events(&change)?;
-        let before = self.store.refs()?;
-        let mut after = before.clone();
-        after.insert(branch.to_owned(), commit);
-        write_refs(&self.store, &before, &after, |batch| {
-            batch.put_change(&change);
-            for event in &events {
-                batch.append_event(
-                    &postcard::to_stdvec(event).expect("encoding to a Vec cannot fail"),
-                );
-            }
-            if parents.len() > 1 {
-                self.clear_merge_state(batch);
-            }
-            format!("record: {}", change.summary())
-        })?;
-        if let Some(old_files) = old_files {
-            crate::worktree::checkout(self, &old_files, files)?;
-        }
-        if checkout != Checkout::None {
-            self.write_index(tree)?;
-        }
-        self.index_head(&crate::NoProgress)?;
+        };
+        let change = self.land(&mut self.store.lock(), landing)?;
+        self.write_index(tree)?;
         Ok(change)
     }
-}
 
-/// What a new commit does to the checkout.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Checkout {
-    /// Nothing: HEAD is elsewhere, or the working tree has changes of its own (as git's
-    /// `updateInstead` leaves a dirty working tree alone).
-    None,
-    /// The working tree already holds the files (record, merge): write the index.
-    Index,
-    /// Write the changed files and the index: HEAD is on the branch and the tree is clean.
-    Files,
-}
-
-impl Repo {
-    /// Returns the symbol events of `change`: one per symbol it added, modified, deleted
-    /// or renamed (sequence numbers are assigned when written).
-    fn symbol_events(&self, change: &Change) -> Result<Vec<atomic_session::Event>> {
-        let (session, agent) = match &change.origin {
-            Origin::Session { session, agent } => (Some(session.clone()), Some(agent.clone())),
-            _ => (None, None),
+    /// Merges each stale file three ways: the version the user's edit started from, the
+    /// user's file, and the branch's version. A clean result is written to the file; a
+    /// conflict leaves markers (or, with nothing to mark, the user's file) and stops the
+    /// record until the user has settled it.
+    fn merge_stale(&self, root: &Root) -> Result<()> {
+        let mut stale = self.stale_files()?;
+        if stale.is_empty() {
+            return Ok(());
+        }
+        let head_tree = match self.head_commit()? {
+            Some(head) => Some(bridge::commit_tree(&self.git, head)?),
+            None => None,
         };
-        let mut events = Vec::new();
-        for (file, changes) in self.change_symbols(change)? {
-            for c in changes {
-                let kind = match c.change {
-                    atomic_semantic::ChangeKind::Added => "added",
-                    atomic_semantic::ChangeKind::Modified { .. } => "modified",
-                    atomic_semantic::ChangeKind::Deleted => "deleted",
-                    atomic_semantic::ChangeKind::Renamed { .. } => "renamed",
-                };
-                events.push(atomic_session::Event {
-                    seq: 0,
-                    change: change.id.to_hex(),
-                    commit: change.git_commit.to_hex(),
-                    session: session.clone(),
-                    agent: agent.clone(),
-                    file: file.clone(),
-                    symbol: c.scoped_name,
-                    kind: kind.to_owned(),
-                    time_seconds: change.committer.time_seconds,
-                });
+        let mut unresolved = Vec::new();
+        for (path, entry) in stale.clone() {
+            let theirs = match head_tree {
+                Some(tree) => match bridge::tree_entry(&self.git, tree, &path)? {
+                    Some(TreeEntry::File(s)) => Some(s),
+                    _ => None,
+                },
+                None => None,
+            };
+            let disk = root.read(&path)?;
+            if entry.conflicted {
+                let theirs_markers =
+                    theirs.map_or(Ok(0), |s| self.blob(&s).map(|b| marker_lines(&b)))?;
+                if disk
+                    .as_ref()
+                    .is_some_and(|(_, d)| marker_lines(d) > theirs_markers)
+                {
+                    unresolved.push(path);
+                } else {
+                    stale.remove(&path);
+                }
+                continue;
+            }
+            let ours = disk.as_ref().map(|(mode, data)| FileState {
+                mode: *mode,
+                blob: bridge::blob_id(data),
+            });
+            let on_disk: HashMap<GitId, Vec<u8>> = disk
+                .iter()
+                .map(|(_, d)| (bridge::blob_id(d), d.clone()))
+                .collect();
+            let read = |s: &FileState| match on_disk.get(&s.blob) {
+                Some(d) => Ok(d.clone()),
+                None => self.blob(s),
+            };
+            let versions = [PathVersions {
+                path: path.clone(),
+                base: entry.base,
+                ours,
+                theirs,
+            }];
+            let labels = Labels {
+                ours: "yours",
+                base: "before the branch moved",
+                theirs: "branch",
+            };
+            let outcome = merge_tree(&versions, &read, &labels, &|_| Pick::Keep)?;
+            match outcome.files.get(&path).cloned().flatten() {
+                Some(Merged::New { mode, text }) => root.write(&path, mode, &text)?,
+                Some(Merged::Existing(s)) if Some(s) != ours => {
+                    root.write(&path, s.mode, &self.blob(&s)?)?;
+                }
+                Some(Merged::Existing(_)) => {}
+                None => root.remove(&path)?,
+            }
+            if outcome.is_clean() {
+                stale.remove(&path);
+            } else {
+                if let Some(e) = stale.get_mut(&path) {
+                    e.conflicted = true;
+                }
+                unresolved.push(path);
             }
         }
-        Ok(events)
-    }
-
-    /// Returns the symbol events after sequence number `since`, oldest first.
-    pub fn events_since(&self, since: u64) -> Result<Vec<atomic_session::Event>> {
-        self.store
-            .events_since(since)?
-            .into_iter()
-            .map(|(seq, bytes)| {
-                let mut event: atomic_session::Event =
-                    postcard::from_bytes(&bytes).map_err(|source| {
-                        RepoError::Store(atomic_store::StoreError::Decode {
-                            what: "event",
-                            source,
-                        })
-                    })?;
-                event.seq = seq;
-                Ok(event)
-            })
-            .collect()
+        self.set_stale_files(&stale)?;
+        if unresolved.is_empty() {
+            Ok(())
+        } else {
+            Err(RepoError::StaleConflicts { paths: unresolved })
+        }
     }
 }

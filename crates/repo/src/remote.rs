@@ -1,12 +1,12 @@
 //! Remotes, fetch and push, with the `git` binary (any transport git supports).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::sync::ImportSummary;
 use crate::{Progress, Repo, Result, git_cmd};
 
 /// A configured git remote.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Remote {
     /// Its name, e.g. `origin`.
     pub name: String,

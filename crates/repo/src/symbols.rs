@@ -9,13 +9,23 @@ use atomic_semantic::{
     self as semantic, Context, Depth, FileSymbols, SymbolChange, SymbolGraph, language_for_path,
 };
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::{Progress, Repo, RepoError, Result};
 
 /// Bumped whenever extraction changes, so cached tables from an older extractor are
 /// parsed again.
 const EXTRACTOR_VERSION: u8 = 2;
+
+/// Symbol tables cached per blob: key [`cache_key`].
+pub(crate) const SYMBOL_CACHE: atomic_store::Table<Vec<u8>, FileSymbols> =
+    atomic_store::Table::new(atomic_store::cf::SYMBOLS);
+
+/// A change's symbol changes per file, and the symbol tables of its new blobs by cache key.
+pub(crate) type ChangeTables = (
+    Vec<(String, Vec<SymbolChange>)>,
+    Vec<(Vec<u8>, FileSymbols)>,
+);
 
 /// Which tree to read symbols from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,7 +37,7 @@ pub enum TreeSource {
 }
 
 /// What indexing a tree did.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IndexSummary {
     /// Files in a supported language.
     pub files: usize,
@@ -41,7 +51,7 @@ pub struct IndexSummary {
     pub with_errors: usize,
 }
 
-fn cache_key(blob: GitId, language: &str) -> Vec<u8> {
+pub(crate) fn cache_key(blob: GitId, language: &str) -> Vec<u8> {
     let mut key = Vec::with_capacity(20 + 1 + language.len());
     key.extend_from_slice(&blob.0);
     key.push(EXTRACTOR_VERSION);
@@ -98,11 +108,7 @@ impl Repo {
             .filter_map(|(p, s)| language_for_path(p).map(|l| (p, s.blob, l.name)))
             .collect();
         let keys: Vec<Vec<u8>> = files.iter().map(|(_, b, l)| cache_key(*b, l)).collect();
-        let cached = self.store.symbols_many(&keys)?;
-        let mut tables: Vec<Option<FileSymbols>> = cached
-            .into_iter()
-            .map(|v| v.and_then(|bytes| postcard::from_bytes(&bytes).ok()))
-            .collect();
+        let mut tables: Vec<Option<FileSymbols>> = self.store.get_many(SYMBOL_CACHE, &keys)?;
         let missing: Vec<usize> = (0..files.len()).filter(|i| tables[*i].is_none()).collect();
         progress.begin("indexing symbols", missing.len() as u64);
         let done = std::sync::atomic::AtomicU64::new(0);
@@ -134,8 +140,7 @@ impl Repo {
         };
         for (i, table) in parsed {
             if let Some(table) = table {
-                let bytes = postcard::to_stdvec(&table).expect("encoding to a Vec cannot fail");
-                batch.put_symbols(&keys[i], &bytes);
+                batch.put(SYMBOL_CACHE, &keys[i], &table);
                 tables[i] = Some(table);
             }
         }
@@ -169,7 +174,7 @@ impl Repo {
         let mut n = 0;
         for (path, state) in &tree {
             if let Some(l) = language_for_path(path) {
-                batch.delete_symbols(&cache_key(state.blob, l.name));
+                batch.delete(SYMBOL_CACHE, &cache_key(state.blob, l.name));
                 n += 1;
             }
         }
@@ -188,8 +193,27 @@ impl Repo {
     }
 
     /// Returns, per file of `change`, the symbols it added, modified, deleted or renamed.
+    ///
+    /// # Errors
+    /// git errors reading the blobs.
     pub fn change_symbols(&self, change: &Change) -> Result<Vec<(String, Vec<SymbolChange>)>> {
+        Ok(self.change_tables(change)?.0)
+    }
+
+    /// Like [`Repo::change_symbols`], with the symbol tables of the change's new blobs,
+    /// keyed for the cache, so that landing a change caches what it parsed.
+    pub(crate) fn change_tables(&self, change: &Change) -> Result<ChangeTables> {
         let mut out = Vec::new();
+        let mut tables = Vec::new();
+        let parse =
+            |path: &str, state: Option<atomic_core::FileState>| -> Result<Option<FileSymbols>> {
+                match state {
+                    Some(s) if matches!(s.mode, FileMode::Blob | FileMode::Executable) => {
+                        Ok(semantic::extract_path(path, &self.blob(&s)?))
+                    }
+                    _ => Ok(None),
+                }
+            };
         for fc in &change.files {
             if fc.binary {
                 continue;
@@ -198,13 +222,20 @@ impl Repo {
                 atomic_core::FileKind::Renamed { from } => from.as_str(),
                 _ => fc.path.as_str(),
             };
-            let old = fc.old.map(|s| self.blob(&s)).transpose()?;
-            let new = fc.new.map(|s| self.blob(&s)).transpose()?;
-            if let Some(changes) = symbol_diff(old_path, old.as_deref(), &fc.path, new.as_deref()) {
-                out.push((fc.path.clone(), changes));
+            let (old, new) = (parse(old_path, fc.old)?, parse(&fc.path, fc.new)?);
+            if let (Some(state), Some(table), Some(language)) =
+                (fc.new, &new, language_for_path(&fc.path))
+            {
+                tables.push((cache_key(state.blob, language.name), table.clone()));
             }
+            if old.is_none() && new.is_none() {
+                continue;
+            }
+            let changes =
+                semantic::changed_symbols(&old.unwrap_or_default(), &new.unwrap_or_default());
+            out.push((fc.path.clone(), changes));
         }
-        Ok(out)
+        Ok((out, tables))
     }
 
     /// Returns, per changed file of the working tree, the symbols changed against HEAD.

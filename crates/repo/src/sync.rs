@@ -1,20 +1,26 @@
 //! Keeping atomic and the colocated git repository in step: import and export.
 
 use std::collections::BTreeMap;
+use std::sync::PoisonError;
 use std::sync::atomic::AtomicBool;
 
 use atomic_core::{GitId, Origin};
 use atomic_gitbridge::{self as bridge, Importer};
-use atomic_store::{ImportState, Store};
-use serde::Serialize;
+use atomic_session::Event;
+use atomic_session::tables::EVENTS;
+use atomic_store::{
+    IMPORT_STATE, IMPORT_STATE_KEY, ImportState, OPLOG, Operation, REFS, WriteLock, ref_edits,
+};
+use serde::{Deserialize, Serialize};
 
+use crate::stamp::GitStamp;
 use crate::{Progress, Repo, RepoError, Result, now_seconds};
 
 /// Commits imported per write batch.
 const IMPORT_CHUNK: usize = 256;
 
 /// What an import did.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportSummary {
     /// Commits that became changes.
     pub commits: usize,
@@ -23,7 +29,7 @@ pub struct ImportSummary {
 }
 
 /// What an export did.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExportSummary {
     /// Git refs created or moved to match atomic.
     pub refs_written: usize,
@@ -31,94 +37,162 @@ pub struct ExportSummary {
     pub refs_deleted: usize,
 }
 
-/// Imports every commit reachable from git's refs that has no change yet, then records
-/// git's refs, the import state `Complete` and (when anything changed) an op log entry.
-///
-/// Changes are written in batches of [`IMPORT_CHUNK`] commits, parents first; the final
-/// batch is what marks the import complete, so an interrupted import is visible as such
-/// and running this again resumes it.
-pub(crate) fn import_from_git(
-    store: &Store,
-    git: &gix::Repository,
-    progress: &dyn Progress,
-    label: &str,
-) -> Result<ImportSummary> {
-    let stored_refs = store.refs()?;
-    let known = |c: &GitId| matches!(store.change_by_commit(c), Ok(Some(_)));
-    let hidden: Vec<GitId> = stored_refs.values().copied().filter(known).collect();
-    let importer = Importer::new(git);
-    let plan = importer.plan(known, &hidden)?;
-    let tips: BTreeMap<String, GitId> = plan
-        .tips
-        .iter()
-        .map(|t| (t.name.clone(), t.commit))
-        .collect();
-    let complete = store.import_state()? == Some(ImportState::Complete);
-    if plan.commits.is_empty() && tips == stored_refs && complete {
-        return Ok(ImportSummary::default());
-    }
-    progress.begin("importing commits", plan.commits.len() as u64);
-    importer.run(
-        &plan.commits,
-        IMPORT_CHUNK,
-        |p| store.change_by_commit(p).map_err(RepoError::from),
-        |_| Origin::Imported,
-        |changes| {
-            let mut batch = store.batch();
-            changes.iter().for_each(|c| batch.put_change(c));
-            store.write(batch).map_err(RepoError::from)
-        },
-        &|done| progress.set(done as u64),
-        &AtomicBool::new(false),
-    )?;
-    progress.end();
-    let refs_changed = write_refs(store, &stored_refs, &tips, |batch| {
-        batch.set_import_state(ImportState::Complete);
-        format!("{label}: {} commit(s) from git", plan.commits.len())
-    })?;
-    Ok(ImportSummary {
-        commits: plan.commits.len(),
-        refs_changed,
-    })
-}
-
-/// Writes `after` as the store's refs in one batch with an op log entry, plus whatever
-/// `extra` adds; returns how many refs changed.
-pub(crate) fn write_refs(
-    store: &Store,
-    before: &BTreeMap<String, GitId>,
-    after: &BTreeMap<String, GitId>,
-    extra: impl FnOnce(&mut atomic_store::Batch<'_>) -> String,
-) -> Result<usize> {
-    let mut batch = store.batch();
-    let mut changed = 0;
-    for (name, commit) in after {
-        if before.get(name) != Some(commit) {
-            batch.set_ref(name, *commit);
-            changed += 1;
-        }
-    }
-    for name in before.keys().filter(|n| !after.contains_key(*n)) {
-        batch.delete_ref(name);
-        changed += 1;
-    }
-    let description = extra(&mut batch);
-    batch.append_operation(now_seconds(), description, before.clone(), after.clone());
-    store.write(batch)?;
-    Ok(changed)
-}
-
 impl Repo {
-    /// Imports what git did since atomic last looked: new commits become changes, and
-    /// atomic's refs follow git's.
+    /// Imports what git did since atomic last looked, when git's refs may have moved (see
+    /// [`crate::stamp`]): new commits become changes with symbol events, and atomic's refs
+    /// follow git's. Costs a few `stat` calls when nothing moved.
+    ///
+    /// # Errors
+    /// Store and git errors.
+    pub fn sync(&self, progress: &dyn Progress) -> Result<ImportSummary> {
+        let stamp = GitStamp::take(self.git.git_dir());
+        let last = self
+            .shared
+            .git_stamp
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        if stamp.is_some() && stamp == last {
+            return Ok(ImportSummary::default());
+        }
+        let mut lock = self.store.lock();
+        let summary = self.import_locked(&mut lock, progress, "import")?;
+        *self
+            .shared
+            .git_stamp
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = stamp;
+        Ok(summary)
+    }
+
+    /// Imports what git did, whatever the stamp says.
+    ///
+    /// # Errors
+    /// Store and git errors.
     pub fn import_git(&self, progress: &dyn Progress) -> Result<ImportSummary> {
-        import_from_git(&self.store, &self.git, progress, "import")
+        let mut lock = self.store.lock();
+        self.import_locked(&mut lock, progress, "import")
+    }
+
+    /// Imports every commit reachable from git's refs that has no change yet, then records
+    /// git's refs, the import state `Complete` and (when anything changed) an op log entry.
+    ///
+    /// Changes are written in batches of [`IMPORT_CHUNK`] commits, parents first; the final
+    /// batch is what marks the import complete, so an interrupted import is visible as such
+    /// and running this again resumes it. When the repository was complete before (what
+    /// git did since the last command, not a clone), every new change gets its symbol
+    /// events, as a submitted one does.
+    pub(crate) fn import_locked(
+        &self,
+        lock: &mut WriteLock<'_>,
+        progress: &dyn Progress,
+        label: &str,
+    ) -> Result<ImportSummary> {
+        self.recover(lock)?;
+        let store = &self.store;
+        let stored_refs = store.refs()?;
+        let known = |c: &GitId| matches!(store.change_by_commit(c), Ok(Some(_)));
+        let hidden: Vec<GitId> = stored_refs.values().copied().filter(known).collect();
+        let importer = Importer::new(&self.git);
+        let plan = importer.plan(known, &hidden)?;
+        let tips: BTreeMap<String, GitId> = plan
+            .tips
+            .iter()
+            .map(|t| (t.name.clone(), t.commit))
+            .collect();
+        let complete = store.import_state()? == Some(ImportState::Complete);
+        if plan.commits.is_empty() && tips == stored_refs && complete {
+            return Ok(ImportSummary::default());
+        }
+        progress.begin("importing commits", plan.commits.len() as u64);
+        let mut events: Vec<Event> = Vec::new();
+        importer.run(
+            &plan.commits,
+            IMPORT_CHUNK,
+            |p| store.change_by_commit(p).map_err(RepoError::from),
+            |_| Origin::Imported,
+            |changes| {
+                if complete {
+                    for change in &changes {
+                        events.extend(self.symbol_events(change)?.0);
+                    }
+                }
+                let mut batch = store.batch();
+                changes.iter().for_each(|c| batch.put_change(c));
+                store.write(batch).map_err(RepoError::from)
+            },
+            &|done| progress.set(done as u64),
+            &AtomicBool::new(false),
+        )?;
+        progress.end();
+        let edits = ref_edits(&stored_refs, &tips);
+        let mut tx = lock.transaction();
+        for (name, edit) in &edits {
+            match edit.after {
+                Some(commit) => tx.put(REFS, name, &commit),
+                None => tx.delete(REFS, name),
+            }
+        }
+        for event in events {
+            tx.append_with(EVENTS, |seq| Event { seq, ..event })?;
+        }
+        tx.put(
+            IMPORT_STATE,
+            &IMPORT_STATE_KEY.to_owned(),
+            &ImportState::Complete,
+        );
+        let refs_changed = edits.len();
+        tx.append_with(OPLOG, |seq| Operation {
+            seq,
+            time_seconds: now_seconds(),
+            description: format!("{label}: {} commit(s) from git", plan.commits.len()),
+            refs: edits,
+            session: None,
+        })?;
+        tx.commit()?;
+        Ok(ImportSummary {
+            commits: plan.commits.len(),
+            refs_changed,
+        })
+    }
+
+    /// Records ref edits made in git by atomic itself (branch create and delete, switch,
+    /// fast-forward) in the store, with an op log entry, in one transaction.
+    pub(crate) fn record_refs(
+        &self,
+        lock: &mut WriteLock<'_>,
+        before: &BTreeMap<String, GitId>,
+        after: &BTreeMap<String, GitId>,
+        description: String,
+    ) -> Result<usize> {
+        let edits = ref_edits(before, after);
+        let mut tx = lock.transaction();
+        for (name, edit) in &edits {
+            match edit.after {
+                Some(commit) => tx.put(REFS, name, &commit),
+                None => tx.delete(REFS, name),
+            }
+        }
+        let changed = edits.len();
+        tx.append_with(OPLOG, |seq| Operation {
+            seq,
+            time_seconds: now_seconds(),
+            description,
+            refs: edits,
+            session: None,
+        })?;
+        tx.commit()?;
+        Ok(changed)
     }
 
     /// Makes git's refs match atomic's: refs atomic has are written (their commits must
     /// exist in git), refs atomic does not have are deleted. Undoes ref moves made in git
     /// since atomic last imported.
+    ///
+    /// # Errors
+    /// [`RepoError::MissingChange`] for a commit git does not have; git errors.
     pub fn export_git(&self) -> Result<ExportSummary> {
+        let _lock = self.store.lock();
         let ours = self.store.refs()?;
         let theirs: BTreeMap<String, GitId> = bridge::ref_tips(&self.git)?
             .into_iter()

@@ -1,10 +1,12 @@
 //! `session verify`: the session's tree, materialized in a temporary directory, checked by
-//! the commands the repository configures.
+//! the commands the repository configures. Nothing is locked while the commands run.
 
 use std::process::Command;
 
+use atomic_store::{Table, cf};
 use serde::{Deserialize, Serialize};
 
+use crate::safe_fs::Root;
 use crate::{ATOMIC_DIR, Repo, RepoError, Result, now_seconds};
 
 /// `.atomic/config.toml`.
@@ -36,7 +38,7 @@ pub struct CommandResult {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VerifyReport {
     /// The session.
-    pub session: String,
+    pub session_id: String,
     /// Whether every command succeeded.
     pub passed: bool,
     /// The commands' results, in order.
@@ -44,6 +46,9 @@ pub struct VerifyReport {
     /// When it ran, seconds since the Unix epoch.
     pub time_seconds: i64,
 }
+
+/// The last verify report of each session, under `verify.<session id>`.
+const REPORTS: Table<String, VerifyReport> = Table::new(cf::META);
 
 const TAIL_BYTES: usize = 4096;
 
@@ -64,7 +69,8 @@ impl Repo {
 
     /// Materializes session `id`'s tree in a temporary directory and runs the commands of
     /// `[verify] commands` in `.atomic/config.toml` there, in order, stopping at the first
-    /// failure. The report is stored with the session and returned.
+    /// failure. The report is stored with the session and returned. No lock is held while
+    /// the commands run: other commands, and the session itself, go on meanwhile.
     ///
     /// # Errors
     /// [`RepoError::NothingToVerify`] when no commands are configured.
@@ -73,14 +79,14 @@ impl Repo {
         if commands.is_empty() {
             return Err(RepoError::NothingToVerify);
         }
-        let files = self.session_tree(id, token)?;
+        let engine = self.sessions();
+        let session = engine.live(id, token)?;
         let dir = tempfile::tempdir().map_err(RepoError::io(
             "creating a temporary directory in",
             std::env::temp_dir(),
         ))?;
-        for (path, (mode, data)) in &files {
-            crate::worktree::write_bytes(&dir.path().join(path), *mode, data)?;
-        }
+        let root = Root::open(dir.path())?;
+        engine.for_each_file(&session, |path, mode, data| root.write(path, mode, data))?;
         let mut results = Vec::new();
         for command in &commands {
             let out = Command::new("sh")
@@ -103,16 +109,13 @@ impl Repo {
             }
         }
         let report = VerifyReport {
-            session: id.to_owned(),
+            session_id: id.to_owned(),
             passed: results.iter().all(|r| r.exit_code == Some(0)),
             results,
             time_seconds: now_seconds(),
         };
         let mut batch = self.store.batch();
-        batch.set_meta(
-            &format!("verify.{id}"),
-            &postcard::to_stdvec(&report).expect("encoding to a Vec cannot fail"),
-        );
+        batch.put(REPORTS, &format!("verify.{id}"), &report);
         self.store.write(batch)?;
         Ok(report)
     }

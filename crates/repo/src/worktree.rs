@@ -1,23 +1,30 @@
-//! The working tree: status against HEAD, checkout of trees, and the git index.
+//! The working tree: status against HEAD, checkout of trees, git's index, and following
+//! a branch that moved under the user's edits.
+//!
+//! ### A branch that moves under the working tree
+//! When a submit lands on the checked-out branch, the files it changed are written into
+//! the working tree where the user left them as they were; where the user has edits of
+//! their own, the file is left alone and recorded as *stale*: the version the user's edit
+//! started from is kept with it. `status` lists stale files, and `record` merges each one
+//! three ways (the old version, the user's file, the branch's version) before recording,
+//! so no record can revert what the branch received.
 
-use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::sync::PoisonError;
 
-use atomic_core::{FileMode, FileState, GitId};
+use atomic_core::{Change, FileMode, FileState, GitId};
 use atomic_gitbridge::{self as bridge, TreeFiles};
-use serde::Serialize;
+use atomic_store::{Table, cf};
+use serde::{Deserialize, Serialize};
 
+use crate::safe_fs::Root;
 use crate::{ATOMIC_DIR, Repo, RepoError, Result};
 
 /// A file's mode and bytes.
-pub(crate) type FileContents = (FileMode, Vec<u8>);
-
-/// Files with their contents, by path.
-pub(crate) type Files = std::collections::BTreeMap<String, FileContents>;
+pub type FileContents = (FileMode, Vec<u8>);
 
 /// How a path differs between HEAD and the working tree.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StatusKind {
     /// Not in HEAD (and not ignored).
@@ -29,7 +36,7 @@ pub enum StatusKind {
 }
 
 /// One changed path.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatusEntry {
     /// Path relative to the root, `/`-separated.
     pub path: String,
@@ -41,8 +48,19 @@ pub struct StatusEntry {
     pub new: Option<FileState>,
 }
 
+/// A working-tree file the branch changed under the user's own edit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaleFile {
+    /// The path.
+    pub path: String,
+    /// The version the user's edit started from (`None`: the file was new).
+    pub base: Option<FileState>,
+    /// Whether merging it left conflict markers in the file, to be resolved by hand.
+    pub conflicted: bool,
+}
+
 /// The working tree compared with HEAD.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkingTreeStatus {
     /// The current branch's short name; `None` when HEAD is detached.
     pub branch: Option<String>,
@@ -52,44 +70,46 @@ pub struct WorkingTreeStatus {
     pub changes: Vec<StatusEntry>,
     /// The merge in progress, if any: record to finish it once its conflicts are resolved.
     pub merge: Option<crate::merge::MergeState>,
+    /// Files the branch changed under the user's edits; `record` merges them.
+    pub stale: Vec<StaleFile>,
 }
 
-/// Reads one working-tree file: its mode and contents (a symlink's target for a link).
-/// `None` when the path does not exist or is a directory.
-pub(crate) fn read_file(root: &Path, rel: &str) -> Result<Option<(FileMode, Vec<u8>)>> {
-    let path = root.join(rel);
-    let meta = match std::fs::symlink_metadata(&path) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(RepoError::io("reading", path)(e)),
-    };
-    if meta.file_type().is_symlink() {
-        let target = std::fs::read_link(&path).map_err(RepoError::io("reading link", &path))?;
-        return Ok(Some((
-            FileMode::Symlink,
-            target.as_os_str().as_bytes().to_vec(),
-        )));
-    }
-    if !meta.is_file() {
-        return Ok(None);
-    }
-    let data = std::fs::read(&path).map_err(RepoError::io("reading", &path))?;
-    let mode = if meta.permissions().mode() & 0o100 != 0 {
-        FileMode::Executable
-    } else {
-        FileMode::Blob
-    };
-    Ok(Some((mode, data)))
+/// What following the branch did to the working tree.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckoutReport {
+    /// Files written or removed to match the branch.
+    pub updated: Vec<String>,
+    /// Files left with the user's edits (now stale; `record` merges them).
+    pub kept: Vec<String>,
 }
 
-fn relative(root: &Path, path: &Path) -> Option<String> {
+/// Stale files, by path, under [`STALE_KEY`].
+const STALE: Table<String, BTreeMap<String, StaleFile>> = Table::new(cf::META);
+const STALE_KEY: &str = "worktree.stale";
+
+/// Reads one working-tree file (see [`Root::read`]).
+pub(crate) fn read_file(root: &std::path::Path, rel: &str) -> Result<Option<FileContents>> {
+    Root::open(root)?.read(rel)
+}
+
+fn relative(root: &std::path::Path, path: &std::path::Path) -> Option<String> {
     let rel = path.strip_prefix(root).ok()?;
     let text = rel.to_str()?;
     (!text.is_empty()).then(|| text.to_owned())
 }
 
+fn state_of(contents: &Option<FileContents>) -> Option<FileState> {
+    contents.as_ref().map(|(mode, data)| FileState {
+        mode: *mode,
+        blob: bridge::blob_id(data),
+    })
+}
+
 impl Repo {
     /// Returns HEAD's commit, `None` on an unborn branch.
+    ///
+    /// # Errors
+    /// git errors.
     pub fn head_commit(&self) -> Result<Option<GitId>> {
         let head = self.git.head().map_err(RepoError::git("reading HEAD"))?;
         Ok(head
@@ -98,7 +118,27 @@ impl Repo {
             .map(|id| bridge::git_id(&id)))
     }
 
+    /// Returns the working tree's file at `path` (mode and contents; a symlink's target),
+    /// `None` when there is none. Symlinks on the way are not followed.
+    ///
+    /// # Errors
+    /// I/O errors.
+    pub fn working_file(&self, path: &str) -> Result<Option<FileContents>> {
+        Root::open(&self.root)?.read(path)
+    }
+
+    /// Returns the number of changes in the store.
+    ///
+    /// # Errors
+    /// Store errors.
+    pub fn change_count(&self) -> Result<u64> {
+        Ok(self.store.count(atomic_store::CHANGES)?)
+    }
+
     /// Returns the files of HEAD's tree (empty on an unborn branch).
+    ///
+    /// # Errors
+    /// git errors.
     pub fn head_files(&self) -> Result<TreeFiles> {
         match self.head_commit()? {
             Some(commit) => Ok(bridge::tree_files(
@@ -110,6 +150,9 @@ impl Repo {
     }
 
     /// Returns the current branch's short name, `None` when HEAD is detached.
+    ///
+    /// # Errors
+    /// git errors.
     pub fn current_branch(&self) -> Result<Option<String>> {
         Ok(bridge::head_branch(&self.git)?
             .and_then(|b| b.strip_prefix("refs/heads/").map(str::to_owned)))
@@ -117,8 +160,12 @@ impl Repo {
 
     /// Returns the working tree's files as HEAD would record them: every file not ignored
     /// by `.gitignore` or `.git/info/exclude`, plus tracked files even when ignored.
-    /// Submodules are taken from HEAD as they are.
+    /// Submodules are taken from HEAD as they are. Symlinks are not followed.
+    ///
+    /// # Errors
+    /// I/O errors.
     pub fn working_files(&self, head: &TreeFiles) -> Result<TreeFiles> {
+        let root = Root::open(&self.root)?;
         let mut files = TreeFiles::new();
         let walker = ignore::WalkBuilder::new(&self.root)
             .hidden(false)
@@ -150,14 +197,8 @@ impl Repo {
             {
                 continue;
             }
-            if let Some((mode, data)) = read_file(&self.root, &rel)? {
-                files.insert(
-                    rel,
-                    FileState {
-                        mode,
-                        blob: bridge::blob_id(&data),
-                    },
-                );
+            if let Some(state) = state_of(&root.read(&rel)?) {
+                files.insert(rel, state);
             }
         }
         for (path, state) in head {
@@ -168,14 +209,8 @@ impl Repo {
                 if self.root.join(path).is_dir() {
                     files.insert(path.clone(), *state);
                 }
-            } else if let Some((mode, data)) = read_file(&self.root, path)? {
-                files.insert(
-                    path.clone(),
-                    FileState {
-                        mode,
-                        blob: bridge::blob_id(&data),
-                    },
-                );
+            } else if let Some(s) = state_of(&root.read(path)?) {
+                files.insert(path.clone(), s);
             }
         }
         Ok(files)
@@ -183,6 +218,9 @@ impl Repo {
 
     /// Compares the working tree with HEAD. There is no staging area: every change to a
     /// file that is not ignored counts.
+    ///
+    /// # Errors
+    /// git, store and I/O errors.
     pub fn status(&self) -> Result<WorkingTreeStatus> {
         let head = self.head_files()?;
         let work = self.working_files(&head)?;
@@ -191,19 +229,113 @@ impl Repo {
             head: self.head_commit()?,
             changes: compare(&head, &work),
             merge: self.merge_state()?,
+            stale: self.stale_files()?.into_values().collect(),
         })
     }
 
-    /// Writes `.git/index` from `tree`, so `git status` agrees with atomic.
+    /// Returns the stale files (see the module documentation).
+    pub(crate) fn stale_files(&self) -> Result<BTreeMap<String, StaleFile>> {
+        Ok(self
+            .store
+            .get(STALE, &STALE_KEY.to_owned())?
+            .unwrap_or_default())
+    }
+
+    pub(crate) fn set_stale_files(&self, stale: &BTreeMap<String, StaleFile>) -> Result<()> {
+        let mut batch = self.store.batch();
+        if stale.is_empty() {
+            batch.delete(STALE, &STALE_KEY.to_owned());
+        } else {
+            batch.put(STALE, &STALE_KEY.to_owned(), stale);
+        }
+        Ok(self.store.write(batch)?)
+    }
+
+    /// Writes git's index for `tree`, keeping the stat data of entries whose path and blob
+    /// are unchanged, so `git status` does not hash every file again.
+    ///
+    /// # Errors
+    /// git errors.
     pub(crate) fn write_index(&self, tree: GitId) -> Result<()> {
         let mut index = self
             .git
             .index_from_tree(&bridge::object_id(tree))
             .map_err(RepoError::git("building the index"))?;
+        if let Ok(old) = self.git.open_index() {
+            let known: std::collections::HashMap<
+                (Vec<u8>, gix::ObjectId),
+                gix::index::entry::Stat,
+            > = old
+                .entries()
+                .iter()
+                .map(|e| ((e.path(&old).to_vec(), e.id), e.stat))
+                .collect();
+            for (entry, path) in index.entries_mut_with_paths() {
+                if let Some(stat) = known.get(&(path.to_vec(), entry.id)) {
+                    entry.stat = *stat;
+                }
+            }
+        }
         index
             .write(gix::index::write::Options::default())
             .map_err(RepoError::git("writing the index"))?;
         Ok(())
+    }
+
+    /// Makes the working tree follow the checked-out branch after `change` landed on it
+    /// (its first parent was the head before): files the user left as they were take the
+    /// new version; files the user changed are kept and become stale. Nothing happens
+    /// when HEAD is on another branch.
+    ///
+    /// # Errors
+    /// I/O, git and store errors. The change has landed either way.
+    pub(crate) fn follow_branch(&self, branch: &str, change: &Change) -> Result<CheckoutReport> {
+        let _worktree = self
+            .shared
+            .worktree
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let mut report = CheckoutReport::default();
+        if bridge::head_branch(&self.git)?.as_deref() != Some(branch) {
+            return Ok(report);
+        }
+        let root = Root::open(&self.root)?;
+        let mut stale = self.stale_files()?;
+        // Each path the change touched, with its version before and after.
+        let mut paths: BTreeMap<&str, (Option<FileState>, Option<FileState>)> = BTreeMap::new();
+        for fc in &change.files {
+            if let atomic_core::FileKind::Renamed { from } = &fc.kind {
+                paths.insert(from, (fc.old, None));
+                paths.entry(&fc.path).or_insert((None, fc.new)).1 = fc.new;
+            } else {
+                paths.insert(&fc.path, (fc.old, fc.new));
+            }
+        }
+        for (path, (old, new)) in paths {
+            let disk = state_of(&root.read(path)?);
+            if disk == new {
+                continue;
+            }
+            if disk == old && !stale.contains_key(path) {
+                match new {
+                    Some(s) => root.write(path, s.mode, &self.blob(&s)?)?,
+                    None => root.remove(path)?,
+                }
+                report.updated.push(path.to_owned());
+            } else {
+                stale.entry(path.to_owned()).or_insert(StaleFile {
+                    path: path.to_owned(),
+                    base: old,
+                    conflicted: false,
+                });
+                report.kept.push(path.to_owned());
+            }
+        }
+        self.write_index(bridge::commit_tree(&self.git, change.git_commit)?)?;
+        if !report.kept.is_empty() {
+            self.set_stale_files(&stale)?;
+        }
+        Ok(report)
     }
 }
 
@@ -242,69 +374,22 @@ pub(crate) fn compare(head: &TreeFiles, work: &TreeFiles) -> Vec<StatusEntry> {
 }
 
 /// Changes the working tree from `from` to `to`: removes files only in `from`, writes
-/// files that are new or differ. Untracked files are left alone.
+/// files that are new or differ. Untracked files are left alone; symlinks on the way are
+/// never followed.
 pub(crate) fn checkout(repo: &Repo, from: &TreeFiles, to: &TreeFiles) -> Result<()> {
-    let root = repo.root();
+    let root = Root::open(repo.root())?;
     for path in from.keys().filter(|p| !to.contains_key(*p)) {
-        let full = root.join(path);
-        match std::fs::remove_file(&full) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(RepoError::io("removing", full)(e)),
-        }
-        let mut dir = full.parent();
-        while let Some(d) = dir {
-            if d == root || std::fs::remove_dir(d).is_err() {
-                break;
-            }
-            dir = d.parent();
-        }
+        root.remove(path)?;
     }
     for (path, state) in to {
         if from.get(path) == Some(state) {
             continue;
         }
-        write_file(repo, path, state)?;
-    }
-    Ok(())
-}
-
-fn write_file(repo: &Repo, path: &str, state: &FileState) -> Result<()> {
-    let full = repo.root().join(path);
-    let data = match state.mode {
-        FileMode::Submodule => Vec::new(),
-        _ => bridge::read_blob(&repo.git, state.blob)?,
-    };
-    write_bytes(&full, state.mode, &data)
-}
-
-/// Writes `data` at `full` as a file of `mode` (a symlink's target for a link, an empty
-/// directory for a submodule), creating parent directories and replacing what was there.
-pub(crate) fn write_bytes(full: &Path, mode: FileMode, data: &[u8]) -> Result<()> {
-    if let Some(parent) = full.parent() {
-        std::fs::create_dir_all(parent).map_err(RepoError::io("creating", parent))?;
-    }
-    if std::fs::symlink_metadata(full).is_ok_and(|m| !m.is_dir()) {
-        std::fs::remove_file(full).map_err(RepoError::io("replacing", full))?;
-    }
-    match mode {
-        FileMode::Submodule => {
-            std::fs::create_dir_all(full).map_err(RepoError::io("creating", full))?;
-        }
-        FileMode::Symlink => {
-            std::os::unix::fs::symlink(std::ffi::OsStr::from_bytes(data), full)
-                .map_err(RepoError::io("creating symlink", full))?;
-        }
-        FileMode::Blob | FileMode::Executable => {
-            std::fs::write(full, data).map_err(RepoError::io("writing", full))?;
-            let bits = if mode == FileMode::Executable {
-                0o755
-            } else {
-                0o644
-            };
-            std::fs::set_permissions(full, std::fs::Permissions::from_mode(bits))
-                .map_err(RepoError::io("setting the mode of", full))?;
-        }
+        let data = match state.mode {
+            FileMode::Submodule => Vec::new(),
+            _ => bridge::read_blob(&repo.git, state.blob)?,
+        };
+        root.write(path, state.mode, &data)?;
     }
     Ok(())
 }

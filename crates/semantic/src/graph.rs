@@ -12,12 +12,12 @@ use std::collections::{BTreeMap, HashMap};
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::{FileSymbols, Reference, SymbolKind};
 
 /// A node: a file or a symbol.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "node", rename_all = "snake_case")]
 pub enum GraphNode {
     /// A source file.
@@ -30,7 +30,7 @@ pub enum GraphNode {
 }
 
 /// A symbol, by file and position in that file's [`FileSymbols::symbols`].
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct SymbolRef {
     /// The file.
     pub path: String,
@@ -45,7 +45,7 @@ pub struct SymbolRef {
 }
 
 /// An edge's kind.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EdgeKind {
     /// A file or symbol contains a symbol.
@@ -76,7 +76,7 @@ pub enum Resolution {
 }
 
 /// A call that could not be resolved to one definition.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AmbiguousCall {
     /// The file of the call.
     pub path: String,

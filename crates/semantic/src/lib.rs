@@ -24,7 +24,7 @@ pub use symbol::{FileSymbols, Import, Reference, Symbol, SymbolKind};
 /// contents (a NUL byte in the first 8,000 bytes, git's rule).
 pub fn extract_path(path: &str, source: &[u8]) -> Option<FileSymbols> {
     let profile = language_for_path(path)?;
-    if source[..source.len().min(8000)].contains(&0) {
+    if atomic_core::is_binary(source) {
         return None;
     }
     Some(extract(profile, source))

@@ -51,6 +51,15 @@ impl SymbolKind {
                 | SymbolKind::Impl
         )
     }
+
+    /// Returns whether symbols of this kind are called by name (functions, methods,
+    /// macros): what a call can depend on.
+    pub fn is_callable(self) -> bool {
+        matches!(
+            self,
+            SymbolKind::Function | SymbolKind::Method | SymbolKind::Macro
+        )
+    }
 }
 
 /// A definition in a file.

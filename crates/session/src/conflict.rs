@@ -1,47 +1,74 @@
 //! The structured answer to a submit that cannot merge: a conflict block.
 
-use std::collections::{HashMap, HashSet};
+use atomic_merge::{Action, Side, TreeConflict, TreeConflictKind};
+use serde::{Deserialize, Serialize};
 
-use atomic_semantic::{FileSymbols, SymbolKind};
-use serde::Serialize;
-
-/// What a side did to a conflicting symbol.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+/// How `session resolve` settles the conflicts of a submit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum ChangeType {
-    /// Changed it.
-    Modified,
-    /// Removed it.
-    Deleted,
-    /// Added it.
-    Added,
-    /// Added a call to it.
-    AddedDependency,
-    /// Left it alone.
-    Unchanged,
+pub enum ResolveAction {
+    /// Rebase onto the branch, keeping conflict markers in the files for the agent to fix.
+    Proceed,
+    /// The session's side of the conflicts.
+    KeepYours,
+    /// The branch's side of the conflicts.
+    KeepTheirs,
+    /// Given content for the file of the conflict.
+    Manual,
+}
+
+impl ResolveAction {
+    /// Every action, in the order a conflict block lists them.
+    pub const ALL: [ResolveAction; 4] = [
+        ResolveAction::Proceed,
+        ResolveAction::KeepYours,
+        ResolveAction::KeepTheirs,
+        ResolveAction::Manual,
+    ];
+}
+
+/// A change on the branch, as a conflict block names it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeRef {
+    /// The change, hex.
+    pub change_id: String,
+    /// Its git commit, hex.
+    pub commit: String,
+    /// The first line of its message.
+    pub summary: String,
+    /// The agent whose session submitted it, if one did.
+    pub agent: Option<String>,
+    /// That session, if one did.
+    pub session_id: Option<String>,
 }
 
 /// One side's change to a conflicting symbol.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SideChange {
     /// For people: what the side did.
     pub description: String,
     /// What the side did.
-    pub change_type: ChangeType,
-    /// Who: the change or session that did it (for the other side's change).
+    pub change_type: Action,
+    /// The change on the branch that last touched the file (their side only).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub by: Option<String>,
+    pub by: Option<ChangeRef>,
 }
 
 /// One symbol in conflict.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConflictingSymbol {
-    /// Scoped name (or the file, for a conflict outside any symbol).
+    /// Scoped name, or the path for a conflict outside any symbol.
     pub symbol: String,
     /// The file.
-    pub file: String,
-    /// The symbol's text in the session's base, if it existed there.
-    pub base_version: Option<String>,
+    pub path: String,
+    /// Why it conflicts, for people.
+    pub reason: String,
+    /// The text in the session's base, if it existed there.
+    pub base: Option<String>,
+    /// The session's text, if it has one.
+    pub yours: Option<String>,
+    /// The branch's text, if it has one.
+    pub theirs: Option<String>,
     /// What the branch did since the session's base.
     pub their_change: SideChange,
     /// What the session did.
@@ -49,148 +76,146 @@ pub struct ConflictingSymbol {
 }
 
 /// What `session submit` returns when it cannot merge: the session stays as it was.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConflictBlock {
-    /// Always `conflict`.
-    pub status: &'static str,
     /// The symbols in conflict.
     pub conflicting_symbols: Vec<ConflictingSymbol>,
     /// For people.
     pub message: String,
     /// What `session resolve --action` accepts.
-    pub actions: Vec<&'static str>,
+    pub actions: Vec<ResolveAction>,
+}
+
+fn describe(action: Action) -> &'static str {
+    match action {
+        Action::Modified => "modified it",
+        Action::Deleted => "deleted it",
+        Action::Added => "added it",
+        Action::AddedDependency => "added a call to it",
+        Action::Unchanged => "left it as it was",
+    }
 }
 
 impl ConflictBlock {
-    /// Builds a block for `symbols`.
-    pub fn new(symbols: Vec<ConflictingSymbol>) -> Self {
+    /// Builds the block for a tree merge's `conflicts` (ours: the session, theirs: the
+    /// branch); `by(path)` names the branch change that last touched the path.
+    pub fn new(conflicts: &[TreeConflict], by: &dyn Fn(&str) -> Option<ChangeRef>) -> Self {
+        let mut symbols = Vec::new();
+        for c in conflicts {
+            let (yours, theirs) = c.actions();
+            let side = |action: Action, whose: &str, by: Option<ChangeRef>| SideChange {
+                description: format!("{whose} {}", describe(action)),
+                change_type: action,
+                by,
+            };
+            let by = by(&c.path);
+            match &c.kind {
+                TreeConflictKind::Content { conflicts } => {
+                    for inner in conflicts {
+                        symbols.push(ConflictingSymbol {
+                            symbol: inner.symbol.clone().unwrap_or_else(|| c.path.clone()),
+                            path: c.path.clone(),
+                            reason: inner.reason.clone(),
+                            base: inner.base.clone(),
+                            yours: inner.ours.clone(),
+                            theirs: inner.theirs.clone(),
+                            their_change: side(inner.theirs_action, "the branch", by.clone()),
+                            your_change: side(inner.ours_action, "this session", None),
+                        });
+                    }
+                }
+                TreeConflictKind::ModifiedDeleted { deleted_by } => {
+                    symbols.push(ConflictingSymbol {
+                        symbol: c.path.clone(),
+                        path: c.path.clone(),
+                        reason: match deleted_by {
+                            Side::Ours => "this session deleted the file, the branch changed it",
+                            Side::Theirs => "the branch deleted the file, this session changed it",
+                        }
+                        .into(),
+                        base: None,
+                        yours: None,
+                        theirs: None,
+                        their_change: side(theirs, "the branch", by),
+                        your_change: side(yours, "this session", None),
+                    });
+                }
+                TreeConflictKind::NotText => symbols.push(ConflictingSymbol {
+                    symbol: c.path.clone(),
+                    path: c.path.clone(),
+                    reason:
+                        "both changed a file with no text to merge (binary, symlink or submodule)"
+                            .into(),
+                    base: None,
+                    yours: None,
+                    theirs: None,
+                    their_change: side(theirs, "the branch", by),
+                    your_change: side(yours, "this session", None),
+                }),
+                TreeConflictKind::PathClash { clash, .. } => symbols.push(ConflictingSymbol {
+                    symbol: c.path.clone(),
+                    path: c.path.clone(),
+                    reason: if *clash == c.path {
+                        format!("this session writes a file at {clash}, a directory on the branch")
+                    } else {
+                        format!(
+                            "this session writes {} under {clash}, a file on the branch",
+                            c.path
+                        )
+                    },
+                    base: None,
+                    yours: None,
+                    theirs: None,
+                    their_change: side(theirs, "the branch", by),
+                    your_change: side(yours, "this session", None),
+                }),
+                TreeConflictKind::Dependency(d) => {
+                    let (deleter, caller) = match d.deleted_by {
+                        Side::Ours => ("this session", "the branch"),
+                        Side::Theirs => ("the branch", "this session"),
+                    };
+                    let (yours_text, theirs_text) = match d.deleted_by {
+                        Side::Ours => (
+                            format!("this session deleted {}", d.name),
+                            format!("the branch added a call to {} in {}", d.name, d.called_in),
+                        ),
+                        Side::Theirs => (
+                            format!("this session added a call to {} in {}", d.name, d.called_in),
+                            format!("the branch deleted {}", d.name),
+                        ),
+                    };
+                    symbols.push(ConflictingSymbol {
+                        symbol: d.name.clone(),
+                        path: c.path.clone(),
+                        reason: format!(
+                            "{deleter} deleted {}, {caller} added a call to it in {}",
+                            d.name, d.called_in
+                        ),
+                        base: None,
+                        yours: None,
+                        theirs: None,
+                        their_change: SideChange {
+                            description: theirs_text,
+                            change_type: theirs,
+                            by,
+                        },
+                        your_change: SideChange {
+                            description: yours_text,
+                            change_type: yours,
+                            by: None,
+                        },
+                    });
+                }
+            }
+        }
         let message = format!(
             "{} symbol(s) changed both in this session and on the branch since its base; nothing was submitted and the session is unchanged",
             symbols.len()
         );
         ConflictBlock {
-            status: "conflict",
             conflicting_symbols: symbols,
             message,
-            actions: vec!["proceed", "keep_yours", "keep_theirs", "manual"],
+            actions: ResolveAction::ALL.to_vec(),
         }
-    }
-}
-
-fn callable(kind: SymbolKind) -> bool {
-    matches!(
-        kind,
-        SymbolKind::Function | SymbolKind::Method | SymbolKind::Macro
-    )
-}
-
-/// Names of callables defined in `files`, with the file defining each.
-fn defined(files: &[(String, FileSymbols)]) -> HashMap<String, String> {
-    files
-        .iter()
-        .flat_map(|(p, fs)| {
-            fs.symbols
-                .iter()
-                .filter(|s| callable(s.kind))
-                .map(move |s| (s.name.clone(), p.clone()))
-        })
-        .collect()
-}
-
-fn calls(files: &[(String, FileSymbols)]) -> HashMap<String, (usize, String)> {
-    let mut out: HashMap<String, (usize, String)> = HashMap::new();
-    for (p, fs) in files {
-        for c in &fs.calls {
-            let e = out.entry(c.name.clone()).or_insert((0, p.clone()));
-            e.0 += 1;
-        }
-    }
-    out
-}
-
-/// Returns the dependency conflicts across files: `(name, file it was deleted from, file
-/// calling it, deleted by yours)` for every callable one side deleted (defined in base,
-/// nowhere on that side) that the other side newly calls (more calls than in base) without
-/// defining it anew.
-///
-/// Each list holds the symbol tables of the same set of files (those either side changed)
-/// as they are on that side; a file missing from a list does not exist there.
-pub fn dependency_conflicts(
-    base: &[(String, FileSymbols)],
-    yours: &[(String, FileSymbols)],
-    theirs: &[(String, FileSymbols)],
-) -> Vec<(String, String, String, bool)> {
-    let (db, dy, dt) = (defined(base), defined(yours), defined(theirs));
-    let (cb, cy, ct) = (calls(base), calls(yours), calls(theirs));
-    let newly_called = |side: &HashMap<String, (usize, String)>| -> HashMap<String, String> {
-        side.iter()
-            .filter(|(n, (count, _))| *count > cb.get(*n).map_or(0, |c| c.0))
-            .map(|(n, (_, file))| (n.clone(), file.clone()))
-            .collect()
-    };
-    let (ny, nt) = (newly_called(&cy), newly_called(&ct));
-    let mut out = Vec::new();
-    let mut seen = HashSet::new();
-    for (name, file) in &db {
-        for (deleted_by_yours, deleter, caller, caller_defs) in
-            [(true, &dy, &nt, &dt), (false, &dt, &ny, &dy)]
-        {
-            // The merge keeps the deletion, so the name survives only if the calling side
-            // defines it in another file (it moved the function).
-            if !deleter.contains_key(name)
-                && let Some(calling_file) = caller.get(name)
-                && caller_defs.get(name).is_none_or(|f| f == file)
-                && seen.insert((name.clone(), deleted_by_yours))
-            {
-                out.push((
-                    name.clone(),
-                    file.clone(),
-                    calling_file.clone(),
-                    deleted_by_yours,
-                ));
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn files(list: &[(&str, &str)]) -> Vec<(String, FileSymbols)> {
-        list.iter()
-            .map(|(p, t)| {
-                (
-                    (*p).to_owned(),
-                    atomic_semantic::extract_path(p, t.as_bytes()).expect("supported"),
-                )
-            })
-            .collect()
-    }
-
-    #[test]
-    fn a_deletion_against_a_new_call_in_another_file_conflicts() {
-        let base = files(&[
-            ("a.rs", "pub fn helper() {}\npub fn other() {}\n"),
-            ("b.rs", "fn main() {}\n"),
-        ]);
-        let yours = files(&[("a.rs", "pub fn other() {}\n"), ("b.rs", "fn main() {}\n")]);
-        let theirs = files(&[
-            ("a.rs", "pub fn helper() {}\npub fn other() {}\n"),
-            ("b.rs", "fn main() { helper(); }\n"),
-        ]);
-        assert_eq!(
-            dependency_conflicts(&base, &yours, &theirs),
-            vec![("helper".into(), "a.rs".into(), "b.rs".into(), true)]
-        );
-        // Moved to b.rs by the deleting side: still defined, no conflict.
-        let moved = files(&[
-            ("a.rs", "pub fn other() {}\n"),
-            ("b.rs", "fn main() {}\nfn helper() {}\n"),
-        ]);
-        assert!(dependency_conflicts(&base, &moved, &theirs).is_empty());
-        assert!(dependency_conflicts(&base, &base, &theirs).is_empty());
     }
 }

@@ -1,20 +1,50 @@
-//! atomic's agent sessions: copy-on-write virtual working copies that live in the store.
+//! atomic's session engine: copy-on-write virtual working copies that live in the store.
 //!
 //! A session is one small record (id, agent, base, mode, token hash); nothing is copied.
-//! Reads fall through the session's overlay to the base tree; writes go to the overlay.
-//! This crate holds the model and the rules (paths, tokens, conflict blocks, dependency
-//! conflicts across files); `atomic-repo` runs the operations against the store and git.
+//! Reads fall through the session's overlay to the base commit's tree, looked up lazily;
+//! writes go to the overlay, with git's path rules and the symbols they change recorded as
+//! claims, so other sessions get soft-conflict warnings without parsing anything. A submit
+//! is planned here ([`Sessions::integrate`]: a fast-forward, or the tree-level structured
+//! merge onto the branch head) and committed by `atomic-repo`, which owns refs and the
+//! working tree.
 
 mod conflict;
+mod engine;
+mod error;
 mod event;
+mod integrate;
 mod model;
 mod path;
 mod token;
 
-pub use conflict::{
-    ChangeType, ConflictBlock, ConflictingSymbol, SideChange, dependency_conflicts,
+pub use conflict::{ChangeRef, ConflictBlock, ConflictingSymbol, ResolveAction, SideChange};
+pub use engine::{
+    ConflictWarning, Node, SessionFileDiff, Sessions, WriteResult, content_hash, marker_lines,
+    symbol_changes,
 };
-pub use event::Event;
-pub use model::{OverlayEntry, Session, SessionMode};
-pub use path::{PathError, validate_path};
+pub use error::{Result, SessionError};
+pub use event::{Event, EventKind};
+pub use integrate::{Edits, Integration, ResolvedFile};
+pub use model::{OverlayEntry, Receipt, Session, SessionMode};
+pub use path::{MAX_COMPONENT_BYTES, MAX_PATH_BYTES, PathError, validate_path};
 pub use token::{hash_token, new_session_id, new_token};
+
+/// The tables the session layer keeps, over the store's column families.
+pub mod tables {
+    use std::collections::BTreeSet;
+
+    use atomic_store::{Bytes, Table, cf};
+
+    use crate::{Event, OverlayEntry, Session};
+
+    /// Session records, by id.
+    pub const SESSIONS: Table<String, Session> = Table::new(cf::SESSIONS);
+    /// Overlays: (session, path) → entry.
+    pub const OVERLAY: Table<(String, String), OverlayEntry> = Table::new(cf::OVERLAY);
+    /// Contents written in sessions, by blake3 (hex).
+    pub const BLOBS: Table<String, Bytes> = Table::new(cf::BLOBS);
+    /// Claims: (path, session) → the scoped names of the symbols the session changed there.
+    pub const CLAIMS: Table<(String, String), BTreeSet<String>> = Table::new(cf::CLAIMS);
+    /// Symbol events of merged changes, by sequence number.
+    pub const EVENTS: Table<u64, Event> = Table::new(cf::EVENTS);
+}

@@ -1,4 +1,4 @@
-//! Sessions and their overlay entries.
+//! Sessions, their overlay entries, and the receipt of a submit.
 
 use atomic_core::{ChangeId, FileMode, GitId};
 use serde::{Deserialize, Serialize};
@@ -7,10 +7,26 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SessionMode {
-    /// Gone with its overlay once submitted or closed.
+    /// Ends with its first submit (its receipt stays, for retries) or when closed.
     Ephemeral,
     /// Survives submits (rebased onto the new head) until closed.
     Persistent,
+}
+
+/// What a submit landed: kept with the session, so that a retried submit returns it
+/// instead of landing anything again.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    /// The change.
+    pub change_id: ChangeId,
+    /// Its git commit.
+    pub commit: GitId,
+    /// Whether the branch had not moved since the session's base.
+    pub fast_forward: bool,
+    /// Files both the session and the branch changed, merged by symbols.
+    pub merged_files: Vec<String>,
+    /// When it landed, seconds since the Unix epoch.
+    pub time_seconds: i64,
 }
 
 /// A session: who works, on what branch, from which base. Nothing else is stored until
@@ -35,6 +51,22 @@ pub struct Session {
     pub token_hash: String,
     /// When it was created, seconds since the Unix epoch.
     pub created_seconds: i64,
+    /// When it last wrote, submitted or was created, seconds since the Unix epoch.
+    pub active_seconds: i64,
+    /// The last submit that landed, if any.
+    pub last_submit: Option<Receipt>,
+    /// Whether the session has ended (an ephemeral session after its submit): it keeps
+    /// only its receipt, and takes no more writes.
+    pub ended: bool,
+}
+
+impl Session {
+    /// Returns the branch's short name (`main` for `refs/heads/main`).
+    pub fn branch_name(&self) -> &str {
+        self.branch
+            .strip_prefix("refs/heads/")
+            .unwrap_or(&self.branch)
+    }
 }
 
 /// One path of a session's overlay.
@@ -44,7 +76,7 @@ pub struct Session {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OverlayEntry {
-    /// Written: the contents live in the store's `blobs`, by blake3.
+    /// Written: the contents live in the `blobs` table, by blake3.
     Written {
         /// File mode.
         mode: FileMode,
@@ -84,11 +116,21 @@ mod tests {
             mode: SessionMode::Persistent,
             token_hash: "h".into(),
             created_seconds: 5,
+            active_seconds: 6,
+            last_submit: Some(Receipt {
+                change_id: ChangeId([3; 32]),
+                commit: GitId([4; 20]),
+                fast_forward: false,
+                merged_files: vec!["a.rs".into()],
+                time_seconds: 7,
+            }),
+            ended: false,
         };
         let bytes = postcard::to_stdvec(&session).expect("encodes");
         assert_eq!(
             postcard::from_bytes::<Session>(&bytes).expect("decodes"),
             session
         );
+        assert_eq!(session.branch_name(), "main");
     }
 }

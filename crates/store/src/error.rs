@@ -56,6 +56,21 @@ pub enum StoreError {
         #[source]
         source: postcard::Error,
     },
+    /// A stored key does not decode: the store is corrupt.
+    #[error("a key in the {what} table does not decode (corrupt store?)")]
+    BadKey {
+        /// The table.
+        what: &'static str,
+    },
+    /// A file of the store could not be opened or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
     /// No change has an id starting with the given prefix.
     #[error("no change id starts with `{prefix}`")]
     UnknownChange {
@@ -75,6 +90,11 @@ pub enum StoreError {
 impl StoreError {
     pub(crate) fn rocks(what: &'static str) -> impl FnOnce(rocksdb::Error) -> StoreError {
         move |source| StoreError::Rocks { what, source }
+    }
+
+    pub(crate) fn io(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> StoreError {
+        let path = path.to_owned();
+        move |source| StoreError::Io { path, source }
     }
 
     pub(crate) fn decode(what: &'static str) -> impl FnOnce(postcard::Error) -> StoreError {

@@ -4,7 +4,10 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use atomic_core::{Change, GitId, Origin, Signature};
-use atomic_store::{ImportState, Store, StoreError};
+use atomic_store::{
+    CHANGES, IMPORT_STATE, IMPORT_STATE_KEY, ImportState, OPLOG, Operation, REFS, Store,
+    StoreError, ref_edits,
+};
 
 fn sig() -> Signature {
     Signature {
@@ -27,6 +30,16 @@ fn change(n: u8, parents: Vec<atomic_core::ChangeId>) -> Change {
     )
 }
 
+fn operation(seq: u64, description: &str) -> Operation {
+    Operation {
+        seq,
+        time_seconds: 5,
+        description: description.into(),
+        refs: BTreeMap::new(),
+        session: None,
+    }
+}
+
 #[test]
 fn changes_refs_and_ops_survive_reopen() -> Result<(), StoreError> {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -35,32 +48,73 @@ fn changes_refs_and_ops_survive_reopen() -> Result<(), StoreError> {
     let b = change(2, vec![a.id]);
     {
         let store = Store::create(&path, Duration::ZERO)?;
-        let mut batch = store.batch();
-        batch.put_change(&a);
-        batch.put_change(&b);
-        batch.set_ref("refs/heads/main", b.git_commit);
-        batch.set_import_state(ImportState::Complete);
-        let after = BTreeMap::from([("refs/heads/main".to_owned(), b.git_commit)]);
-        assert_eq!(
-            batch.append_operation(5, "import".into(), BTreeMap::new(), after),
-            1
+        let mut lock = store.lock();
+        let mut tx = lock.transaction();
+        tx.put_change(&a);
+        tx.put_change(&b);
+        tx.put(REFS, &"refs/heads/main".to_owned(), &b.git_commit);
+        tx.put(
+            IMPORT_STATE,
+            &IMPORT_STATE_KEY.to_owned(),
+            &ImportState::Complete,
         );
-        store.write(batch)?;
+        let before = BTreeMap::new();
+        let after = BTreeMap::from([("refs/heads/main".to_owned(), b.git_commit)]);
+        let seq = tx.append_with(OPLOG, |seq| Operation {
+            refs: ref_edits(&before, &after),
+            ..operation(seq, "import")
+        })?;
+        assert_eq!(seq, 1);
+        tx.commit()?;
     }
     let store = Store::open(&path, Duration::ZERO)?;
     assert_eq!(store.change(&b.id)?, Some(b.clone()));
     assert_eq!(store.change_by_commit(&a.git_commit)?, Some(a.id));
     assert_eq!(store.refs()?["refs/heads/main"], b.git_commit);
     assert_eq!(store.import_state()?, Some(ImportState::Complete));
-    assert_eq!(store.change_count()?, 2);
-    let mut batch = store.batch();
-    assert_eq!(
-        batch.append_operation(6, "second".into(), BTreeMap::new(), BTreeMap::new()),
-        2
-    );
-    store.write(batch)?;
+    assert_eq!(store.count(CHANGES)?, 2);
+    let mut lock = store.lock();
+    let mut tx = lock.transaction();
+    assert_eq!(tx.append_with(OPLOG, |seq| operation(seq, "second"))?, 2);
+    assert_eq!(tx.append_with(OPLOG, |seq| operation(seq, "third"))?, 3);
+    tx.commit()?;
+    // A transaction dropped without commit takes no numbers.
+    let mut tx = lock.transaction();
+    assert_eq!(tx.append_with(OPLOG, |seq| operation(seq, "dropped"))?, 4);
+    drop(tx);
+    let mut tx = lock.transaction();
+    assert_eq!(tx.append_with(OPLOG, |seq| operation(seq, "fourth"))?, 4);
+    tx.commit()?;
+    drop(lock);
     let ops = store.operations()?;
-    assert_eq!(ops.iter().map(|o| o.seq).collect::<Vec<_>>(), vec![1, 2]);
+    assert_eq!(
+        ops.iter().map(|o| o.seq).collect::<Vec<_>>(),
+        vec![1, 2, 3, 4]
+    );
+    assert_eq!(ops[0].refs["refs/heads/main"].after, Some(b.git_commit));
+    Ok(())
+}
+
+#[test]
+fn transactions_from_many_threads_number_the_log_without_gaps() -> Result<(), StoreError> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::create(&dir.path().join("s"), Duration::ZERO)?;
+    std::thread::scope(|scope| {
+        for t in 0..8 {
+            let store = &store;
+            scope.spawn(move || {
+                for i in 0..25 {
+                    let mut lock = store.lock();
+                    let mut tx = lock.transaction();
+                    tx.append_with(OPLOG, |seq| operation(seq, &format!("{t}.{i}")))
+                        .expect("appends");
+                    tx.commit().expect("commits");
+                }
+            });
+        }
+    });
+    let seqs: Vec<u64> = store.operations()?.iter().map(|o| o.seq).collect();
+    assert_eq!(seqs, (1..=200).collect::<Vec<u64>>());
     Ok(())
 }
 

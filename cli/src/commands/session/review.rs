@@ -1,0 +1,136 @@
+//! `session diff` and `session status`.
+
+use atomic_repo::{Progress, Repo, SessionStatus, StatusKind};
+use atomic_semantic::SymbolChange;
+use serde::{Deserialize, Serialize};
+
+use super::super::Context;
+use super::super::diff::{Files, render};
+use super::Auth;
+use crate::api::Method;
+use crate::error::CommandError;
+use crate::ui::Label;
+
+/// One file of a session's diff.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SessionFileDiff {
+    /// The path.
+    pub path: String,
+    /// `added`, `modified` or `deleted`.
+    pub kind: StatusKind,
+    /// Its mode in the base, if there.
+    pub old_mode: Option<atomic_core::FileMode>,
+    /// Its mode in the session, if there.
+    pub new_mode: Option<atomic_core::FileMode>,
+    /// The symbols changed.
+    pub symbols: Vec<SymbolChange>,
+    /// The unified diff, uncolored.
+    pub diff: String,
+}
+
+/// `session.diff`: what the session changed against its base, by lines and symbols.
+pub struct Diff;
+
+impl Method for Diff {
+    const NAME: &'static str = "session.diff";
+    const SYNC: bool = false;
+    type Params = Auth;
+    type Output = Files<SessionFileDiff>;
+
+    fn run(repo: &Repo, p: Auth, _: &dyn Progress) -> Result<Files<SessionFileDiff>, CommandError> {
+        let files = repo
+            .session_diff(&p.session_id, &p.token)?
+            .into_iter()
+            .map(|d| {
+                let (_, diff) = render(
+                    &d.path,
+                    &d.path,
+                    d.old.as_ref().map(|(m, b)| (*m, b.as_slice())),
+                    d.new.as_ref().map(|(m, b)| (*m, b.as_slice())),
+                    3,
+                );
+                SessionFileDiff {
+                    kind: match (&d.old, &d.new) {
+                        (None, _) => StatusKind::Added,
+                        (_, None) => StatusKind::Deleted,
+                        _ => StatusKind::Modified,
+                    },
+                    old_mode: d.old.as_ref().map(|(m, _)| *m),
+                    new_mode: d.new.as_ref().map(|(m, _)| *m),
+                    path: d.path,
+                    symbols: d.symbols,
+                    diff,
+                }
+            })
+            .collect();
+        Ok(Files { files })
+    }
+}
+
+/// `session.status`: where the session stands.
+pub struct Status;
+
+impl Method for Status {
+    const NAME: &'static str = "session.status";
+    type Params = Auth;
+    type Output = SessionStatus;
+
+    fn run(repo: &Repo, p: Auth, _: &dyn Progress) -> Result<SessionStatus, CommandError> {
+        Ok(repo.session_status(&p.session_id, &p.token)?)
+    }
+}
+
+pub fn diff(ctx: &Context<'_>, auth: Auth) -> Result<(), CommandError> {
+    let diff = ctx.call::<Diff>(auth)?;
+    ctx.ui.emit(&diff, |out| {
+        diff.files
+            .iter()
+            .for_each(|f| out.push_str(&ctx.ui.paint_diff(&f.diff)));
+    });
+    Ok(())
+}
+
+pub fn status(ctx: &Context<'_>, auth: Auth) -> Result<(), CommandError> {
+    let st = ctx.call::<Status>(auth)?;
+    ctx.ui.emit(&st, |out| {
+        let s = &st.session;
+        out.push_str(&format!(
+            "Session {} ({}) on {}, base {}{}\n",
+            ctx.ui.paint(Label::Id, &s.id),
+            s.agent,
+            ctx.ui.paint(Label::Ref, s.branch_name()),
+            s.base_commit.short(),
+            if s.ended {
+                " (submitted: ended)"
+            } else if st.branch_moved {
+                "; the branch has moved since (submit merges)"
+            } else {
+                ""
+            }
+        ));
+        if let Some(intent) = &s.intent {
+            out.push_str(&format!("  intent: {intent}\n"));
+        }
+        if st.files.is_empty() && !s.ended {
+            out.push_str("no changes\n");
+        }
+        for f in &st.files {
+            let (mark, label) = match f.kind {
+                StatusKind::Added => ("A", Label::Added),
+                StatusKind::Modified => ("M", Label::Meta),
+                StatusKind::Deleted => ("D", Label::Removed),
+            };
+            out.push_str(&format!("{} {}\n", ctx.ui.paint(label, mark), f.path));
+            for sym in &f.symbols {
+                out.push_str(&format!("    {:?} {}\n", sym.change, sym.scoped_name));
+            }
+        }
+        for w in &st.conflict_warnings {
+            out.push_str(&format!(
+                "  warning: {} ({}) also changed {} in {}\n",
+                w.session_id, w.agent, w.symbol, w.path
+            ));
+        }
+    });
+    Ok(())
+}

@@ -1,0 +1,106 @@
+//! Errors of session operations.
+
+use atomic_gitbridge::BridgeError;
+use atomic_store::StoreError;
+
+use crate::PathError;
+
+/// Result alias for session operations.
+pub type Result<T, E = SessionError> = std::result::Result<T, E>;
+
+/// Errors of session operations. Each says what was refused and on what; the CLI adds what
+/// to do next.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// No session with that id.
+    #[error("no session `{id}`")]
+    NoSuchSession {
+        /// The id given.
+        id: String,
+    },
+    /// The token does not match the session's.
+    #[error("the token does not match session `{id}`")]
+    BadToken {
+        /// The session.
+        id: String,
+    },
+    /// The session has ended (an ephemeral session that was submitted).
+    #[error("session `{id}` was submitted and has ended")]
+    Ended {
+        /// The session.
+        id: String,
+    },
+    /// A path is refused.
+    #[error(transparent)]
+    BadPath(#[from] PathError),
+    /// Writing the path would put a file where the session has a directory, or under a
+    /// path that is a file.
+    #[error("cannot write `{path}`: `{clash}` is a {what} in the session")]
+    PathClash {
+        /// The path to write.
+        path: String,
+        /// The path in the way.
+        clash: String,
+        /// "file" (a parent is a file) or "directory" (the path itself is one).
+        what: &'static str,
+    },
+    /// A path does not exist in the session.
+    #[error("`{path}` does not exist in session `{id}`")]
+    NoSuchPath {
+        /// The session.
+        id: String,
+        /// The path.
+        path: String,
+    },
+    /// The session has nothing to submit.
+    #[error("session `{id}` has no changes to submit")]
+    NothingToSubmit {
+        /// The session.
+        id: String,
+    },
+    /// Files of the session still hold conflict markers.
+    #[error("conflict markers remain in {}", paths.join(", "))]
+    ConflictMarkers {
+        /// The files.
+        paths: Vec<String>,
+    },
+    /// An agent name git cannot write as a commit author.
+    #[error("`{agent}` cannot be an agent name: {reason}")]
+    BadAgent {
+        /// The name given.
+        agent: String,
+        /// Why.
+        reason: &'static str,
+    },
+    /// `resolve --action manual` needs content.
+    #[error("the manual action needs the content to use")]
+    NoContent,
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The git bridge failed.
+    #[error(transparent)]
+    Bridge(#[from] BridgeError),
+}
+
+impl SessionError {
+    /// Returns the error's stable kind in snake case, for machines.
+    pub fn kind(&self) -> &'static str {
+        use SessionError as E;
+        match self {
+            E::NoSuchSession { .. } => "no_such_session",
+            E::BadToken { .. } => "bad_token",
+            E::Ended { .. } => "session_ended",
+            E::BadPath(_) => "bad_path",
+            E::PathClash { .. } => "path_clash",
+            E::NoSuchPath { .. } => "no_such_path",
+            E::NothingToSubmit { .. } => "nothing_to_submit",
+            E::ConflictMarkers { .. } => "conflict_markers",
+            E::BadAgent { .. } => "bad_agent",
+            E::NoContent => "no_content",
+            E::Store(StoreError::Locked { .. }) => "busy",
+            E::Store(_) => "store",
+            E::Bridge(_) => "git",
+        }
+    }
+}
