@@ -127,6 +127,12 @@ pub fn format_time(sig: &Signature) -> String {
         .format_or_unix(atomic_gitbridge::DEFAULT_DATE_FORMAT)
 }
 
+/// Returns the short form of a hex id: its first 12 digits, as `ChangeId::short` and
+/// `GitId::short` print them.
+pub fn short(hex: &str) -> &str {
+    &hex[..hex.len().min(12)]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,10 +152,4 @@ mod tests {
         };
         assert_eq!(format_time(&sig), "Tue Nov 14 17:13:20 2023 -0500");
     }
-}
-
-/// Returns the short form of a hex id: its first 12 digits, as `ChangeId::short` and
-/// `GitId::short` print them.
-pub fn short(hex: &str) -> &str {
-    &hex[..hex.len().min(12)]
 }

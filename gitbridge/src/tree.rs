@@ -119,6 +119,10 @@ pub(crate) fn has_text_contents(mode: FileMode) -> bool {
     )
 }
 
+/// Files that differ between two trees: path → (state before, state after), `None` where
+/// the file is absent.
+pub type ChangedFiles = BTreeMap<String, (Option<FileState>, Option<FileState>)>;
+
 /// What a path names in a tree.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TreeEntry {
@@ -207,11 +211,7 @@ pub fn edit_tree(
 ///
 /// # Errors
 /// Missing tree objects; a path that is not UTF-8.
-pub fn changed_files(
-    repo: &gix::Repository,
-    from: GitId,
-    to: GitId,
-) -> Result<BTreeMap<String, (Option<FileState>, Option<FileState>)>> {
+pub fn changed_files(repo: &gix::Repository, from: GitId, to: GitId) -> Result<ChangedFiles> {
     use gix::object::tree::diff::Change;
     let what = || format!("diffing tree {from} against {to}");
     let (a, b) = (

@@ -45,11 +45,14 @@ impl TestEnv {
             .env("ATOMIC_NO_SERVER", "1");
     }
 
-    /// Returns a `Command` for the atomic binary in `cwd` that starts a server when a
-    /// session command finds none, as outside tests.
-    pub fn served_cmd(&self, cwd: &Path, args: &[&str]) -> Command {
-        let mut cmd = self.atomic_cmd(cwd, args);
-        cmd.env_remove("ATOMIC_NO_SERVER");
+    /// Returns a `Command` running `script` with `sh -c` in `cwd`, in the same environment,
+    /// with `$ATOMIC` naming the atomic binary.
+    pub fn sh_cmd(&self, cwd: &Path, script: &str) -> Command {
+        let mut cmd = Command::new("sh");
+        self.hermetic(&mut cmd);
+        cmd.current_dir(cwd)
+            .args(["-c", script])
+            .env("ATOMIC", env!("CARGO_BIN_EXE_atomic"));
         cmd
     }
 

@@ -143,6 +143,8 @@ impl Repo {
         })?;
         if let Some((session, p)) = &session {
             self.stage_session_end(&mut tx, session, p, &change)?;
+            // A record's files are already in the working tree; a submit's are not.
+            self.stage_follow(&mut tx, branch, &change)?;
         }
         if pending.ends_merge {
             self.stage_merge_end(&mut tx);
@@ -218,7 +220,7 @@ impl Repo {
     pub(crate) fn symbol_events(
         &self,
         change: &Change,
-    ) -> Result<(Vec<Event>, Vec<(Vec<u8>, atomic_semantic::FileSymbols)>)> {
+    ) -> Result<(Vec<Event>, crate::symbols::CachedTables)> {
         let (session_id, agent) = match &change.origin {
             Origin::Session { session, agent } => (Some(session.clone()), Some(agent.clone())),
             _ => (None, None),

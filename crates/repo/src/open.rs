@@ -139,6 +139,8 @@ impl Repo {
         let git = open_git(&root)?;
         let repo = Repo::assemble(root, git, store);
         repo.recover(&mut repo.store.lock())?;
+        // A working tree a crash left behind a landing follows it now.
+        repo.follow_branch()?;
         Ok(repo)
     }
 

@@ -403,7 +403,7 @@ impl Repo {
             drop(lock);
             match landed {
                 Ok(change) => {
-                    let checkout = match self.follow_branch(&session.branch, &change) {
+                    let checkout = match self.follow_branch() {
                         Ok(report) if report == CheckoutReport::default() => None,
                         Ok(report) => Some(report),
                         Err(_) => Some(CheckoutReport {

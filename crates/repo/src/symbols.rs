@@ -22,10 +22,10 @@ pub(crate) const SYMBOL_CACHE: atomic_store::Table<Vec<u8>, FileSymbols> =
     atomic_store::Table::new(atomic_store::cf::SYMBOLS);
 
 /// A change's symbol changes per file, and the symbol tables of its new blobs by cache key.
-pub(crate) type ChangeTables = (
-    Vec<(String, Vec<SymbolChange>)>,
-    Vec<(Vec<u8>, FileSymbols)>,
-);
+pub(crate) type ChangeTables = (Vec<(String, Vec<SymbolChange>)>, CachedTables);
+
+/// Symbol tables to cache, by cache key.
+pub(crate) type CachedTables = Vec<(Vec<u8>, FileSymbols)>;
 
 /// Which tree to read symbols from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

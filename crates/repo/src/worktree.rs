@@ -9,7 +9,7 @@
 //! three ways (the old version, the user's file, the branch's version) before recording,
 //! so no record can revert what the branch received.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::PoisonError;
 
 use atomic_core::{Change, FileMode, FileState, GitId};
@@ -82,6 +82,10 @@ pub struct CheckoutReport {
     /// Files left with the user's edits (now stale; `record` merges them).
     pub kept: Vec<String>,
 }
+
+/// Paths landings changed that the working tree has yet to follow, under [`FOLLOW_KEY`].
+const FOLLOW: Table<String, BTreeSet<String>> = Table::new(cf::META);
+const FOLLOW_KEY: &str = "worktree.follow";
 
 /// Stale files, by path, under [`STALE_KEY`].
 const STALE: Table<String, BTreeMap<String, StaleFile>> = Table::new(cf::META);
@@ -282,59 +286,116 @@ impl Repo {
         Ok(())
     }
 
-    /// Makes the working tree follow the checked-out branch after `change` landed on it
-    /// (its first parent was the head before): files the user left as they were take the
-    /// new version; files the user changed are kept and become stale. Nothing happens
-    /// when HEAD is on another branch.
+    /// Stages, in a landing's transaction, the paths the working tree must follow when
+    /// `branch` is checked out: they are kept until [`Repo::follow_branch`] has written
+    /// them, so a crash between the landing and the checkout is finished at the next open.
+    pub(crate) fn stage_follow(
+        &self,
+        batch: &mut atomic_store::Batch<'_>,
+        branch: &str,
+        change: &Change,
+    ) -> Result<()> {
+        if bridge::head_branch(&self.git)?.as_deref() != Some(branch) {
+            return Ok(());
+        }
+        let mut paths = self.follow_paths()?;
+        for fc in &change.files {
+            paths.insert(fc.path.clone());
+            if let atomic_core::FileKind::Renamed { from } = &fc.kind {
+                paths.insert(from.clone());
+            }
+        }
+        batch.put(FOLLOW, &FOLLOW_KEY.to_owned(), &paths);
+        Ok(())
+    }
+
+    fn follow_paths(&self) -> Result<BTreeSet<String>> {
+        Ok(self
+            .store
+            .get(FOLLOW, &FOLLOW_KEY.to_owned())?
+            .unwrap_or_default())
+    }
+
+    /// Makes the working tree follow the checked-out branch's head for the paths landings
+    /// staged (see [`Repo::stage_follow`]). Per path, as git's `updateInstead` does: a file
+    /// that matches git's index (the user left it as checked out) takes the head's version;
+    /// a file the user changed is kept and becomes stale. Each path takes the head's version
+    /// of now, so landings followed in any order give the same tree.
     ///
     /// # Errors
-    /// I/O, git and store errors. The change has landed either way.
-    pub(crate) fn follow_branch(&self, branch: &str, change: &Change) -> Result<CheckoutReport> {
+    /// I/O, git and store errors. The landings stay landed either way, and their paths
+    /// stay staged for the next follow.
+    pub(crate) fn follow_branch(&self) -> Result<CheckoutReport> {
         let _worktree = self
             .shared
             .worktree
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         let mut report = CheckoutReport::default();
-        if bridge::head_branch(&self.git)?.as_deref() != Some(branch) {
+        let paths = self.follow_paths()?;
+        if paths.is_empty() {
             return Ok(report);
         }
-        let root = Root::open(&self.root)?;
-        let mut stale = self.stale_files()?;
-        // Each path the change touched, with its version before and after.
-        let mut paths: BTreeMap<&str, (Option<FileState>, Option<FileState>)> = BTreeMap::new();
-        for fc in &change.files {
-            if let atomic_core::FileKind::Renamed { from } = &fc.kind {
-                paths.insert(from, (fc.old, None));
-                paths.entry(&fc.path).or_insert((None, fc.new)).1 = fc.new;
-            } else {
-                paths.insert(&fc.path, (fc.old, fc.new));
-            }
-        }
-        for (path, (old, new)) in paths {
-            let disk = state_of(&root.read(path)?);
-            if disk == new {
-                continue;
-            }
-            if disk == old && !stale.contains_key(path) {
-                match new {
-                    Some(s) => root.write(path, s.mode, &self.blob(&s)?)?,
-                    None => root.remove(path)?,
-                }
-                report.updated.push(path.to_owned());
-            } else {
-                stale.entry(path.to_owned()).or_insert(StaleFile {
-                    path: path.to_owned(),
-                    base: old,
-                    conflicted: false,
+        if let Some(head) = self.head_commit()? {
+            let tree = bridge::commit_tree(&self.git, head)?;
+            let root = Root::open(&self.root)?;
+            let index = self.git.open_index().ok();
+            let mut stale = self.stale_files()?;
+            for path in &paths {
+                let new = match bridge::tree_entry(&self.git, tree, path)? {
+                    Some(bridge::TreeEntry::File(s)) => Some(s),
+                    _ => None,
+                };
+                let checked_out = index.as_ref().and_then(|i| {
+                    i.entry_by_path(path.as_str().into()).and_then(|e| {
+                        let mode = match e.mode {
+                            gix::index::entry::Mode::FILE_EXECUTABLE => FileMode::Executable,
+                            gix::index::entry::Mode::SYMLINK => FileMode::Symlink,
+                            gix::index::entry::Mode::COMMIT => FileMode::Submodule,
+                            gix::index::entry::Mode::FILE => FileMode::Blob,
+                            _ => return None,
+                        };
+                        Some(FileState {
+                            mode,
+                            blob: bridge::git_id(&e.id),
+                        })
+                    })
                 });
-                report.kept.push(path.to_owned());
+                let disk = state_of(&root.read(path)?);
+                if disk == new {
+                    continue;
+                }
+                if disk == checked_out && !stale.contains_key(path) {
+                    match new {
+                        Some(s) => root.write(path, s.mode, &self.blob(&s)?)?,
+                        None => root.remove(path)?,
+                    }
+                    report.updated.push(path.clone());
+                } else {
+                    stale.entry(path.clone()).or_insert(StaleFile {
+                        path: path.clone(),
+                        base: checked_out,
+                        conflicted: false,
+                    });
+                    report.kept.push(path.clone());
+                }
+            }
+            self.write_index(tree)?;
+            if !report.kept.is_empty() {
+                self.set_stale_files(&stale)?;
             }
         }
-        self.write_index(bridge::commit_tree(&self.git, change.git_commit)?)?;
-        if !report.kept.is_empty() {
-            self.set_stale_files(&stale)?;
+        // Paths staged meanwhile by other landings stay for their own follow.
+        let mut lock = self.store.lock();
+        let mut left = self.follow_paths()?;
+        left.retain(|p| !paths.contains(p));
+        let mut tx = lock.transaction();
+        if left.is_empty() {
+            tx.delete(FOLLOW, &FOLLOW_KEY.to_owned());
+        } else {
+            tx.put(FOLLOW, &FOLLOW_KEY.to_owned(), &left);
         }
+        tx.commit()?;
         Ok(report)
     }
 }

@@ -271,13 +271,11 @@ impl<'r> Sessions<'r> {
     fn contents(&self, source: &Source) -> Result<Vec<u8>> {
         match source {
             Source::Git(blob) => Ok(bridge::read_blob(self.git, *blob)?),
-            Source::Overlay(hash) => {
-                Ok(self.store.get(BLOBS, hash)?.map(|b| b.0).ok_or_else(|| {
-                    atomic_store::StoreError::BadKey {
-                        what: "blobs (an overlay entry names contents that are not stored)",
-                    }
-                })?)
-            }
+            Source::Overlay(hash) => Ok(self.store.get(BLOBS, hash)?.map(|b| b.0).ok_or(
+                atomic_store::StoreError::BadKey {
+                    what: "blobs (an overlay entry names contents that are not stored)",
+                },
+            )?),
         }
     }
 
@@ -679,11 +677,7 @@ impl<'r> Sessions<'r> {
     /// # Errors
     /// With `refuse_markers`, [`SessionError::ConflictMarkers`] when a written text file
     /// has more conflict marker lines than its base version; store and git errors.
-    pub fn edits(
-        &self,
-        session: &Session,
-        refuse_markers: bool,
-    ) -> Result<BTreeMap<String, (Option<FileState>, Option<FileState>)>> {
+    pub fn edits(&self, session: &Session, refuse_markers: bool) -> Result<crate::Edits> {
         let base_tree = self.base_tree(session)?;
         let mut edits = BTreeMap::new();
         let mut marked = Vec::new();

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use crate::{ResolveAction, Result, Session, SessionError, Sessions};
 
 /// A session's edits against its base: path → (base state, session state).
-pub type Edits = BTreeMap<String, (Option<FileState>, Option<FileState>)>;
+pub type Edits = atomic_gitbridge::ChangedFiles;
 
 /// What integrating a session onto its branch head gives.
 #[derive(Clone, Debug, PartialEq, Eq)]

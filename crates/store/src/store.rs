@@ -226,7 +226,7 @@ impl Store {
             .map_or(0, |d| d.as_nanos());
         file.set_len(0)
             .and_then(|()| file.rewind())
-            .and_then(|()| write!(file, "{} {nanos}\n", std::process::id()))
+            .and_then(|()| writeln!(file, "{} {nanos}", std::process::id()))
             .map_err(StoreError::io(&lock_path))?;
         Ok(file)
     }
