@@ -181,13 +181,20 @@ fn refuse_busy(mut stream: UnixStream, live: usize) {
 }
 
 /// Stops the server when it has been idle long enough, or when its socket (or the whole
-/// repository) is gone.
+/// repository) is gone: then nobody can reach it, so once the requests in progress are
+/// answered the process exits.
 fn watch_idle(state: &State) {
     while !state.stopping.load(Ordering::SeqCst) {
         std::thread::sleep(Duration::from_millis(250));
         if !state.socket.exists() || !state.root.join(ATOMIC_DIR).is_dir() {
-            state.stop();
-            return;
+            state.stopping.store(true, Ordering::SeqCst);
+            let started = Instant::now();
+            while state.requests.load(Ordering::SeqCst) > 0
+                && started.elapsed() < Duration::from_secs(60)
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            std::process::exit(0);
         }
         let Some(idle) = state.options.idle else {
             continue;

@@ -6,6 +6,7 @@ mod common;
 
 mod test_bad_input;
 mod test_commands;
+mod test_crash;
 mod test_engine;
 mod test_merge;
 mod test_round_trip;

@@ -104,6 +104,14 @@ impl Repo {
             problems.push(format!("ref {name}: in atomic, not in git"));
         }
         problems.extend(self.pending_landings()?);
+        let behind = self.follow_paths()?;
+        if !behind.is_empty() {
+            problems.push(format!(
+                "the working tree has yet to take the branch's version of {} file(s), e.g. {}",
+                behind.len(),
+                behind.keys().next().map_or("", String::as_str)
+            ));
+        }
         problems.sort();
         Ok(DoctorReport {
             changes: changes.len(),

@@ -67,7 +67,33 @@ fn configure_git(git: &gix::Repository) -> Result<()> {
     config
         .commit()
         .map_err(RepoError::git("writing .git/config"))?;
-    Ok(())
+    exclude_temp_files(git)
+}
+
+/// Keeps the temporary files atomic writes files through (see [`crate::safe_fs`]) out of
+/// `git status`, in `.git/info/exclude`, for the moment they exist and after a crash.
+fn exclude_temp_files(git: &gix::Repository) -> Result<()> {
+    let path = git.git_dir().join("info").join("exclude");
+    let current = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(RepoError::io("reading", path)(e)),
+    };
+    let pattern = format!("{}*", crate::safe_fs::TEMP_PREFIX);
+    if current.lines().any(|l| l == pattern) {
+        return Ok(());
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(RepoError::io("creating", dir))?;
+    }
+    let mut text = current;
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str("# atomic's temporary files\n");
+    text.push_str(&pattern);
+    text.push('\n');
+    std::fs::write(&path, text).map_err(RepoError::io("writing", &path))
 }
 
 impl Repo {
@@ -139,8 +165,11 @@ impl Repo {
         let git = open_git(&root)?;
         let repo = Repo::assemble(root, git, store);
         repo.recover(&mut repo.store.lock())?;
-        // A working tree a crash left behind a landing follows it now.
-        repo.follow_branch()?;
+        repo.release_index_lock()?;
+        exclude_temp_files(&repo.git)?;
+        // A working tree a crash left behind a landing follows it now; if it cannot (a
+        // file in the way), its paths stay staged and `doctor` says so.
+        let _ = repo.follow_branch();
         Ok(repo)
     }
 

@@ -24,6 +24,9 @@ use crate::{RepoError, Result};
 /// A counter for temporary names, unique within the process.
 static NEXT_TEMP: AtomicU64 = AtomicU64::new(0);
 
+/// How the temporary files a write goes through begin: `.atomic-tmp-<pid>-<n>`.
+pub(crate) const TEMP_PREFIX: &str = ".atomic-tmp-";
+
 /// The root of a working tree, opened once.
 pub(crate) struct Root {
     fd: OwnedFd,
@@ -181,7 +184,7 @@ impl Root {
             };
         }
         let temp = format!(
-            ".atomic-tmp-{}-{}",
+            "{TEMP_PREFIX}{}-{}",
             std::process::id(),
             NEXT_TEMP.fetch_add(1, Ordering::Relaxed)
         );
@@ -232,6 +235,28 @@ impl Root {
         file.write_all(data)
             .and_then(|()| file.set_permissions(std::fs::Permissions::from_mode(bits)))
             .map_err(RepoError::io("writing", self.path.join(rel)))
+    }
+
+    /// Removes the temporary files of other processes (killed mid-write) from the
+    /// directory that holds `rel`; returns how many.
+    pub(crate) fn remove_stale_temps(&self, rel: &str) -> Result<usize> {
+        let Some((dirs, _)) = self.walk(rel, false)? else {
+            return Ok(0);
+        };
+        let dir = dirs.last().unwrap_or(&self.fd);
+        let mine = format!("{TEMP_PREFIX}{}-", std::process::id());
+        let mut removed = 0;
+        let entries = rustix::fs::Dir::read_from(dir).map_err(self.io("listing", rel))?;
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with(TEMP_PREFIX)
+                && !name.starts_with(&mine)
+                && rustix::fs::unlinkat(dir, name.as_str(), AtFlags::empty()).is_ok()
+            {
+                removed += 1;
+            }
+        }
+        Ok(removed)
     }
 
     /// Removes the file or symlink at `rel` (nothing there is fine), then the directories

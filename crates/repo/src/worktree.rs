@@ -83,9 +83,19 @@ pub struct CheckoutReport {
     pub kept: Vec<String>,
 }
 
-/// Paths landings changed that the working tree has yet to follow, under [`FOLLOW_KEY`].
-const FOLLOW: Table<String, BTreeSet<String>> = Table::new(cf::META);
+/// Paths landings changed that the working tree has yet to follow, with the last landed
+/// commit that changed each, under [`FOLLOW_KEY`].
+const FOLLOW: Table<String, BTreeMap<String, GitId>> = Table::new(cf::META);
 const FOLLOW_KEY: &str = "worktree.follow";
+/// What an unfinished follow wrote into the working tree (path → version, `None` for a
+/// removal), under [`WRITTEN_KEY`]: after a crash, such a file is atomic's, not the
+/// user's edit.
+const WRITTEN: Table<String, BTreeMap<String, Option<FileState>>> = Table::new(cf::META);
+const WRITTEN_KEY: &str = "worktree.follow_written";
+
+/// The pid of the atomic process writing git's index, under [`INDEX_WRITER_KEY`].
+const INDEX_WRITER: Table<String, u32> = Table::new(cf::META);
+const INDEX_WRITER_KEY: &str = "worktree.index_writer";
 
 /// Stale files, by path, under [`STALE_KEY`].
 const STALE: Table<String, BTreeMap<String, StaleFile>> = Table::new(cf::META);
@@ -256,11 +266,52 @@ impl Repo {
     }
 
     /// Writes git's index for `tree`, keeping the stat data of entries whose path and blob
-    /// are unchanged, so `git status` does not hash every file again.
+    /// are unchanged, so `git status` does not hash every file again. While it writes, the
+    /// store says so (see [`Repo::release_index_lock`]).
     ///
     /// # Errors
     /// git errors.
     pub(crate) fn write_index(&self, tree: GitId) -> Result<()> {
+        self.writing_index(|| self.write_index_file(tree))
+    }
+
+    /// Runs `write` (which writes git's index) with the store saying an index write is in
+    /// progress, for [`Repo::release_index_lock`] after a crash.
+    fn writing_index(&self, write: impl FnOnce() -> Result<()>) -> Result<()> {
+        let mut batch = self.store.batch();
+        batch.put(
+            INDEX_WRITER,
+            &INDEX_WRITER_KEY.to_owned(),
+            &std::process::id(),
+        );
+        self.store.write(batch)?;
+        let written = write();
+        let mut batch = self.store.batch();
+        batch.delete(INDEX_WRITER, &INDEX_WRITER_KEY.to_owned());
+        self.store.write(batch)?;
+        written
+    }
+
+    /// Removes `.git/index.lock` when an atomic process was killed while writing the index:
+    /// the store says a write started and never ended. The caller holds the store, so that
+    /// writer is gone; a lock file without that record is a git process's, and stays.
+    pub(crate) fn release_index_lock(&self) -> Result<bool> {
+        if self
+            .store
+            .get(INDEX_WRITER, &INDEX_WRITER_KEY.to_owned())?
+            .is_none()
+        {
+            return Ok(false);
+        }
+        let lock = self.git.index_path().with_extension("lock");
+        let removed = std::fs::remove_file(&lock).is_ok();
+        let mut batch = self.store.batch();
+        batch.delete(INDEX_WRITER, &INDEX_WRITER_KEY.to_owned());
+        self.store.write(batch)?;
+        Ok(removed)
+    }
+
+    fn write_index_file(&self, tree: GitId) -> Result<()> {
         let mut index = self
             .git
             .index_from_tree(&bridge::object_id(tree))
@@ -287,8 +338,9 @@ impl Repo {
     }
 
     /// Stages, in a landing's transaction, the paths the working tree must follow when
-    /// `branch` is checked out: they are kept until [`Repo::follow_branch`] has written
-    /// them, so a crash between the landing and the checkout is finished at the next open.
+    /// `branch` is checked out, each with the landed commit: they are kept until
+    /// [`Repo::follow_branch`] has written them, so a crash between the landing and the
+    /// checkout is finished at the next open.
     pub(crate) fn stage_follow(
         &self,
         batch: &mut atomic_store::Batch<'_>,
@@ -300,16 +352,18 @@ impl Repo {
         }
         let mut paths = self.follow_paths()?;
         for fc in &change.files {
-            paths.insert(fc.path.clone());
+            paths.insert(fc.path.clone(), change.git_commit);
             if let atomic_core::FileKind::Renamed { from } = &fc.kind {
-                paths.insert(from.clone());
+                paths.insert(from.clone(), change.git_commit);
             }
         }
         batch.put(FOLLOW, &FOLLOW_KEY.to_owned(), &paths);
         Ok(())
     }
 
-    fn follow_paths(&self) -> Result<BTreeSet<String>> {
+    /// Returns the paths landings changed that the working tree has yet to follow, with
+    /// the last landed commit that changed each.
+    pub(crate) fn follow_paths(&self) -> Result<BTreeMap<String, GitId>> {
         Ok(self
             .store
             .get(FOLLOW, &FOLLOW_KEY.to_owned())?
@@ -320,7 +374,9 @@ impl Repo {
     /// staged (see [`Repo::stage_follow`]). Per path, as git's `updateInstead` does: a file
     /// that matches git's index (the user left it as checked out) takes the head's version;
     /// a file the user changed is kept and becomes stale. Each path takes the head's version
-    /// of now, so landings followed in any order give the same tree.
+    /// of now, so landings followed in any order give the same tree, and git's index
+    /// changes only for the paths followed, so it never claims a version the working tree
+    /// does not have.
     ///
     /// # Errors
     /// I/O, git and store errors. The landings stay landed either way, and their paths
@@ -332,6 +388,8 @@ impl Repo {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         let mut report = CheckoutReport::default();
+        // Read the staged paths first: the head read after them includes every landing
+        // they name (git's ref moves before a landing stages its paths).
         let paths = self.follow_paths()?;
         if paths.is_empty() {
             return Ok(report);
@@ -341,31 +399,33 @@ impl Repo {
             let root = Root::open(&self.root)?;
             let index = self.git.open_index().ok();
             let mut stale = self.stale_files()?;
-            for path in &paths {
+            let mut written = self
+                .store
+                .get(WRITTEN, &WRITTEN_KEY.to_owned())?
+                .unwrap_or_default();
+            // A follow killed mid-write left temporary files beside what it wrote.
+            for path in written.keys() {
+                root.remove_stale_temps(path)?;
+            }
+            let mut entries = Vec::new();
+            for path in paths.keys() {
                 let new = match bridge::tree_entry(&self.git, tree, path)? {
                     Some(bridge::TreeEntry::File(s)) => Some(s),
                     _ => None,
                 };
-                let checked_out = index.as_ref().and_then(|i| {
-                    i.entry_by_path(path.as_str().into()).and_then(|e| {
-                        let mode = match e.mode {
-                            gix::index::entry::Mode::FILE_EXECUTABLE => FileMode::Executable,
-                            gix::index::entry::Mode::SYMLINK => FileMode::Symlink,
-                            gix::index::entry::Mode::COMMIT => FileMode::Submodule,
-                            gix::index::entry::Mode::FILE => FileMode::Blob,
-                            _ => return None,
-                        };
-                        Some(FileState {
-                            mode,
-                            blob: bridge::git_id(&e.id),
-                        })
-                    })
-                });
+                let checked_out = index.as_ref().and_then(|i| index_state(i, path));
                 let disk = state_of(&root.read(path)?);
+                entries.push((path.clone(), new));
                 if disk == new {
                     continue;
                 }
-                if disk == checked_out && !stale.contains_key(path) {
+                let ours = disk == checked_out || written.get(path) == Some(&disk);
+                if ours && !stale.contains_key(path) {
+                    // Say what is written before writing it, for a crash in between.
+                    written.insert(path.clone(), new);
+                    let mut batch = self.store.batch();
+                    batch.put(WRITTEN, &WRITTEN_KEY.to_owned(), &written);
+                    self.store.write(batch)?;
                     match new {
                         Some(s) => root.write(path, s.mode, &self.blob(&s)?)?,
                         None => root.remove(path)?,
@@ -380,24 +440,77 @@ impl Repo {
                     report.kept.push(path.clone());
                 }
             }
-            self.write_index(tree)?;
+            self.update_index(&entries, tree)?;
             if !report.kept.is_empty() {
                 self.set_stale_files(&stale)?;
             }
         }
-        // Paths staged meanwhile by other landings stay for their own follow.
+        // A path a newer landing staged meanwhile stays for its own follow.
         let mut lock = self.store.lock();
         let mut left = self.follow_paths()?;
-        left.retain(|p| !paths.contains(p));
+        left.retain(|p, commit| paths.get(p) != Some(commit));
         let mut tx = lock.transaction();
         if left.is_empty() {
             tx.delete(FOLLOW, &FOLLOW_KEY.to_owned());
         } else {
             tx.put(FOLLOW, &FOLLOW_KEY.to_owned(), &left);
         }
+        tx.delete(WRITTEN, &WRITTEN_KEY.to_owned());
         tx.commit()?;
         Ok(report)
     }
+
+    /// Sets git's index entries of `entries` (path → state, `None`: no entry), leaving the
+    /// others as they are; without an index, writes one for `tree`.
+    fn update_index(&self, entries: &[(String, Option<FileState>)], tree: GitId) -> Result<()> {
+        let Ok(mut index) = self.git.open_index() else {
+            return self.write_index(tree);
+        };
+        let paths: BTreeSet<&str> = entries.iter().map(|(p, _)| p.as_str()).collect();
+        index.remove_entries(|_, path, _| {
+            std::str::from_utf8(path).is_ok_and(|p| paths.contains(p))
+        });
+        for (path, state) in entries {
+            if let Some(s) = state {
+                let mode = match s.mode {
+                    FileMode::Blob => gix::index::entry::Mode::FILE,
+                    FileMode::Executable => gix::index::entry::Mode::FILE_EXECUTABLE,
+                    FileMode::Symlink => gix::index::entry::Mode::SYMLINK,
+                    FileMode::Submodule => gix::index::entry::Mode::COMMIT,
+                };
+                index.dangerously_push_entry(
+                    gix::index::entry::Stat::default(),
+                    bridge::object_id(s.blob),
+                    gix::index::entry::Flags::empty(),
+                    mode,
+                    path.as_str().into(),
+                );
+            }
+        }
+        index.sort_entries();
+        index.remove_tree();
+        self.writing_index(|| {
+            index
+                .write(gix::index::write::Options::default())
+                .map_err(RepoError::git("writing the index"))
+        })
+    }
+}
+
+/// The mode and blob of `path`'s entry in git's index (stage 0), if any.
+fn index_state(index: &gix::index::File, path: &str) -> Option<FileState> {
+    let e = index.entry_by_path(path.into())?;
+    let mode = match e.mode {
+        gix::index::entry::Mode::FILE_EXECUTABLE => FileMode::Executable,
+        gix::index::entry::Mode::SYMLINK => FileMode::Symlink,
+        gix::index::entry::Mode::COMMIT => FileMode::Submodule,
+        gix::index::entry::Mode::FILE => FileMode::Blob,
+        _ => return None,
+    };
+    Some(FileState {
+        mode,
+        blob: bridge::git_id(&e.id),
+    })
 }
 
 /// Returns the paths that differ between `head` and `work`, sorted.
