@@ -71,6 +71,65 @@ pub fn start_server(bin: &Path, repo: &Path) -> Result<std::process::Child, Stri
     Ok(child)
 }
 
+/// A JSON-RPC 2.0 client of `atomic serve`, over one connection (see the book's protocol
+/// page): what an agent host, an SDK or a mount would hold open.
+pub struct RpcClient {
+    reader: std::io::BufReader<std::os::unix::net::UnixStream>,
+    writer: std::os::unix::net::UnixStream,
+    next_id: u64,
+}
+
+impl RpcClient {
+    /// Connects to the server of the repository at `repo`.
+    ///
+    /// # Errors
+    /// Nobody listens there.
+    pub fn connect(repo: &Path) -> Result<Self, String> {
+        let socket = repo.join(".atomic/serve.sock");
+        let stream = std::os::unix::net::UnixStream::connect(&socket)
+            .map_err(|e| format!("cannot connect to {}: {e}", socket.display()))?;
+        let writer = stream.try_clone().map_err(|e| e.to_string())?;
+        Ok(RpcClient {
+            reader: std::io::BufReader::new(stream),
+            writer,
+            next_id: 1,
+        })
+    }
+
+    /// Calls `method` with `params`; returns the result, or the error's kind and message.
+    ///
+    /// # Errors
+    /// The method's error (`kind: message`), or a broken connection.
+    pub fn call(
+        &mut self,
+        method: &str,
+        params: serde_json::Value,
+    ) -> Result<serde_json::Value, String> {
+        use std::io::{BufRead, Write};
+        let request = serde_json::json!({
+            "jsonrpc": "2.0", "id": self.next_id, "method": method, "params": params,
+        });
+        self.next_id += 1;
+        let mut line = serde_json::to_vec(&request).map_err(|e| e.to_string())?;
+        line.push(b'\n');
+        self.writer.write_all(&line).map_err(|e| e.to_string())?;
+        let mut answer = String::new();
+        self.reader
+            .read_line(&mut answer)
+            .map_err(|e| e.to_string())?;
+        let mut v: serde_json::Value =
+            serde_json::from_str(&answer).map_err(|e| format!("{e}: {answer}"))?;
+        if let Some(e) = v.get("error") {
+            return Err(format!(
+                "{}: {}",
+                e["data"]["kind"].as_str().unwrap_or("error"),
+                e["message"].as_str().unwrap_or("")
+            ));
+        }
+        Ok(v["result"].take())
+    }
+}
+
 /// How [`disk_usage`] counts a file.
 #[derive(Clone, Copy, Debug)]
 pub enum Measure {
@@ -119,7 +178,7 @@ pub fn memory_kib(pid: u32, field: &str) -> Option<u64> {
         .ok()
 }
 
-/// Median, 90th percentile and mean of some durations, in milliseconds.
+/// Median, 90th and 95th percentiles and mean of some durations, in milliseconds.
 #[derive(Clone, Copy, Debug, Default, serde::Serialize)]
 pub struct Summary {
     /// How many samples.
@@ -128,6 +187,8 @@ pub struct Summary {
     pub median_ms: f64,
     /// The 90th percentile (nearest rank).
     pub p90_ms: f64,
+    /// The 95th percentile (nearest rank).
+    pub p95_ms: f64,
     /// The mean.
     pub mean_ms: f64,
 }
@@ -145,6 +206,7 @@ impl Summary {
             n: ms.len(),
             median_ms: rank(0.5),
             p90_ms: rank(0.9),
+            p95_ms: rank(0.95),
             mean_ms: ms.iter().sum::<f64>() / ms.len() as f64,
         }
     }
@@ -167,7 +229,7 @@ mod tests {
     #[test]
     fn summaries_use_nearest_rank() {
         let s = Summary::of(&(1..=10).map(Duration::from_millis).collect::<Vec<_>>());
-        assert_eq!((s.n, s.median_ms, s.p90_ms), (10, 5.0, 9.0));
+        assert_eq!((s.n, s.median_ms, s.p90_ms, s.p95_ms), (10, 5.0, 9.0, 10.0));
         assert!((s.mean_ms - 5.5).abs() < 1e-9);
         assert_eq!(Summary::of(&[]).n, 0);
     }

@@ -1,21 +1,23 @@
-//! Session operations timed on a real repository, as a cold CLI process and through
-//! `atomic serve`, beside `git worktree add` on the same repository; then the disk and
-//! memory of many live sessions.
+//! Session operations timed on a real repository through `atomic serve`: from a client
+//! holding one JSON-RPC connection (an agent host, an SDK, a mount) and from an `atomic`
+//! process per operation (a shell agent); beside `git worktree add` on the same
+//! repository, in the same run; then the disk and memory of many live sessions.
 //!
 //! ```text
-//! session-bench --repo PATH [--reps 30] [--sessions 1000] [--files 10] [--markdown]
+//! session-bench --repo PATH [--reps 30] [--sessions 1000] [--files 10] [--cold] [--markdown]
 //! ```
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use atomic_benches::{
-    Measure, Summary, atomic_binary, disk_usage, memory_kib, mib, run, start_server,
+    Measure, RpcClient, Summary, atomic_binary, disk_usage, memory_kib, mib, run, start_server,
 };
 use clap::Parser;
 use serde::Serialize;
+use serde_json::json;
 
 /// Time session create, read, write and submit; measure many live sessions
 #[derive(Parser)]
@@ -36,6 +38,9 @@ struct Cli {
     /// Modified files per live session
     #[arg(long, default_value_t = 10)]
     files: usize,
+    /// Also time each operation as a process with no server (each opens the store)
+    #[arg(long)]
+    cold: bool,
     /// Where to work (default: a temporary directory, removed afterwards)
     #[arg(long)]
     work: Option<PathBuf>,
@@ -44,7 +49,7 @@ struct Cli {
     markdown: bool,
 }
 
-/// Timings of one way of running commands.
+/// Timings of one way of calling.
 #[derive(Debug, Serialize)]
 struct Ops {
     create: Summary,
@@ -57,17 +62,16 @@ struct Ops {
 struct Live {
     sessions: usize,
     files_per_session: usize,
-    /// Seconds to create them all and write every file (through the server).
+    /// Seconds to create them all and write every file (one client connection).
     setup_s: f64,
-    /// Growth of `.atomic`: bytes written, and allocated blocks (which also moves with
-    /// RocksDB's preallocated write-ahead log, so it can even shrink).
+    /// Growth of `.atomic`: bytes written, and allocated blocks.
     disk_apparent: u64,
     disk_allocated: u64,
     /// The server's resident memory before and after, and its peak, in KiB.
     server_rss_before_kib: u64,
     server_rss_after_kib: u64,
     server_peak_kib: u64,
-    /// One more write and `session list`, with all of them live.
+    /// One more write and `session.list`, with all of them live.
     write_with_all_live: Summary,
     list_with_all_live: Summary,
     /// What `sessions` git worktrees would take: one measured worktree times `sessions`.
@@ -78,50 +82,115 @@ struct Live {
 struct Report {
     repository: String,
     files_in_head: usize,
-    cold_cli: Ops,
-    served: Ops,
+    rpc_client: Ops,
+    cli_process: Ops,
+    cold_cli: Option<Ops>,
     git_worktree_add: Summary,
     git_worktree_disk: u64,
     live: Live,
 }
 
-/// A session: id and token.
-struct Session(String, String);
-
-struct Bench {
-    bin: PathBuf,
-    repo: PathBuf,
-    /// Files with a function: path, the line that began its first function, its text
-    /// at the clone.
-    files: Vec<(String, String, String)>,
+/// A file with a top-level function: path, the line that begins it, its text now.
+struct File {
+    path: String,
+    anchor: String,
+    text: String,
 }
 
-impl Bench {
-    fn atomic(&self, s: Option<&Session>) -> Command {
+/// How an operation reaches the server.
+trait Caller {
+    fn new_session(&mut self) -> Result<(String, String), String>;
+    fn read(&mut self, s: &(String, String), path: &str) -> Result<String, String>;
+    fn write(&mut self, s: &(String, String), path: &str, text: &str) -> Result<(), String>;
+    fn submit(&mut self, s: &(String, String), message: &str) -> Result<serde_json::Value, String>;
+}
+
+impl Caller for RpcClient {
+    fn new_session(&mut self) -> Result<(String, String), String> {
+        let v = self.call("session.new", json!({ "agent": "bench" }))?;
+        Ok((
+            v["session_id"].as_str().unwrap_or_default().to_owned(),
+            v["token"].as_str().unwrap_or_default().to_owned(),
+        ))
+    }
+
+    fn read(&mut self, (id, token): &(String, String), path: &str) -> Result<String, String> {
+        let v = self.call(
+            "session.read",
+            json!({ "session_id": id, "token": token, "path": path }),
+        )?;
+        Ok(v["text"].as_str().unwrap_or_default().to_owned())
+    }
+
+    fn write(
+        &mut self,
+        (id, token): &(String, String),
+        path: &str,
+        text: &str,
+    ) -> Result<(), String> {
+        self.call(
+            "session.write",
+            json!({ "session_id": id, "token": token, "path": path, "text": text }),
+        )
+        .map(drop)
+    }
+
+    fn submit(
+        &mut self,
+        (id, token): &(String, String),
+        message: &str,
+    ) -> Result<serde_json::Value, String> {
+        self.call(
+            "session.submit",
+            json!({ "session_id": id, "token": token, "message": message }),
+        )
+    }
+}
+
+/// An `atomic` process per operation.
+struct Processes {
+    bin: PathBuf,
+    repo: PathBuf,
+    no_server: bool,
+}
+
+impl Processes {
+    fn cmd(&self, s: Option<&(String, String)>) -> Command {
         let mut cmd = Command::new(&self.bin);
         cmd.current_dir(&self.repo)
             .env("ATOMIC_LOCK_TIMEOUT_MS", "600000");
-        if let Some(Session(id, token)) = s {
+        if self.no_server {
+            cmd.env("ATOMIC_NO_SERVER", "1");
+        }
+        if let Some((id, token)) = s {
             cmd.env("ATOMIC_SESSION", id)
                 .env("ATOMIC_SESSION_TOKEN", token);
         }
         cmd
     }
+}
 
-    fn new_session(&self) -> Result<(Session, Duration), String> {
-        let started = Instant::now();
-        let out = run(self.atomic(None).args(["--json", "session", "new"]))?;
-        let elapsed = started.elapsed();
+impl Caller for Processes {
+    fn new_session(&mut self) -> Result<(String, String), String> {
+        let out = run(self
+            .cmd(None)
+            .args(["--json", "session", "new", "--agent", "bench"]))?;
         let v: serde_json::Value =
             serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())?;
-        let field = |k: &str| v[k].as_str().unwrap_or_default().to_owned();
-        Ok((Session(field("session_id"), field("token")), elapsed))
+        Ok((
+            v["session_id"].as_str().unwrap_or_default().to_owned(),
+            v["token"].as_str().unwrap_or_default().to_owned(),
+        ))
     }
 
-    fn write(&self, s: &Session, path: &str, text: &str) -> Result<Duration, String> {
-        let started = Instant::now();
+    fn read(&mut self, s: &(String, String), path: &str) -> Result<String, String> {
+        let out = run(self.cmd(Some(s)).args(["session", "read", path]))?;
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    fn write(&mut self, s: &(String, String), path: &str, text: &str) -> Result<(), String> {
         let mut child = self
-            .atomic(Some(s))
+            .cmd(Some(s))
             .args(["--json", "session", "write", path])
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
@@ -141,80 +210,81 @@ impl Bench {
                 String::from_utf8_lossy(&out.stderr)
             ));
         }
-        Ok(started.elapsed())
+        Ok(())
     }
 
-    /// `text` (file `i`) with a new item at the end (`tag` names it).
-    fn appended(&self, i: usize, text: &str, tag: &str) -> String {
-        let path = &self.files[i].0;
-        let item = if path.ends_with(".py") {
-            format!("\n\ndef bench_{tag}():\n    return 1\n")
-        } else if path.ends_with(".rs") {
-            format!("\n\npub fn bench_{tag}() -> u32 {{\n    1\n}}\n")
-        } else {
-            format!("\n// bench {tag}\n")
-        };
-        format!("{text}{item}")
+    fn submit(&mut self, s: &(String, String), message: &str) -> Result<serde_json::Value, String> {
+        let out = run(self
+            .cmd(Some(s))
+            .args(["--json", "session", "submit", "-m", message]))?;
+        serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())
     }
+}
 
-    /// `text` (file `i`) with a new item before the line that began its first function.
-    fn prepended(&self, i: usize, text: &str, tag: &str) -> String {
-        let (path, anchor, _) = &self.files[i];
-        let item = if path.ends_with(".py") {
-            format!("def bench_{tag}():\n    return 1\n\n\n")
-        } else if path.ends_with(".rs") {
-            format!("pub fn bench_{tag}() -> u32 {{\n    1\n}}\n\n")
-        } else {
-            format!("// bench {tag}\n")
-        };
-        let at = text.find(anchor.as_str()).unwrap_or(0);
-        let mut out = text.to_owned();
-        out.insert_str(at, &item);
-        out
+/// `text` with a new function at the end (`tag` names it).
+fn appended(path: &str, text: &str, tag: &str) -> String {
+    format!("{text}{}", item(path, tag))
+}
+
+fn item(path: &str, tag: &str) -> String {
+    if path.ends_with(".py") {
+        format!("\n\ndef bench_{tag}():\n    return 1\n")
+    } else if path.ends_with(".rs") {
+        format!("\n\npub fn bench_{tag}() -> u32 {{\n    1\n}}\n")
+    } else {
+        format!("\n// bench {tag}\n")
     }
+}
 
-    fn ops(&self, reps: usize, label: &str) -> Result<Ops, String> {
-        let (mut create, mut read, mut write, mut submit) = (vec![], vec![], vec![], vec![]);
-        for r in 0..reps {
-            let (a, t) = self.new_session()?;
-            create.push(t);
-            let (b, _) = self.new_session()?;
-            let path = self.files[0].0.clone();
-            let started = Instant::now();
-            let out = run(self.atomic(Some(&a)).args(["session", "read", &path]))?;
-            read.push(started.elapsed());
-            let text = String::from_utf8_lossy(&out.stdout).into_owned();
-            write.push(self.write(
-                &a,
-                &path,
-                &self.appended(0, &text, &format!("{label}_a{r}")),
-            )?);
-            self.write(
-                &b,
-                &path,
-                &self.prepended(0, &text, &format!("{label}_b{r}")),
-            )?;
-            run(self
-                .atomic(Some(&a))
-                .args(["session", "submit", "-m", "bench: a"]))?;
-            let started = Instant::now();
-            let out = run(self
-                .atomic(Some(&b))
-                .args(["--json", "session", "submit", "-m", "bench: b"]))?;
-            submit.push(started.elapsed());
-            let v: serde_json::Value =
-                serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())?;
-            if v["status"] != "merged" || v["fast_forward"] == true {
-                return Err(format!("the second submit did not merge: {v}"));
-            }
+/// `text` with a new item before the line that begins its first function.
+fn prepended(file: &File, text: &str, tag: &str) -> String {
+    let at = text.find(file.anchor.as_str()).unwrap_or(0);
+    let mut out = text.to_owned();
+    let mut new = item(&file.path, tag);
+    new = new.trim_start_matches('\n').to_owned();
+    new.push('\n');
+    out.insert_str(at, &new);
+    out
+}
+
+/// Times `reps` rounds of: create two sessions, read a file in one, write it in both
+/// (different places), submit one, then time the submit of the other (a merge).
+fn ops(caller: &mut dyn Caller, file: &File, reps: usize, label: &str) -> Result<Ops, String> {
+    let (mut create, mut read, mut write, mut submit) = (vec![], vec![], vec![], vec![]);
+    for r in 0..reps {
+        let started = Instant::now();
+        let a = caller.new_session()?;
+        create.push(started.elapsed());
+        let b = caller.new_session()?;
+        let started = Instant::now();
+        let text = caller.read(&a, &file.path)?;
+        read.push(started.elapsed());
+        let started = Instant::now();
+        caller.write(
+            &a,
+            &file.path,
+            &appended(&file.path, &text, &format!("{label}_a{r}")),
+        )?;
+        write.push(started.elapsed());
+        caller.write(
+            &b,
+            &file.path,
+            &prepended(file, &text, &format!("{label}_b{r}")),
+        )?;
+        caller.submit(&a, "bench: a")?;
+        let started = Instant::now();
+        let v = caller.submit(&b, "bench: b")?;
+        submit.push(started.elapsed());
+        if v["status"] != "merged" || v["fast_forward"] == true {
+            return Err(format!("the second submit did not merge: {v}"));
         }
-        Ok(Ops {
-            create: Summary::of(&create),
-            read: Summary::of(&read),
-            write: Summary::of(&write),
-            submit_with_merge: Summary::of(&submit),
-        })
     }
+    Ok(Ops {
+        create: Summary::of(&create),
+        read: Summary::of(&read),
+        write: Summary::of(&write),
+        submit_with_merge: Summary::of(&submit),
+    })
 }
 
 fn main() -> std::process::ExitCode {
@@ -238,21 +308,11 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-fn bench(cli: &Cli) -> Result<Report, String> {
-    let bin =
-        std::path::absolute(atomic_binary(cli.atomic.as_deref())).map_err(|e| e.to_string())?;
-    let temp = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let work = cli.work.clone().unwrap_or_else(|| temp.path().to_owned());
-    std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
-    let source = std::path::absolute(&cli.repo).map_err(|e| e.to_string())?;
-    let repo = work.join("atomic");
-    eprintln!("atomic clone {} ...", source.display());
-    run(Command::new(&bin)
-        .args(["--quiet", "clone"])
-        .arg(&source)
-        .arg(&repo))?;
-    let out = run(Command::new(&bin)
-        .current_dir(&repo)
+/// Files of the clone with a top-level function, parsed without errors, up to `n`.
+fn pick_files(bin: &Path, repo: &Path, n: usize) -> Result<Vec<File>, String> {
+    let out = run(Command::new(bin)
+        .current_dir(repo)
+        .env("ATOMIC_NO_SERVER", "1")
         .args(["--json", "symbols"]))?;
     let listed: Vec<serde_json::Value> =
         serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())?;
@@ -277,33 +337,66 @@ fn bench(cli: &Cli) -> Result<Report, String> {
         // Start at the line, before any doc comment lines the span leaves out.
         let at = text[..at].rfind('\n').map_or(0, |i| i + 1);
         let anchor = text[at..].lines().next().unwrap_or_default().to_owned();
-        files.push((path.to_owned(), anchor, text));
-        if files.len() == cli.files {
+        files.push(File {
+            path: path.to_owned(),
+            anchor,
+            text,
+        });
+        if files.len() == n {
             break;
         }
     }
-    if files.len() < cli.files {
+    if files.len() < n {
         return Err(format!(
             "only {} files with a top-level function",
             files.len()
         ));
     }
+    Ok(files)
+}
+
+fn bench(cli: &Cli) -> Result<Report, String> {
+    let bin =
+        std::path::absolute(atomic_binary(cli.atomic.as_deref())).map_err(|e| e.to_string())?;
+    let temp = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let work = cli.work.clone().unwrap_or_else(|| temp.path().to_owned());
+    std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
+    let source = std::path::absolute(&cli.repo).map_err(|e| e.to_string())?;
+    let repo = work.join("atomic");
+    eprintln!("atomic clone {} ...", source.display());
+    run(Command::new(&bin)
+        .args(["--quiet", "clone"])
+        .arg(&source)
+        .arg(&repo))?;
+    let mut files = pick_files(&bin, &repo, cli.files)?;
     let files_in_head = run(Command::new("git").current_dir(&repo).args(["ls-files"]))?
         .stdout
         .split(|&b| b == b'\n')
         .filter(|l| !l.is_empty())
         .count();
-    let mut bench = Bench {
+
+    let cold_cli = if cli.cold {
+        eprintln!("processes without a server ...");
+        let mut cold = Processes {
+            bin: bin.clone(),
+            repo: repo.clone(),
+            no_server: true,
+        };
+        Some(ops(&mut cold, &files[0], cli.reps, "cold")?)
+    } else {
+        None
+    };
+    let mut server = start_server(&bin, &repo)?;
+    eprintln!("one JSON-RPC connection ...");
+    let mut client = RpcClient::connect(&repo)?;
+    let rpc_client = ops(&mut client, &files[0], cli.reps, "rpc")?;
+    eprintln!("an atomic process per operation ...");
+    let mut processes = Processes {
         bin: bin.clone(),
         repo: repo.clone(),
-        files,
+        no_server: false,
     };
-
-    eprintln!("cold CLI ...");
-    let cold_cli = bench.ops(cli.reps, "cold")?;
-    eprintln!("through atomic serve ...");
-    let mut server = start_server(&bin, &repo)?;
-    let served = bench.ops(cli.reps, "served")?;
+    let cli_process = ops(&mut processes, &files[0], cli.reps, "cli")?;
 
     eprintln!("git worktree add ...");
     let git = work.join("git");
@@ -337,13 +430,12 @@ fn bench(cli: &Cli) -> Result<Report, String> {
         cli.sessions, cli.files
     );
     // Each live session adds one function to each file as the head has it now.
-    for (path, _, text) in &mut bench.files {
+    for f in &mut files {
         let out = run(Command::new("git")
             .current_dir(&repo)
-            .args(["show", &format!("HEAD:{path}")]))?;
-        *text = String::from_utf8_lossy(&out.stdout).into_owned();
+            .args(["show", &format!("HEAD:{}", f.path)]))?;
+        f.text = String::from_utf8_lossy(&out.stdout).into_owned();
     }
-    let bench = bench;
     let store = repo.join(".atomic");
     let (apparent, allocated) = (
         disk_usage(&store, Measure::Apparent),
@@ -351,41 +443,36 @@ fn bench(cli: &Cli) -> Result<Report, String> {
     );
     let rss_before = memory_kib(server.id(), "VmRSS").unwrap_or(0);
     let started = Instant::now();
-    let threads = 4;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let bench = &bench;
-                scope.spawn(move || -> Result<(), String> {
-                    for n in (t..cli.sessions).step_by(threads) {
-                        let (s, _) = bench.new_session()?;
-                        for i in 0..cli.files {
-                            let (path, _, text) = &bench.files[i];
-                            bench.write(&s, path, &bench.appended(i, text, &format!("live{n}")))?;
-                        }
-                    }
-                    Ok(())
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err("a thread panicked".into())))
-            .collect::<Result<Vec<()>, String>>()
-    })?;
+    for n in 0..cli.sessions {
+        let s = client.new_session()?;
+        for f in &files {
+            client.write(
+                &s,
+                &f.path,
+                &appended(&f.path, &f.text, &format!("live{n}")),
+            )?;
+        }
+    }
     let setup_s = started.elapsed().as_secs_f64();
     let rss_after = memory_kib(server.id(), "VmRSS").unwrap_or(0);
     let mut write_live = Vec::new();
     let mut list_live = Vec::new();
     for r in 0..cli.reps.min(10) {
-        let (s, _) = bench.new_session()?;
-        let (path, _, text) = &bench.files[0];
-        write_live.push(bench.write(&s, path, &bench.appended(0, text, &format!("last{r}")))?);
+        let s = client.new_session()?;
+        let f = &files[0];
         let started = Instant::now();
-        run(bench.atomic(None).args(["--json", "session", "list"]))?;
+        client.write(
+            &s,
+            &f.path,
+            &appended(&f.path, &f.text, &format!("last{r}")),
+        )?;
+        write_live.push(started.elapsed());
+        let started = Instant::now();
+        client.call("session.list", json!({}))?;
         list_live.push(started.elapsed());
     }
     let peak = memory_kib(server.id(), "VmHWM").unwrap_or(0);
+    drop(client);
     run(Command::new(&bin)
         .current_dir(&repo)
         .args(["--quiet", "serve", "--stop"]))?;
@@ -406,8 +493,9 @@ fn bench(cli: &Cli) -> Result<Report, String> {
     Ok(Report {
         repository: cli.repo.display().to_string(),
         files_in_head,
+        rpc_client,
+        cli_process,
         cold_cli,
-        served,
         git_worktree_add: Summary::of(&adds),
         git_worktree_disk,
         live,
@@ -416,15 +504,19 @@ fn bench(cli: &Cli) -> Result<Report, String> {
 
 fn markdown(r: &Report) -> String {
     let row =
-        |what: &str, s: &Summary| format!("| {what} | {:.1} | {:.1} |\n", s.median_ms, s.p90_ms);
+        |what: &str, s: &Summary| format!("| {what} | {:.1} | {:.1} |\n", s.median_ms, s.p95_ms);
     let mut out = format!(
-        "{} ({} files in HEAD)\n\n| operation | median ms | p90 ms |\n|---|---|---|\n",
+        "{} ({} files in HEAD)\n\n| operation | median ms | p95 ms |\n|---|---|---|\n",
         r.repository, r.files_in_head
     );
-    for (how, ops) in [
-        ("cold CLI", &r.cold_cli),
-        ("through atomic serve", &r.served),
-    ] {
+    let mut series = vec![
+        ("JSON-RPC client", &r.rpc_client),
+        ("atomic process, served", &r.cli_process),
+    ];
+    if let Some(cold) = &r.cold_cli {
+        series.push(("atomic process, no server", cold));
+    }
+    for (how, ops) in series {
         out += &row(&format!("session new, {how}"), &ops.create);
         out += &row(&format!("session read, {how}"), &ops.read);
         out += &row(&format!("session write (symbols), {how}"), &ops.write);

@@ -36,8 +36,9 @@ fn atomic(bin: &Path, repo: &Path) -> Command {
     cmd
 }
 
-/// Runs the task and returns what happened; errors are reported in the result.
-pub fn run_agent(bin: &Path, repo: &Path, task: &Task) -> AgentResult {
+/// Runs the task and returns what happened; errors are reported in the result. With
+/// `mount`, the session is mounted at `mount` and the agent edits it with plain tools.
+pub fn run_agent(bin: &Path, repo: &Path, task: &Task, mount: Option<&Path>) -> AgentResult {
     let started = Instant::now();
     let mut result = AgentResult {
         id: task.id,
@@ -47,7 +48,11 @@ pub fn run_agent(bin: &Path, repo: &Path, task: &Task) -> AgentResult {
         conflicting_symbols: Vec::new(),
         message: String::new(),
     };
-    if let Err(e) = steps(bin, repo, task, &mut result, started) {
+    let outcome = match mount {
+        Some(dir) => mounted_steps(bin, repo, dir, task, &mut result, started),
+        None => steps(bin, repo, task, &mut result, started),
+    };
+    if let Err(e) = outcome {
         result.message = e;
     }
     result.total_ms = started.elapsed().as_secs_f64() * 1e3;
@@ -114,8 +119,24 @@ fn steps(
     let mut submit = atomic(bin, repo);
     in_session(&mut submit);
     let message = format!("{agent}: {intent}");
+    submit_and_report(bin, submit, &message, result, in_session)
+}
+
+/// Submits with `submit` (a command in the session) and fills `result`; on a conflict the
+/// session is closed with a command `in_session` prepares.
+fn submit_and_report(
+    bin: &Path,
+    mut submit: Command,
+    message: &str,
+    result: &mut AgentResult,
+    in_session: impl Fn(&mut Command),
+) -> Result<(), String> {
+    let repo = submit
+        .get_current_dir()
+        .map(Path::to_owned)
+        .unwrap_or_default();
     let out = submit
-        .args(["--json", "session", "submit", "-m", &message])
+        .args(["--json", "session", "submit", "-m", message])
         .output()
         .map_err(|e| format!("session submit: {e}"))?;
     let answer: serde_json::Value = serde_json::from_slice(&out.stdout).map_err(|_| {
@@ -134,9 +155,66 @@ fn steps(
             .filter_map(|c| c["symbol"].as_str().map(str::to_owned))
             .collect();
         // The agent gives up its session; the conflict is in the report.
-        let mut close = atomic(bin, repo);
+        let mut close = atomic(bin, &repo);
         in_session(&mut close);
         run(close.args(["session", "close"]))?;
     }
     Ok(())
+}
+
+/// The task in a mounted session: `session new --mount`, then plain tools in the
+/// directory (the file read as any program reads it, written back by a Python script that
+/// saves as editors do: a temporary file renamed over the original), then `session submit`
+/// run inside the mount, which finds its session by itself.
+fn mounted_steps(
+    bin: &Path,
+    repo: &Path,
+    dir: &Path,
+    task: &Task,
+    result: &mut AgentResult,
+    started: Instant,
+) -> Result<(), String> {
+    let agent = format!("agent-{}", task.id);
+    let intent = format!("{:?} {} in {}", task.kind, task.symbol, task.file);
+    let dir_arg = dir.to_string_lossy();
+    run(atomic(bin, repo).args([
+        "--json", "session", "new", "--agent", &agent, "--intent", &intent, "--mount", &dir_arg,
+    ]))?;
+    result.setup_ms = started.elapsed().as_secs_f64() * 1e3;
+    let path = dir.join(&task.file);
+    let base = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let edited = edit::apply(task, &base)?;
+    let mut save = Command::new("python3");
+    save.current_dir(dir).args([
+        "-c",
+        "import os, sys\n\
+         p = sys.argv[1]\n\
+         with open(p + '.swp', 'w') as f:\n    f.write(sys.stdin.read())\n    f.flush()\n    os.fsync(f.fileno())\n\
+         os.chmod(p + '.swp', os.stat(p).st_mode)\n\
+         os.rename(p + '.swp', p)\n",
+        &task.file,
+    ]);
+    let mut child = save
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("python3: {e}"))?;
+    child
+        .stdin
+        .take()
+        .ok_or("no stdin")?
+        .write_all(edited.as_bytes())
+        .map_err(|e| format!("python3: {e}"))?;
+    let out = child
+        .wait_with_output()
+        .map_err(|e| format!("python3: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "saving {}: {}",
+            task.file,
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    let message = format!("{agent}: {intent}");
+    submit_and_report(bin, atomic(bin, dir), &message, result, |_| {})
 }

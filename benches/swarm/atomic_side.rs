@@ -10,19 +10,44 @@ use crate::agent::AgentResult;
 use crate::plan::Task;
 use crate::side::{self, SideReport};
 
+/// How the agents reach their sessions.
+pub enum Mode {
+    /// Each `atomic` command opens the store itself.
+    NoServer,
+    /// Through `atomic serve`, with `session read` and `write`.
+    Served,
+    /// Each session mounted under this directory, edited with plain tools.
+    Mounted(PathBuf),
+}
+
+impl Mode {
+    /// The mode the command line asks for; mounts go under `work/mounts`.
+    pub fn from_flags(no_serve: bool, mounted: bool, work: &Path) -> Mode {
+        match (no_serve, mounted) {
+            (true, _) => Mode::NoServer,
+            (false, true) => Mode::Mounted(work.join("mounts")),
+            (false, false) => Mode::Served,
+        }
+    }
+
+    /// The tool's name in the report.
+    fn tool(&self) -> &'static str {
+        match self {
+            Mode::NoServer => "atomic (no server)",
+            Mode::Served => "atomic",
+            Mode::Mounted(_) => "atomic (mounted)",
+        }
+    }
+}
+
 /// Runs the tasks the atomic way in `repo` (already cloned).
 ///
 /// # Errors
 /// The server or an agent process could not start.
-pub fn run_side(
-    bin: &Path,
-    repo: &Path,
-    tasks: &[Task],
-    served: bool,
-) -> Result<SideReport, String> {
+pub fn run_side(bin: &Path, repo: &Path, tasks: &[Task], mode: Mode) -> Result<SideReport, String> {
     let before = disk_usage(&repo.join(".atomic"), Measure::Apparent)
         + disk_usage(&repo.join(".git"), Measure::Apparent);
-    let server = if served {
+    let server = if !matches!(mode, Mode::NoServer) {
         Some(start_server(bin, repo)?)
     } else {
         None
@@ -32,14 +57,21 @@ pub fn run_side(
     let agents: Vec<Child> = tasks
         .iter()
         .map(|task| {
-            Command::new(&me)
+            let mut agent = Command::new(&me);
+            agent
                 .arg("agent")
                 .arg("--atomic")
                 .arg(bin)
                 .arg("--repo")
                 .arg(repo)
                 .arg("--task")
-                .arg(serde_json::to_string(task).expect("tasks serialize"))
+                .arg(serde_json::to_string(task).expect("tasks serialize"));
+            if let Mode::Mounted(dir) = &mode {
+                agent
+                    .arg("--mount")
+                    .arg(dir.join(format!("agent-{}", task.id)));
+            }
+            agent
                 .stdout(Stdio::piped())
                 .spawn()
                 .map_err(|e| format!("cannot start an agent: {e}"))
@@ -85,7 +117,7 @@ pub fn run_side(
         .map(|r| Duration::from_secs_f64(r.setup_ms / 1e3))
         .collect();
     Ok(SideReport {
-        tool: "atomic".into(),
+        tool: mode.tool().into(),
         setup: Summary::of(&setups),
         disk_per_agent: after.saturating_sub(before) / tasks.len().max(1) as u64,
         wall_ms: wall.as_secs_f64() * 1e3,

@@ -49,6 +49,9 @@ struct Cli {
     /// Run the agents without `atomic serve` (each command opens the store itself)
     #[arg(long)]
     no_serve: bool,
+    /// Each agent mounts its session (FUSE) and edits the directory with plain tools
+    #[arg(long, conflicts_with = "no_serve")]
+    mounted: bool,
     /// Skip building the final trees
     #[arg(long)]
     no_build_check: bool,
@@ -73,17 +76,26 @@ enum AgentCommand {
         repo: PathBuf,
         #[arg(long)]
         task: String,
+        /// Mount the session here and edit it with plain tools
+        #[arg(long)]
+        mount: Option<PathBuf>,
     },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Some(AgentCommand::Agent { atomic, repo, task }) = &cli.agent {
+    if let Some(AgentCommand::Agent {
+        atomic,
+        repo,
+        task,
+        mount,
+    }) = &cli.agent
+    {
         let Ok(task) = serde_json::from_str(task) else {
             eprintln!("error: a task that is not JSON");
             return ExitCode::from(2);
         };
-        let result = agent::run_agent(atomic, repo, &task);
+        let result = agent::run_agent(atomic, repo, &task, mount.as_deref());
         println!(
             "{}",
             serde_json::to_string(&result).expect("results serialize")
@@ -178,7 +190,12 @@ fn swarm(cli: &Cli) -> Result<report::Report, String> {
     planted += groups.values().map(|n| n - 1).sum::<usize>();
 
     eprintln!("{} agents with atomic sessions ...", plan.tasks.len());
-    let mut atomic = atomic_side::run_side(&bin, &atomic_repo, &plan.tasks, !cli.no_serve)?;
+    let mut atomic = atomic_side::run_side(
+        &bin,
+        &atomic_repo,
+        &plan.tasks,
+        atomic_side::Mode::from_flags(cli.no_serve, cli.mounted, &work),
+    )?;
     eprintln!("{} agents with git worktrees ...", plan.tasks.len());
     let mut git = git_side::run_side(&git_repo, &work, &plan.tasks)?;
     if !cli.no_build_check {

@@ -132,6 +132,8 @@ methods![
     session::submit::Resolve,
     session::submit::Verify,
     session::list::Close,
+    session::mount::Mount,
+    session::mount::Unmount,
 ];
 
 /// File contents on the wire: `text` when they are UTF-8, else `base64`.

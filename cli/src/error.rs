@@ -97,9 +97,22 @@ impl CommandError {
         text
     }
 
-    /// Prints the error to stderr and returns the exit code.
+    /// An error already told on stdout (a conflict block with `--json`): only its exit
+    /// code, nothing more on stderr.
+    pub fn told(kind: &str, code: u8) -> Self {
+        CommandError {
+            kind: kind.to_owned(),
+            code,
+            message: String::new(),
+            hints: Vec::new(),
+        }
+    }
+
+    /// Prints the error to stderr (unless it was already told) and returns the exit code.
     pub fn report(&self, ui: &Ui) -> u8 {
-        ui.write_err(self.render(ui.json).as_bytes());
+        if !self.message.is_empty() {
+            ui.write_err(self.render(ui.json).as_bytes());
+        }
         self.code
     }
 }

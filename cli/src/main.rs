@@ -4,6 +4,7 @@ mod api;
 mod client;
 mod commands;
 mod error;
+mod mounts;
 mod rpc;
 mod server;
 mod ui;
@@ -12,11 +13,15 @@ mod views;
 use std::process::ExitCode;
 
 use clap::Parser;
+use clap::error::ErrorKind;
 
 use crate::commands::{Cli, Context};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
     let ui = ui::Ui::new(&cli.global);
     let Ok(cwd) = std::env::current_dir() else {
         eprintln!("error: the current directory is gone\nhint: cd into the repository again");
@@ -28,4 +33,30 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => ExitCode::from(err.report(&ui)),
     }
+}
+
+/// Reports a command line clap refused (help and version are not errors): as clap prints
+/// it, or with `--json` as one JSON document of kind `usage`; exit code 2.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    let json = std::env::args_os().any(|a| a == "--json");
+    if json && !matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let message = e
+            .render()
+            .to_string()
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim_start_matches("error: ")
+            .to_owned();
+        let err = error::CommandError {
+            kind: "usage".into(),
+            code: 2,
+            message,
+            hints: vec!["see `atomic help` and `atomic <command> --help`".into()],
+        };
+        eprint!("{}", err.render(true));
+        return ExitCode::from(2);
+    }
+    let _ = e.print();
+    ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
 }

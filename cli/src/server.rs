@@ -194,6 +194,9 @@ fn watch_idle(state: &State) {
             {
                 std::thread::sleep(Duration::from_millis(10));
             }
+            if let Some(mounts) = crate::mounts::registry() {
+                mounts.unmount_all();
+            }
             std::process::exit(0);
         }
         let Some(idle) = state.options.idle else {
@@ -204,7 +207,8 @@ fn watch_idle(state: &State) {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .elapsed();
-        if state.connections.load(Ordering::SeqCst) == 0 && quiet >= idle {
+        let mounted = crate::mounts::registry().is_some_and(crate::mounts::Mounts::any);
+        if state.connections.load(Ordering::SeqCst) == 0 && quiet >= idle && !mounted {
             state.stop();
             return;
         }

@@ -270,3 +270,187 @@ fn walk_locks(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// Runs `args` (no server), killing it after `kill_after_ms` if it has not finished;
+/// returns its output when it finished.
+fn run_or_kill(
+    env: &TestEnv,
+    dir: &Path,
+    args: &[&str],
+    stdin: Option<&str>,
+    kill_after_ms: u64,
+) -> Option<Output> {
+    let mut child = env
+        .atomic_cmd(dir, args)
+        .env("ATOMIC_LOCK_TIMEOUT_MS", "60000")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    if let Some(s) = stdin {
+        let _ = input.write_all(s.as_bytes());
+    }
+    drop(input);
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() >= Duration::from_millis(kill_after_ms) {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    Some(child.wait_with_output().unwrap())
+}
+
+/// Without a server, each command opens the store itself; `kill -9` of commands at random
+/// points of their submits (several rounds) must leave nothing half done.
+#[test]
+fn killing_commands_mid_submit_without_a_server_loses_nothing() {
+    let env = TestEnv::new();
+    let dir = env.path("r");
+    env.atomic_ok(&env.path(""), &["init", dir.to_str().unwrap()]);
+    let agents = 4;
+    let owners: Vec<usize> = (0..agents).collect();
+    std::fs::write(dir.join("one.rs"), file(&owners, &vec![0; agents])).unwrap();
+    env.atomic_ok(&dir, &["record", "-m", "base"]);
+    let mut rng = Lcg(0xfeed);
+    let (mut kills, mut acked) = (0, Vec::new());
+    for round in 1..=4 {
+        for k in 0..agents {
+            let s = env.atomic_json(&dir, &["session", "new", "--agent", &format!("a{k}")]);
+            let (id, token) = (
+                s["session_id"].as_str().unwrap(),
+                s["token"].as_str().unwrap(),
+            );
+            let text = env.git(&dir, &["show", "HEAD:one.rs"]);
+            let mut values: Vec<usize> = (0..agents)
+                .map(|j| {
+                    let at = text.find(&format!("fn f{j}()")).unwrap();
+                    text[at..].lines().nth(1).unwrap().trim().parse().unwrap()
+                })
+                .collect();
+            values[k] = k * 1000 + round;
+            let edited = file(&owners, &values);
+            let message = format!("agent {k} round {round}");
+            let write = [
+                "session",
+                "--session",
+                id,
+                "--token",
+                token,
+                "write",
+                "one.rs",
+            ];
+            let submit = [
+                "--json",
+                "session",
+                "--session",
+                id,
+                "--token",
+                token,
+                "submit",
+                "-m",
+                &message,
+            ];
+            // The write, then the submit: each may be killed, then is retried.
+            for (args, stdin) in [(&write[..], Some(edited.as_str())), (&submit[..], None)] {
+                let mut attempt = 0;
+                let out = loop {
+                    // Killed at a random moment at most twice, then left to finish.
+                    let limit = if attempt < 2 {
+                        5 + rng.next(150)
+                    } else {
+                        600_000
+                    };
+                    attempt += 1;
+                    match run_or_kill(&env, &dir, args, stdin, limit) {
+                        Some(out) => break out,
+                        None => kills += 1,
+                    }
+                };
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                if stdin.is_none() {
+                    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+                    acked.push((k, round, v["commit"].as_str().unwrap().to_owned()));
+                }
+            }
+        }
+    }
+    eprintln!(
+        "crash test without a server: {agents} agents x 4 rounds, {kills} commands killed, {} submits acknowledged",
+        acked.len()
+    );
+    assert!(kills >= 3, "commands were killed ({kills})");
+    let log = env.git(&dir, &["log", "--format=%s", "main"]);
+    for (k, round, commit) in &acked {
+        env.git(&dir, &["merge-base", "--is-ancestor", commit, "main"]);
+        let subject = format!("agent {k} round {round}");
+        assert_eq!(
+            log.lines().filter(|l| *l == subject).count(),
+            1,
+            "{subject}:\n{log}"
+        );
+    }
+    let last: Vec<usize> = (0..agents).map(|k| k * 1000 + 4).collect();
+    assert_eq!(
+        env.git(&dir, &["show", "main:one.rs"]),
+        file(&owners, &last)
+    );
+    let doctor = env.atomic_json(&dir, &["doctor"]);
+    assert!(
+        doctor["problems"].as_array().unwrap().is_empty(),
+        "{doctor}"
+    );
+    env.git(&dir, &["fsck", "--strict"]);
+    assert!(walk_locks(&dir.join(".git")).is_empty());
+    assert_eq!(env.git(&dir, &["status", "--porcelain"]), "");
+}
+
+/// A clone killed at any moment is cloned again into the same directory.
+#[test]
+fn a_killed_clone_starts_again_in_the_same_directory() {
+    let env = TestEnv::new();
+    let source = env.history("source");
+    let dest = env.path("dest");
+    let mut rng = Lcg(0xc10e);
+    let mut kills = 0;
+    for _ in 0..6 {
+        match run_or_kill(
+            &env,
+            &env.path(""),
+            &["clone", source.to_str().unwrap(), "dest"],
+            None,
+            10 + rng.next(300),
+        ) {
+            None => kills += 1,
+            Some(out) => {
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                break;
+            }
+        }
+    }
+    if dest.join(".atomic-clone").exists() || !dest.exists() {
+        env.atomic_ok(&env.path(""), &["clone", source.to_str().unwrap(), "dest"]);
+    }
+    eprintln!("clone killed {kills} time(s), then finished");
+    let doctor = env.atomic_json(&dest, &["doctor"]);
+    assert!(
+        doctor["problems"].as_array().unwrap().is_empty(),
+        "{doctor}"
+    );
+    assert_eq!(
+        env.git(&dest, &["log", "--all", "--format=%H"]),
+        env.git(&source, &["log", "--all", "--format=%H"])
+    );
+}

@@ -19,7 +19,7 @@ pub use error::{BridgeError, Result};
 pub use import::{ImportPlan, Importer, commit_change, commit_changes};
 pub use refs::{RefTip, delete_ref, head_branch, read_ref, ref_tips, set_head_branch, set_ref};
 pub use tree::{
-    ChangedFiles, TreeEntry, TreeFiles, blob_id, changed_files, commit_tree, edit_tree, read_blob,
-    tree_entry, tree_files, tree_level, write_blob, write_commit, write_tree,
+    ChangedFiles, TreeEntry, TreeFiles, blob_id, blob_size, changed_files, commit_tree, edit_tree,
+    read_blob, tree_entry, tree_files, tree_level, write_blob, write_commit, write_tree,
 };
 pub use verify::verify_change;

@@ -278,3 +278,14 @@ pub fn changed_files(repo: &gix::Repository, from: GitId, to: GitId) -> Result<C
     }
     Ok(out)
 }
+
+/// Returns the size of blob `blob` in bytes, reading only its header.
+///
+/// # Errors
+/// A missing object.
+pub fn blob_size(repo: &gix::Repository, blob: GitId) -> Result<u64> {
+    Ok(repo
+        .find_header(object_id(blob))
+        .map_err(git(format!("reading the header of {blob}")))?
+        .size())
+}

@@ -51,6 +51,21 @@ fn read(path: &PathBuf) -> Result<Vec<u8>, CommandError> {
 
 pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
     let (ours, base, theirs) = (read(&args.ours)?, read(&args.base)?, read(&args.theirs)?);
+    // As git merge-file: binary input is refused, and OURS stays as it was.
+    for (bytes, path) in [
+        (&ours, &args.ours),
+        (&base, &args.base),
+        (&theirs, &args.theirs),
+    ] {
+        if atomic_core::is_binary(bytes) {
+            return Err(CommandError {
+                kind: "binary".into(),
+                code: EXIT_MERGE_FILE_ERROR,
+                message: format!("cannot merge binary files: {}", path.display()),
+                hints: vec!["pick one side of a binary file; only text merges".into()],
+            });
+        }
+    }
     let default_label = |p: &PathBuf| p.display().to_string();
     let labels = [
         args.labels

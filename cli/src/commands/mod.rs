@@ -1,5 +1,6 @@
 //! The command line: global flags, the subcommands, and dispatch. One module per command.
 
+pub mod agent;
 pub mod branch;
 mod clone;
 pub mod context;
@@ -98,6 +99,7 @@ pub enum Command {
     MergeFile(merge_file::Args),
     Merge(merge::Args),
     Session(session::Args),
+    Agent(agent::Args),
     Watch(watch::Args),
     Serve(serve::Args),
 }
@@ -106,7 +108,7 @@ impl Command {
     /// Whether the command starts a server when none runs: session commands do, so that
     /// many agents in one repository are served at once without anyone starting it.
     pub fn autostarts(&self) -> bool {
-        matches!(self, Command::Session(_))
+        matches!(self, Command::Session(_) | Command::Agent(_))
     }
 }
 
@@ -134,6 +136,7 @@ pub fn run(command: Command, ctx: &Context<'_>) -> Result<(), CommandError> {
         Command::MergeFile(args) => merge_file::run(ctx, args),
         Command::Merge(args) => merge::run(ctx, args),
         Command::Session(args) => session::run(ctx, args),
+        Command::Agent(args) => agent::run(ctx, args),
         Command::Watch(args) => watch::run(ctx, args),
         Command::Serve(args) => serve::run(ctx, args),
     }
@@ -192,12 +195,20 @@ impl<'a> Context<'a> {
         self.cwd.join(path)
     }
 
-    /// The repository's root.
+    /// The repository's root: found above the start directory, or, inside a session's
+    /// mount, the repository the session belongs to.
     ///
     /// # Errors
     /// [`RepoError::NotARepository`].
     pub fn root(&self) -> Result<PathBuf, CommandError> {
-        Ok(Repo::discover(&self.start_dir())?)
+        let start = self.start_dir();
+        match Repo::discover(&start) {
+            Ok(root) => Ok(root),
+            Err(e) => match atomic_repo::discover_session(&start) {
+                Some(found) => Ok(found.root),
+                None => Err(e.into()),
+            },
+        }
     }
 
     /// Turns paths the user gave (relative to the current directory, as git's pathspecs

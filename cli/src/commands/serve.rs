@@ -59,12 +59,20 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
     let options = ctx.open_options();
     let repo = atomic_repo::Repo::open_without_import(&root, &options)?;
     repo.sync(&progress)?;
-    crate::server::run(
+    let mounts = crate::mounts::install();
+    let restored = mounts.restore(&repo);
+    if restored > 0 {
+        ctx.ui
+            .status(&format!("Mounted {restored} session(s) again"));
+    }
+    let served = crate::server::run(
         repo,
         ctx.ui,
         ServeOptions {
             idle: args.idle_seconds.map(Duration::from_secs),
             max_connections: args.max_connections.max(1),
         },
-    )
+    );
+    mounts.unmount_all();
+    served
 }

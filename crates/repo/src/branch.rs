@@ -61,13 +61,15 @@ impl Repo {
             });
         }
         let commit = self.resolve(rev.unwrap_or("HEAD"))?.git_commit;
-        bridge::set_ref(
-            &self.git,
-            &full(name),
-            commit,
-            Some(None),
-            "atomic branch: created",
-        )?;
+        self.writing_refs(&[&full(name)], || {
+            Ok(bridge::set_ref(
+                &self.git,
+                &full(name),
+                commit,
+                Some(None),
+                "atomic branch: created",
+            )?)
+        })?;
         let mut after = before.clone();
         after.insert(full(name), commit);
         self.record_refs(&mut lock, &before, &after, format!("branch: create {name}"))?;
@@ -95,7 +97,9 @@ impl Repo {
                 name: name.to_owned(),
             });
         }
-        bridge::delete_ref(&self.git, &full(name))?;
+        self.writing_refs(&[&full(name)], || {
+            Ok(bridge::delete_ref(&self.git, &full(name))?)
+        })?;
         let mut after = before.clone();
         after.remove(&full(name));
         self.record_refs(&mut lock, &before, &after, format!("branch: delete {name}"))?;
@@ -149,7 +153,9 @@ impl Repo {
             });
         }
         crate::worktree::checkout(self, &from, &to)?;
-        bridge::set_head_branch(&self.git, &full(name))?;
+        self.writing_refs(&["HEAD"], || {
+            Ok(bridge::set_head_branch(&self.git, &full(name))?)
+        })?;
         self.write_index(tree)?;
         let refs = self.store.refs()?;
         self.record_refs(

@@ -104,6 +104,7 @@ impl Repo {
             problems.push(format!("ref {name}: in atomic, not in git"));
         }
         problems.extend(self.pending_landings()?);
+        problems.extend(self.lock_problems());
         let behind = self.follow_paths()?;
         if !behind.is_empty() {
             problems.push(format!(

@@ -56,6 +56,12 @@ pub(crate) struct Pending {
 /// Pending ref moves, by full ref name.
 pub(crate) const PENDING: Table<String, Pending> = Table::new(cf::PENDING);
 
+/// Refs (and `HEAD`) atomic is writing outside a landing, by name, under the key
+/// `refs.writing` of the meta table: a lock file of one of them at open is a killed
+/// atomic's.
+const WRITING: Table<String, std::collections::BTreeSet<String>> = Table::new(cf::META);
+const WRITING_KEY: &str = "refs.writing";
+
 /// What to land: a commit already written to git, onto `branch`.
 pub(crate) struct Landing {
     /// The branch, full name.
@@ -99,7 +105,29 @@ impl Repo {
                 e.into()
             });
         }
-        self.finish_landing(lock, &branch, &pending)
+        match self.finish_landing(lock, &branch, &pending) {
+            Ok(change) => Ok(change),
+            Err(e) => {
+                // Put git's ref back, so a reported failure leaves nothing landed; if even
+                // that fails, the pending record finishes the landing at the next open.
+                let back = match expected {
+                    Some(old) => bridge::set_ref(
+                        &self.git,
+                        &branch,
+                        old,
+                        Some(Some(pending.to)),
+                        "atomic: undo a failed landing",
+                    ),
+                    None => bridge::delete_ref(&self.git, &branch),
+                };
+                if back.is_ok() {
+                    let mut tx = lock.transaction();
+                    tx.delete(PENDING, &branch);
+                    let _ = tx.commit();
+                }
+                Err(e)
+            }
+        }
     }
 
     /// Step 4: the change, the ref, events, op log, session end; the pending record goes.
@@ -181,6 +209,12 @@ impl Repo {
     /// Store and git errors.
     pub(crate) fn recover(&self, lock: &mut WriteLock<'_>) -> Result<usize> {
         let mut finished = 0;
+        if let Some(names) = self.store.get(WRITING, &WRITING_KEY.to_owned())? {
+            names.iter().for_each(|n| self.remove_stale_ref_lock(n));
+            let mut tx = lock.transaction();
+            tx.delete(WRITING, &WRITING_KEY.to_owned());
+            tx.commit()?;
+        }
         for (branch, pending) in self.store.list(PENDING, b"")? {
             // Nothing else runs while we hold the store: a lock file for this ref is a
             // killed atomic's.
@@ -196,6 +230,29 @@ impl Repo {
             }
         }
         Ok(finished)
+    }
+
+    /// Runs `write`, which moves the git refs `names` (a branch create or delete, a switch
+    /// of `HEAD`, an export), with the store saying so, so that the lock files of a killed
+    /// run are released at the next open.
+    pub(crate) fn writing_refs<T>(
+        &self,
+        names: &[&str],
+        write: impl FnOnce() -> Result<T>,
+    ) -> Result<T> {
+        let set = |names: std::collections::BTreeSet<String>| -> Result<()> {
+            let mut batch = self.store.batch();
+            if names.is_empty() {
+                batch.delete(WRITING, &WRITING_KEY.to_owned());
+            } else {
+                batch.put(WRITING, &WRITING_KEY.to_owned(), &names);
+            }
+            Ok(self.store.write(batch)?)
+        };
+        set(names.iter().map(|n| (*n).to_owned()).collect())?;
+        let result = write();
+        set(Default::default())?;
+        result
     }
 
     /// Removes `<git dir>/<ref>.lock`, left by a process killed while moving the ref.

@@ -24,11 +24,13 @@ mod error;
 mod git_cmd;
 mod history;
 mod land;
+mod linked;
 mod merge;
 mod migrate;
 mod open;
 mod record;
 mod remote;
+mod repair;
 mod safe_fs;
 mod session;
 mod stamp;
@@ -44,13 +46,18 @@ use std::time::Duration;
 
 pub use atomic_gitbridge::TreeFiles;
 pub use atomic_session::{
-    ConflictBlock, ConflictWarning, Event, EventKind, Node, Receipt, ResolveAction, ResolvedFile,
-    Session, SessionError, SessionFileDiff, SessionMode, WriteResult,
+    ConflictBlock, ConflictWarning, Entry, Event, EventKind, Node, PathError, Receipt,
+    ResolveAction, ResolvedFile, Session, SessionError, SessionFileDiff, SessionMode, WriteResult,
+    validate_path,
 };
 pub use atomic_store::{Operation, RefEdit, StoreError};
 pub use branch::Branch;
 pub use doctor::DoctorReport;
 pub use error::{RepoError, Result};
+pub use linked::{
+    MountStat, MountedSession, SESSION_FILE, discover_session, find_mounted_session, mount_ino,
+    mount_perm,
+};
 pub use merge::{MergeResult, MergeState};
 pub use remote::Remote;
 pub use session::{SessionFileView, SessionStatus, SubmitResult};

@@ -121,13 +121,15 @@ impl Repo {
             let from = self.head_files()?;
             let to = bridge::tree_files(&self.git, tree_of(other)?)?;
             crate::worktree::checkout(self, &from, &to)?;
-            bridge::set_ref(
-                &self.git,
-                &branch,
-                other,
-                Some(Some(head)),
-                &format!("atomic merge {rev}: fast-forward"),
-            )?;
+            self.writing_refs(&[&branch], || {
+                Ok(bridge::set_ref(
+                    &self.git,
+                    &branch,
+                    other,
+                    Some(Some(head)),
+                    &format!("atomic merge {rev}: fast-forward"),
+                )?)
+            })?;
             self.write_index(tree_of(other)?)?;
             let mut lock = self.store.lock();
             let before = self.store.refs()?;

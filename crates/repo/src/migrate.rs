@@ -3,15 +3,15 @@
 //!
 //! Schema 1 → 2: op log entries keep ref edits instead of every ref before and after;
 //! events and sessions take the shared vocabulary (`session_id`, `change_id`, `path`) and
-//! sessions record their last activity; claims are keyed by path first (`touched` becomes
-//! `claims`). Overlays and contents are unchanged. Stored verify reports are dropped (they
+//! sessions record their last activity; overlay entries record their size and time; claims
+//! are keyed by path first (`touched` becomes `claims`). Contents are unchanged. Stored verify reports are dropped (they
 //! are recomputed by the next `session verify`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use atomic_core::{ChangeId, GitId};
-use atomic_session::tables::{CLAIMS, EVENTS, SESSIONS};
-use atomic_session::{Event, EventKind, Session, SessionMode};
+use atomic_session::tables::{BLOBS, CLAIMS, EVENTS, OVERLAY, SESSIONS};
+use atomic_session::{Event, EventKind, OverlayEntry, Session, SessionMode};
 use atomic_store::{Bytes, OPLOG, Operation, Store, Table, cf, ref_edits};
 use serde::{Deserialize, Serialize};
 
@@ -40,6 +40,15 @@ struct EventV1 {
 }
 
 #[derive(Serialize, Deserialize)]
+enum OverlayEntryV1 {
+    Written {
+        mode: atomic_core::FileMode,
+        content_hash: String,
+    },
+    Deleted,
+}
+
+#[derive(Serialize, Deserialize)]
 struct SessionV1 {
     id: String,
     agent: String,
@@ -56,6 +65,7 @@ const OPLOG_V1: Table<u64, OperationV1> = Table::new(cf::OPLOG);
 const EVENTS_V1: Table<u64, EventV1> = Table::new(cf::EVENTS);
 const SESSIONS_V1: Table<String, SessionV1> = Table::new(cf::SESSIONS);
 const TOUCHED_V1: Table<(String, String), BTreeSet<String>> = Table::new(cf::LEGACY_TOUCHED);
+const OVERLAY_V1: Table<(String, String), OverlayEntryV1> = Table::new(cf::OVERLAY);
 const META_RAW: Table<String, Bytes> = Table::new(cf::META);
 
 /// Rewrites a schema 1 store as schema 2, in one batch, then sets the version.
@@ -105,8 +115,26 @@ pub(crate) fn v1_to_v2(store: &Store) -> Result<()> {
             active_seconds: s.created_seconds,
             last_submit: None,
             ended: false,
+            mount: None,
         };
         batch.put(SESSIONS, &id, &new);
+    }
+    for (key, entry) in store.list(OVERLAY_V1, b"")? {
+        let new = match entry {
+            OverlayEntryV1::Deleted => OverlayEntry::Deleted,
+            OverlayEntryV1::Written { mode, content_hash } => {
+                let size = store
+                    .get(BLOBS, &content_hash)?
+                    .map_or(0, |b| b.0.len() as u64);
+                OverlayEntry::Written {
+                    mode,
+                    content_hash,
+                    size,
+                    time_ns: 0,
+                }
+            }
+        };
+        batch.put(OVERLAY, &key, &new);
     }
     for ((session, path), symbols) in store.list(TOUCHED_V1, b"")? {
         batch.put(CLAIMS, &(path.clone(), session.clone()), &symbols);

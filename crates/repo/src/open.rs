@@ -22,17 +22,23 @@ impl Drop for Cleanup {
         if !self.armed {
             return;
         }
-        if self.remove_self {
-            let _ = std::fs::remove_dir_all(&self.path);
-        } else if let Ok(entries) = std::fs::read_dir(&self.path) {
+        // The clone marker goes last: a cleanup killed half-way is resumed by the next clone.
+        if let Ok(entries) = std::fs::read_dir(&self.path) {
             for entry in entries.flatten() {
                 let p = entry.path();
+                if entry.file_name() == CLONE_MARKER {
+                    continue;
+                }
                 let _ = if p.is_dir() && !p.is_symlink() {
                     std::fs::remove_dir_all(&p)
                 } else {
                     std::fs::remove_file(&p)
                 };
             }
+        }
+        let _ = std::fs::remove_file(self.path.join(CLONE_MARKER));
+        if self.remove_self {
+            let _ = std::fs::remove_dir(&self.path);
         }
     }
 }
@@ -203,6 +209,13 @@ impl Repo {
         }
         let summary = repo.import_locked(&mut repo.store.lock(), progress, "import")?;
         repo.index_head(progress)?;
+        // A clone killed after its fetch: finish it, so that it is no longer one.
+        if repo.root.join(CLONE_MARKER).exists() {
+            wait_for_clone_marker(&repo.root, options.lock_timeout)?;
+            configure_git(&repo.git)?;
+            let marker = repo.root.join(CLONE_MARKER);
+            std::fs::remove_file(&marker).map_err(RepoError::io("removing", &marker))?;
+        }
         Ok((repo, summary))
     }
 
@@ -254,6 +267,9 @@ impl Repo {
     /// repository see every branch; tags are copied. HEAD follows the source's default
     /// branch, and its tree is written to the working directory.
     ///
+    /// A directory holding a clone that was killed before it finished (it has the marker
+    /// `.git/atomic-clone`) is emptied and cloned into again.
+    ///
     /// # Errors
     /// [`RepoError::TargetNotEmpty`], [`RepoError::NotAGitRepository`], git transfer
     /// errors. On error `dest` is removed (or emptied, if it was an empty directory).
@@ -266,6 +282,16 @@ impl Repo {
         let root = std::path::absolute(dest).map_err(RepoError::io("resolving", dest))?;
         let existed = root.exists();
         if existed {
+            if root.join(CLONE_MARKER).is_file() {
+                // Ours, killed mid-way: once its `git` children are gone too (they hold the
+                // marker's lock), start again as if the directory were empty.
+                wait_for_clone_marker(&root, options.lock_timeout)?;
+                clean_now(Cleanup {
+                    path: root.clone(),
+                    remove_self: false,
+                    armed: true,
+                });
+            }
             let empty = std::fs::read_dir(&root)
                 .map(|mut d| d.next().is_none())
                 .unwrap_or(false);
@@ -288,6 +314,10 @@ impl Repo {
             remove_self: !existed,
             armed: true,
         };
+        // The marker comes first, so a clone killed at any point after it is recognised.
+        std::fs::create_dir_all(&root).map_err(RepoError::io("creating", &root))?;
+        let marker = root.join(CLONE_MARKER);
+        let _marker_lock = lock_clone_marker(&marker, &source)?;
         let git = gix::init(&root).map_err(RepoError::git("creating the git repository"))?;
         progress.begin("fetching", 0);
         git_cmd::run(&root, &["remote", "add", "origin", &source])?;
@@ -305,6 +335,7 @@ impl Repo {
         let summary = repo.import_locked(&mut repo.store.lock(), progress, "clone")?;
         repo.index_head(progress)?;
         configure_git(&repo.git)?;
+        std::fs::remove_file(&marker).map_err(RepoError::io("removing", &marker))?;
         disarm(cleanup);
         Ok((repo, summary))
     }
@@ -345,6 +376,55 @@ impl Repo {
 fn disarm(mut cleanup: Cleanup) {
     cleanup.armed = false;
 }
+
+/// Writes the clone marker and locks it for the clone's lifetime, including the `git`
+/// processes it starts (they inherit the descriptor): a killed clone's `git fetch` keeps
+/// the lock until it exits, so a retry never cleans a directory something still writes to.
+fn lock_clone_marker(marker: &Path, source: &str) -> Result<std::fs::File> {
+    let mut file = std::fs::File::create(marker).map_err(RepoError::io("writing", marker))?;
+    file.lock().map_err(RepoError::io("locking", marker))?;
+    std::io::Write::write_all(&mut file, format!("{source}\n").as_bytes())
+        .map_err(RepoError::io("writing", marker))?;
+    rustix::io::fcntl_setfd(&file, rustix::io::FdFlags::empty())
+        .map_err(|e| RepoError::io("unsetting close-on-exec on", marker)(e.into()))?;
+    Ok(file)
+}
+
+/// Waits up to `timeout` for the lock on a killed clone's marker (held by its `git`
+/// processes until they exit).
+///
+/// # Errors
+/// [`RepoError::Busy`] when they still run after `timeout`.
+fn wait_for_clone_marker(root: &Path, timeout: std::time::Duration) -> Result<()> {
+    let marker = root.join(CLONE_MARKER);
+    let file = std::fs::File::open(&marker).map_err(RepoError::io("opening", &marker))?;
+    let started = std::time::Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(()),
+            Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < timeout => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(RepoError::Busy {
+                    path: root.to_owned(),
+                });
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(RepoError::io("locking", &marker)(e));
+            }
+        }
+    }
+}
+
+/// Runs a cleanup now.
+fn clean_now(cleanup: Cleanup) {
+    drop(cleanup);
+}
+
+/// The file at the root that marks a clone in progress: written before anything else and
+/// removed when the clone finishes, so a killed clone is started again in its directory.
+const CLONE_MARKER: &str = ".atomic-clone";
 
 /// Creates `refs/heads/<b>` for every `refs/remotes/origin/<b>` that has no local branch,
 /// and returns the remote's default branch (from `origin/HEAD`, else `main`, `master`, or

@@ -173,6 +173,37 @@ impl Repo {
         Ok(engine.node(&session, path)?)
     }
 
+    /// Returns what `path` is in session `id`, with its size and write time.
+    ///
+    /// # Errors
+    /// Store and git errors.
+    pub fn session_entry(
+        &self,
+        id: &str,
+        token: &str,
+        path: &str,
+    ) -> Result<Option<atomic_session::Entry>> {
+        let engine = self.sessions();
+        let session = engine.live(id, token)?;
+        Ok(engine.entry(&session, path)?)
+    }
+
+    /// Lists directory `dir` (`""`: the root) of session `id`: each child's name and what
+    /// it is.
+    ///
+    /// # Errors
+    /// Store and git errors.
+    pub fn session_list_dir(
+        &self,
+        id: &str,
+        token: &str,
+        dir: &str,
+    ) -> Result<std::collections::BTreeMap<String, atomic_session::Entry>> {
+        let engine = self.sessions();
+        let session = engine.live(id, token)?;
+        Ok(engine.list_dir(&session, dir)?)
+    }
+
     /// Lists the files of session `id`: path → whether the session changed it.
     ///
     /// # Errors
@@ -269,6 +300,18 @@ impl Repo {
             files,
             conflict_warnings,
         })
+    }
+
+    /// Records where session `id` is mounted (`None`: nowhere); returns the session.
+    ///
+    /// # Errors
+    /// [`SessionError::NoSuchSession`], [`SessionError::BadToken`].
+    pub fn session_set_mount(&self, id: &str, token: &str, mount: Option<&str>) -> Result<Session> {
+        let lock = self.session_lock(id);
+        let _held = lock.lock().unwrap_or_else(PoisonError::into_inner);
+        let engine = self.sessions();
+        let session = engine.auth(id, token)?;
+        Ok(engine.set_mount(&session, mount)?)
     }
 
     /// Closes session `id`: its record and overlay are removed.

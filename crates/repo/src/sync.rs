@@ -199,21 +199,29 @@ impl Repo {
             .map(|t| (t.name, t.commit))
             .collect();
         let mut summary = ExportSummary::default();
-        for (name, commit) in &ours {
-            if theirs.get(name) != Some(commit) {
-                if !self.git.has_object(bridge::object_id(*commit)) {
-                    return Err(RepoError::MissingChange {
-                        commit: commit.to_hex(),
-                    });
+        let names: Vec<&str> = ours
+            .keys()
+            .chain(theirs.keys())
+            .map(String::as_str)
+            .collect();
+        self.writing_refs(&names, || {
+            for (name, commit) in &ours {
+                if theirs.get(name) != Some(commit) {
+                    if !self.git.has_object(bridge::object_id(*commit)) {
+                        return Err(RepoError::MissingChange {
+                            commit: commit.to_hex(),
+                        });
+                    }
+                    bridge::set_ref(&self.git, name, *commit, None, "atomic: export")?;
+                    summary.refs_written += 1;
                 }
-                bridge::set_ref(&self.git, name, *commit, None, "atomic: export")?;
-                summary.refs_written += 1;
             }
-        }
-        for name in theirs.keys().filter(|n| !ours.contains_key(*n)) {
-            bridge::delete_ref(&self.git, name)?;
-            summary.refs_deleted += 1;
-        }
+            for name in theirs.keys().filter(|n| !ours.contains_key(*n)) {
+                bridge::delete_ref(&self.git, name)?;
+                summary.refs_deleted += 1;
+            }
+            Ok(())
+        })?;
         Ok(summary)
     }
 }

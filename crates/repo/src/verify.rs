@@ -67,10 +67,12 @@ impl Repo {
         Ok(config.verify.commands)
     }
 
-    /// Materializes session `id`'s tree in a temporary directory and runs the commands of
-    /// `[verify] commands` in `.atomic/config.toml` there, in order, stopping at the first
-    /// failure. The report is stored with the session and returned. No lock is held while
-    /// the commands run: other commands, and the session itself, go on meanwhile.
+    /// Runs the commands of `[verify] commands` in `.atomic/config.toml` on session `id`'s
+    /// tree, in order, stopping at the first failure: in its mount when it is mounted (no
+    /// copy, and its build output warm in the scratch directory), else in a temporary
+    /// directory the tree is written to. The report is stored with the session and
+    /// returned. No lock is held while the commands run: other commands, and the session
+    /// itself, go on meanwhile.
     ///
     /// # Errors
     /// [`RepoError::NothingToVerify`] when no commands are configured.
@@ -81,20 +83,29 @@ impl Repo {
         }
         let engine = self.sessions();
         let session = engine.live(id, token)?;
-        let dir = tempfile::tempdir().map_err(RepoError::io(
-            "creating a temporary directory in",
-            std::env::temp_dir(),
-        ))?;
-        let root = Root::open(dir.path())?;
-        engine.for_each_file(&session, |path, mode, data| root.write(path, mode, data))?;
+        let temp;
+        let dir: &std::path::Path = match session.mount.as_deref() {
+            Some(mount) if std::path::Path::new(mount).join(".git").is_file() => {
+                std::path::Path::new(mount)
+            }
+            _ => {
+                temp = tempfile::tempdir().map_err(RepoError::io(
+                    "creating a temporary directory in",
+                    std::env::temp_dir(),
+                ))?;
+                let root = Root::open(temp.path())?;
+                engine.for_each_file(&session, |path, mode, data| root.write(path, mode, data))?;
+                temp.path()
+            }
+        };
         let mut results = Vec::new();
         for command in &commands {
             let out = Command::new("sh")
                 .arg("-c")
                 .arg(command)
-                .current_dir(dir.path())
+                .current_dir(dir)
                 .output()
-                .map_err(RepoError::io("running a verify command in", dir.path()))?;
+                .map_err(RepoError::io("running a verify command in", dir))?;
             let mut text = out.stdout;
             text.extend_from_slice(&out.stderr);
             let tail = &text[text.len().saturating_sub(TAIL_BYTES)..];

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use atomic_core::{ChangeId, FileMode, FileState, GitId};
 use atomic_gitbridge::{self as bridge, TreeEntry};
 use atomic_semantic::{SymbolChange, changed_symbols, extract_path};
-use atomic_store::{Batch, Bytes, Key, Store, pair_prefix};
+use atomic_store::{Batch, Key, Store, pair_prefix};
 use serde::{Deserialize, Serialize};
 
 use crate::tables::{BLOBS, CLAIMS, OVERLAY, SESSIONS};
@@ -78,11 +78,35 @@ pub enum Node {
     Dir,
 }
 
+/// A path in the session's view, with what a file system reports about it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Entry {
+    /// A file.
+    File {
+        /// Its mode.
+        mode: FileMode,
+        /// Its length in bytes.
+        size: u64,
+        /// When the session wrote it (nanoseconds since the Unix epoch); `None` for a file
+        /// as the base has it.
+        written_ns: Option<i64>,
+    },
+    /// A directory: it holds at least one file.
+    Dir,
+}
+
 /// The session engine over one repository's store and git objects.
 pub struct Sessions<'r> {
     store: &'r Store,
     git: &'r gix::Repository,
     root_bytes: usize,
+}
+
+/// Now, in nanoseconds since the Unix epoch.
+pub(crate) fn now_ns() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
 }
 
 pub(crate) fn now_seconds() -> i64 {
@@ -177,6 +201,7 @@ impl<'r> Sessions<'r> {
             active_seconds: now,
             last_submit: None,
             ended: false,
+            mount: None,
         };
         let mut batch = self.store.batch();
         batch.put(SESSIONS, &session.id, &session);
@@ -257,9 +282,9 @@ impl<'r> Sessions<'r> {
     /// The file at `path` in the session's view, with where its contents live.
     fn file(&self, session: &Session, path: &str) -> Result<Option<(FileMode, Source)>> {
         match self.overlay_entry(&session.id, path)? {
-            Some(OverlayEntry::Written { mode, content_hash }) => {
-                Ok(Some((mode, Source::Overlay(content_hash))))
-            }
+            Some(OverlayEntry::Written {
+                mode, content_hash, ..
+            }) => Ok(Some((mode, Source::Overlay(content_hash)))),
             Some(OverlayEntry::Deleted) => Ok(None),
             None => match bridge::tree_entry(self.git, self.base_tree(session)?, path)? {
                 Some(TreeEntry::File(state)) => Ok(Some((state.mode, Source::Git(state.blob)))),
@@ -317,6 +342,131 @@ impl<'r> Sessions<'r> {
             return Ok(Some(Node::File(mode)));
         }
         Ok(self.is_dir(session, path)?.then_some(Node::Dir))
+    }
+
+    /// Returns what `path` is in the session's view, with its size and write time;
+    /// `None` when nothing is there.
+    ///
+    /// # Errors
+    /// Store and git errors.
+    pub fn entry(&self, session: &Session, path: &str) -> Result<Option<Entry>> {
+        match self.overlay_entry(&session.id, path)? {
+            Some(OverlayEntry::Written {
+                mode,
+                size,
+                time_ns,
+                ..
+            }) => {
+                return Ok(Some(Entry::File {
+                    mode,
+                    size,
+                    written_ns: Some(time_ns),
+                }));
+            }
+            Some(OverlayEntry::Deleted) => {}
+            None => match bridge::tree_entry(self.git, self.base_tree(session)?, path)? {
+                Some(TreeEntry::File(state)) => {
+                    return Ok(Some(self.base_entry(state)?));
+                }
+                Some(TreeEntry::Dir(_)) | None => {}
+            },
+        }
+        Ok(self.is_dir(session, path)?.then_some(Entry::Dir))
+    }
+
+    fn base_entry(&self, state: FileState) -> Result<Entry> {
+        let size = match state.mode {
+            FileMode::Submodule => 0,
+            _ => bridge::blob_size(self.git, state.blob)?,
+        };
+        Ok(Entry::File {
+            mode: state.mode,
+            size,
+            written_ns: None,
+        })
+    }
+
+    /// Lists directory `dir` (`""` for the root) in the session's view: each child's name
+    /// and what it is. Reads one tree level of the base and the overlay below `dir`.
+    ///
+    /// # Errors
+    /// Store and git errors.
+    pub fn list_dir(&self, session: &Session, dir: &str) -> Result<BTreeMap<String, Entry>> {
+        let join = |name: &str| {
+            if dir.is_empty() {
+                name.to_owned()
+            } else {
+                format!("{dir}/{name}")
+            }
+        };
+        let mut out = BTreeMap::new();
+        let base_tree = self.base_tree(session)?;
+        let level = if dir.is_empty() {
+            Some(base_tree)
+        } else {
+            match bridge::tree_entry(self.git, base_tree, dir)? {
+                Some(TreeEntry::Dir(tree)) => Some(tree),
+                _ => None,
+            }
+        };
+        if let Some(tree) = level {
+            for (name, entry) in bridge::tree_level(self.git, tree)? {
+                let value = match entry {
+                    TreeEntry::File(state) => self.base_entry(state)?,
+                    TreeEntry::Dir(_) => Entry::Dir,
+                };
+                out.insert(name, value);
+            }
+        }
+        let overlay = if dir.is_empty() {
+            self.overlay(&session.id)?
+        } else {
+            self.overlay_under(&session.id, dir)?
+        };
+        let mut thinned = BTreeSet::new();
+        for (path, entry) in overlay {
+            let rel = if dir.is_empty() {
+                path.as_str()
+            } else {
+                &path[dir.len() + 1..]
+            };
+            match (rel.split_once('/'), entry) {
+                (
+                    None,
+                    OverlayEntry::Written {
+                        mode,
+                        size,
+                        time_ns,
+                        ..
+                    },
+                ) => {
+                    out.insert(
+                        rel.to_owned(),
+                        Entry::File {
+                            mode,
+                            size,
+                            written_ns: Some(time_ns),
+                        },
+                    );
+                }
+                (None, OverlayEntry::Deleted) => {
+                    out.remove(rel);
+                }
+                (Some((child, _)), OverlayEntry::Written { .. }) => {
+                    out.insert(child.to_owned(), Entry::Dir);
+                }
+                (Some((child, _)), OverlayEntry::Deleted) => {
+                    thinned.insert(child.to_owned());
+                }
+            }
+        }
+        // A directory whose files the session all deleted is gone.
+        for child in thinned {
+            if out.get(&child) == Some(&Entry::Dir) && !self.is_dir(session, &join(&child))? {
+                out.remove(&child);
+            }
+        }
+        Ok(out)
     }
 
     /// Refuses to put a file at `path` where a parent is a file or `path` is a directory.
@@ -422,13 +572,15 @@ impl<'r> Sessions<'r> {
         let base = self.base_bytes(self.base_file(session, &path)?)?;
         let symbols = symbol_changes(&path, base.as_deref(), Some(contents));
         let mut batch = self.store.batch();
-        batch.put(BLOBS, &hash, &Bytes(contents.to_vec()));
+        batch.put_bytes(BLOBS, &hash, contents);
         batch.put(
             OVERLAY,
             &(session.id.clone(), path.clone()),
             &OverlayEntry::Written {
                 mode,
                 content_hash: hash.clone(),
+                size: contents.len() as u64,
+                time_ns: now_ns(),
             },
         );
         let claimed = self.stage_claim(&mut batch, session, &path, &symbols);
@@ -535,9 +687,9 @@ impl<'r> Sessions<'r> {
         for path in paths {
             let (mode, source) = match overlay.get(path) {
                 Some(OverlayEntry::Deleted) => continue,
-                Some(OverlayEntry::Written { mode, content_hash }) => {
-                    (*mode, Source::Overlay(content_hash.clone()))
-                }
+                Some(OverlayEntry::Written {
+                    mode, content_hash, ..
+                }) => (*mode, Source::Overlay(content_hash.clone())),
                 None => {
                     let state = base[path];
                     (state.mode, Source::Git(state.blob))
@@ -617,13 +769,15 @@ impl<'r> Sessions<'r> {
         let to_base = self.base_bytes(self.base_file(session, &to)?)?;
         let symbols = symbol_changes(&to, to_base.as_deref(), Some(&contents));
         let mut batch = self.store.batch();
-        batch.put(BLOBS, &hash, &Bytes(contents));
+        batch.put_bytes(BLOBS, &hash, &contents);
         batch.put(
             OVERLAY,
             &(session.id.clone(), to.clone()),
             &OverlayEntry::Written {
                 mode,
                 content_hash: hash,
+                size: contents.len() as u64,
+                time_ns: now_ns(),
             },
         );
         self.stage_claim(&mut batch, session, &to, &symbols);
@@ -647,7 +801,9 @@ impl<'r> Sessions<'r> {
                 None => None,
             };
             let new = match &entry {
-                OverlayEntry::Written { mode, content_hash } => Some((
+                OverlayEntry::Written {
+                    mode, content_hash, ..
+                } => Some((
                     *mode,
                     self.contents(&Source::Overlay(content_hash.clone()))?,
                 )),
@@ -688,7 +844,9 @@ impl<'r> Sessions<'r> {
             };
             let new = match &entry {
                 OverlayEntry::Deleted => None,
-                OverlayEntry::Written { mode, content_hash } => {
+                OverlayEntry::Written {
+                    mode, content_hash, ..
+                } => {
                     let bytes = self.contents(&Source::Overlay(content_hash.clone()))?;
                     if refuse_markers && !atomic_core::is_binary(&bytes) {
                         let before = self.base_bytes(base)?.map_or(0, |b| marker_lines(&b));
@@ -748,6 +906,19 @@ impl<'r> Sessions<'r> {
         Ok(())
     }
 
+    /// Records where the session is mounted (`None`: not mounted).
+    ///
+    /// # Errors
+    /// Store errors.
+    pub fn set_mount(&self, session: &Session, mount: Option<&str>) -> Result<Session> {
+        let mut next = session.clone();
+        next.mount = mount.map(str::to_owned);
+        let mut batch = self.store.batch();
+        batch.put(SESSIONS, &session.id, &next);
+        self.store.write(batch)?;
+        Ok(next)
+    }
+
     /// Closes session `id`: its record, overlay and claims are removed.
     ///
     /// # Errors
@@ -780,13 +951,15 @@ impl<'r> Sessions<'r> {
             match contents {
                 Some((mode, bytes)) => {
                     let hash = content_hash(bytes);
-                    batch.put(BLOBS, &hash, &Bytes(bytes.clone()));
+                    batch.put_bytes(BLOBS, &hash, bytes);
                     batch.put(
                         OVERLAY,
                         &key,
                         &OverlayEntry::Written {
                             mode: *mode,
                             content_hash: hash,
+                            size: bytes.len() as u64,
+                            time_ns: now_ns(),
                         },
                     );
                 }
@@ -832,10 +1005,17 @@ impl<'r> Sessions<'r> {
     }
 }
 
+/// Files larger than this are not parsed for symbols (generated code, data): their
+/// writes report no symbols and claim none. 4 MiB is far above hand-written source.
+pub const MAX_SYMBOL_BYTES: usize = 4 << 20;
+
 /// Symbol changes between two versions of a file, empty when neither is a supported text
-/// file.
+/// file of at most [`MAX_SYMBOL_BYTES`].
 pub fn symbol_changes(path: &str, old: Option<&[u8]>, new: Option<&[u8]>) -> Vec<SymbolChange> {
-    let parse = |b: Option<&[u8]>| b.and_then(|b| extract_path(path, b));
+    let parse = |b: Option<&[u8]>| {
+        b.filter(|b| b.len() <= MAX_SYMBOL_BYTES)
+            .and_then(|b| extract_path(path, b))
+    };
     let (o, n) = (parse(old), parse(new));
     if o.is_none() && n.is_none() {
         return Vec::new();

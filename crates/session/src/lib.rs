@@ -19,8 +19,8 @@ mod token;
 
 pub use conflict::{ChangeRef, ConflictBlock, ConflictingSymbol, ResolveAction, SideChange};
 pub use engine::{
-    ConflictWarning, Node, SessionFileDiff, Sessions, WriteResult, content_hash, marker_lines,
-    symbol_changes,
+    ConflictWarning, Entry, Node, SessionFileDiff, Sessions, WriteResult, content_hash,
+    marker_lines, symbol_changes,
 };
 pub use error::{Result, SessionError};
 pub use event::{Event, EventKind};

@@ -58,6 +58,8 @@ pub struct Session {
     /// Whether the session has ended (an ephemeral session after its submit): it keeps
     /// only its receipt, and takes no more writes.
     pub ended: bool,
+    /// Where the session is mounted as a directory, if it is (absolute path).
+    pub mount: Option<String>,
 }
 
 impl Session {
@@ -82,6 +84,11 @@ pub enum OverlayEntry {
         mode: FileMode,
         /// blake3 of the contents, hex.
         content_hash: String,
+        /// The contents' length in bytes.
+        size: u64,
+        /// When it was written, nanoseconds since the Unix epoch (what a mount reports as
+        /// the file's modification time).
+        time_ns: i64,
     },
     /// Removed in the session.
     Deleted,
@@ -98,6 +105,8 @@ mod tests {
             OverlayEntry::Written {
                 mode: FileMode::Executable,
                 content_hash: "ab".repeat(32),
+                size: 3,
+                time_ns: 1_700_000_000_000_000_000,
             },
         ] {
             let bytes = postcard::to_stdvec(&entry).expect("encodes");
@@ -125,6 +134,7 @@ mod tests {
                 time_seconds: 7,
             }),
             ended: false,
+            mount: Some("/tmp/m".into()),
         };
         let bytes = postcard::to_stdvec(&session).expect("encodes");
         assert_eq!(

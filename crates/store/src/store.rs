@@ -474,6 +474,16 @@ impl Batch<'_> {
         );
     }
 
+    /// Stores raw `bytes` under `key` in a table of [`crate::Bytes`], encoding them as that
+    /// table does without first copying them into an owned value (for large contents).
+    pub fn put_bytes<K: Key>(&mut self, table: Table<K, crate::Bytes>, key: &K, bytes: &[u8]) {
+        self.inner.put_cf(
+            self.store.cf(table.name),
+            key.to_bytes(),
+            encode_value(&serde_bytes::Bytes::new(bytes)),
+        );
+    }
+
     /// Deletes `key` from `table`.
     pub fn delete<K: Key, V: Serialize + DeserializeOwned>(&mut self, table: Table<K, V>, key: &K) {
         self.inner

@@ -94,6 +94,11 @@ impl Method for Prune {
 
     fn run(repo: &Repo, p: PruneParams, _: &dyn Progress) -> Result<Pruned, CommandError> {
         let (removed, kept) = repo.sessions_prune(p.older_than_seconds, p.force)?;
+        if let Some(registry) = crate::mounts::registry() {
+            for s in removed.iter().filter(|s| s.mount.is_some()) {
+                registry.forget(repo, &s.id);
+            }
+        }
         Ok(Pruned {
             removed: removed.iter().map(SessionView::from).collect(),
             kept: kept.iter().map(SessionView::from).collect(),
@@ -118,6 +123,10 @@ impl Method for Close {
     type Output = Closed;
 
     fn run(repo: &Repo, p: Auth, _: &dyn Progress) -> Result<Closed, CommandError> {
+        repo.session_auth(&p.session_id, &p.token)?;
+        if let Some(registry) = crate::mounts::registry() {
+            registry.unmount(repo, &p.session_id, &p.token, true);
+        }
         repo.session_close(&p.session_id, &p.token)?;
         Ok(Closed {
             session_id: p.session_id,

@@ -2,6 +2,7 @@
 
 pub mod files;
 pub mod list;
+pub mod mount;
 pub mod new;
 pub mod review;
 pub mod submit;
@@ -78,7 +79,17 @@ pub enum Action {
         /// Keep the session after submits (rebased onto the new head)
         #[arg(long)]
         persistent: bool,
+        /// Also present the session as a directory here (FUSE)
+        #[arg(long, value_name = "DIR")]
+        mount: Option<PathBuf>,
     },
+    /// Present the session as a directory (FUSE): edit it with any tool, then submit
+    Mount {
+        /// The directory (created if missing; it must be empty)
+        dir: PathBuf,
+    },
+    /// Take the session's directory away (the session and its changes stay)
+    Unmount,
     /// Print a file as the session sees it
     Read {
         /// The path, relative to the repository root
@@ -158,20 +169,33 @@ pub struct Auth {
 }
 
 impl Args {
-    fn auth(&self) -> Result<Auth, CommandError> {
-        let need = |value: &Option<String>, what: &str, env: &str| {
-            value.clone().ok_or_else(|| {
-                CommandError::new(
-                    "usage",
-                    format!("no {what} given"),
-                    format!("pass --{what} or set {env}"),
-                )
-            })
+    /// The session and token: from the flags or the environment, else from the mount the
+    /// current directory is in.
+    fn auth(&self, ctx: &Context<'_>) -> Result<Auth, CommandError> {
+        if let (Some(session_id), Some(token)) = (&self.session, &self.token) {
+            return Ok(Auth {
+                session_id: session_id.clone(),
+                token: token.clone(),
+            });
+        }
+        if self.session.is_none()
+            && let Some(found) = atomic_repo::discover_session(&ctx.cwd)
+        {
+            return Ok(Auth {
+                session_id: found.session_id,
+                token: found.token,
+            });
+        }
+        let (what, env) = if self.session.is_none() {
+            ("session", "ATOMIC_SESSION")
+        } else {
+            ("token", "ATOMIC_SESSION_TOKEN")
         };
-        Ok(Auth {
-            session_id: need(&self.session, "session", "ATOMIC_SESSION")?,
-            token: need(&self.token, "token", "ATOMIC_SESSION_TOKEN")?,
-        })
+        Err(CommandError::new(
+            "usage",
+            format!("no {what} given"),
+            format!("pass --{what} or set {env}, or run the command inside the session's mount"),
+        ))
     }
 }
 
@@ -186,20 +210,26 @@ pub fn read_user_file(ctx: &Context<'_>, path: &std::path::Path) -> Result<Vec<u
 }
 
 pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
-    let auth = || args.auth();
+    let auth = || args.auth(ctx);
     match &args.action {
         Action::New {
             agent,
             intent,
             branch,
             persistent,
+            mount,
         } => new::run(
             ctx,
-            agent,
-            intent.as_deref(),
-            branch.as_deref(),
-            *persistent,
+            new::NewArgs {
+                agent,
+                intent: intent.as_deref(),
+                branch: branch.as_deref(),
+                persistent: *persistent,
+                mount: mount.as_deref(),
+            },
         ),
+        Action::Mount { dir } => mount::mount(ctx, auth()?, dir),
+        Action::Unmount => mount::unmount(ctx, auth()?),
         Action::Read { path } => files::read(ctx, auth()?, path),
         Action::Write { path, file, mode } => {
             files::write(ctx, auth()?, path, file.as_deref(), *mode)

@@ -30,7 +30,11 @@ impl Method for Submit {
     type Output = SubmitResult;
 
     fn run(repo: &Repo, p: SubmitParams, _: &dyn Progress) -> Result<SubmitResult, CommandError> {
-        Ok(repo.session_submit(&p.auth.session_id, &p.auth.token, &p.message)?)
+        let result = repo.session_submit(&p.auth.session_id, &p.auth.token, &p.message);
+        if let Some(registry) = crate::mounts::registry() {
+            registry.follow(repo, &p.auth.session_id, &p.auth.token);
+        }
+        Ok(result?)
     }
 }
 
@@ -72,8 +76,11 @@ impl Method for Resolve {
             p.action,
             p.symbol.as_deref(),
             content.as_deref(),
-        )?;
-        Ok(Resolved { files })
+        );
+        if let Some(registry) = crate::mounts::registry() {
+            registry.follow(repo, &p.auth.session_id, &p.auth.token);
+        }
+        Ok(Resolved { files: files? })
     }
 }
 
@@ -138,6 +145,10 @@ pub fn submit(ctx: &Context<'_>, auth: Auth, message: &str) -> Result<(), Comman
         }
     });
     if let SubmitResult::Conflict(_) = result {
+        if ctx.ui.json {
+            // The conflict block on stdout is the whole answer.
+            return Err(CommandError::told("conflict", EXIT_USER));
+        }
         return Err(CommandError {
             kind: "conflict".into(),
             code: EXIT_USER,

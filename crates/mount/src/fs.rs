@@ -1,0 +1,1152 @@
+//! The file system: FUSE calls mapped onto the session engine and the scratch directory.
+//!
+//! ### Inodes
+//! A path's inode is `atomic_repo::mount_ino(path)` (a hash, stable across mounts, as the
+//! session's git index expects), except after a rename, where the file keeps its inode
+//! under its new name, as a real file system does.
+//!
+//! ### Files
+//! Opening a session file reads it into memory; writes change that copy, and closing (or
+//! `fsync`) writes it to the session when it changed. Files the session's `.gitignore`
+//! files ignore, and that the session does not track, are real files under the scratch
+//! directory.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::{FileExt, MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use atomic_core::FileMode;
+use atomic_repo::{Entry, MountStat, Repo, RepoError, SessionError, mount_ino, mount_perm};
+use fuser::{
+    Errno, FileAttr, FileHandle, FileType, FopenFlags, Generation, INodeNo, KernelConfig,
+    LockOwner, OpenFlags, RenameFlags, ReplyAttr, ReplyCreate, ReplyData, ReplyDirectory,
+    ReplyEmpty, ReplyEntry, ReplyOpen, ReplyWrite, Request, TimeOrNow, WriteFlags,
+};
+
+use crate::ignored::Ignores;
+
+/// How long the kernel may cache names and attributes.
+const TTL: Duration = Duration::from_secs(1);
+
+/// Whether the session's git worktree is written: `.git` waits for it.
+#[derive(Default)]
+pub(crate) struct Ready {
+    state: Mutex<Option<bool>>,
+    changed: Condvar,
+}
+
+impl Ready {
+    pub(crate) fn set(&self, ok: bool) {
+        *self.state.lock().unwrap_or_else(PoisonError::into_inner) = Some(ok);
+        self.changed.notify_all();
+    }
+
+    /// Waits up to a minute; whether the worktree is there.
+    fn wait(&self) -> bool {
+        let guard = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let (guard, _) = self
+            .changed
+            .wait_timeout_while(guard, Duration::from_secs(60), |s| s.is_none())
+            .unwrap_or_else(PoisonError::into_inner);
+        guard.unwrap_or(false)
+    }
+}
+
+/// What a path is, for the file system.
+#[derive(Clone, Debug)]
+enum Kind {
+    /// A file of the session.
+    Session(Entry),
+    /// A directory created here that holds nothing yet (git has no empty directories).
+    EmptyDir,
+    /// Something in the scratch directory.
+    Scratch(std::fs::Metadata),
+    /// The `.git` file at the root.
+    GitFile,
+}
+
+/// An open file.
+enum Handle {
+    /// A session file, in memory.
+    Session {
+        path: String,
+        data: Vec<u8>,
+        mode: FileMode,
+        dirty: bool,
+    },
+    /// A scratch file.
+    Scratch(std::fs::File),
+    /// The `.git` file.
+    GitFile,
+    /// A directory listing, taken at open: (inode, type, name).
+    Dir(Vec<(u64, FileType, String)>),
+}
+
+/// The session's file system.
+pub(crate) struct SessionFs {
+    template: Mutex<Repo>,
+    pool: Mutex<Vec<Repo>>,
+    id: String,
+    token: String,
+    scratch: PathBuf,
+    stat: MountStat,
+    git_file: String,
+    ready: Arc<Ready>,
+    /// Inode → path, for every path handed to the kernel.
+    paths: Mutex<HashMap<u64, String>>,
+    /// Path → inode, where it is not the path's hash (after a rename).
+    renamed: Mutex<HashMap<String, u64>>,
+    next_ino: AtomicU64,
+    handles: Mutex<HashMap<u64, Handle>>,
+    next_fh: AtomicU64,
+    empty_dirs: Mutex<BTreeSet<String>>,
+    ignores: Ignores,
+}
+
+fn join(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+fn parent_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(p, _)| p)
+}
+
+/// The errno for a repository error.
+fn errno(e: &RepoError) -> Errno {
+    use atomic_repo::PathError;
+    match e {
+        RepoError::Session(SessionError::NoSuchPath { .. }) => Errno::ENOENT,
+        RepoError::Session(SessionError::BadPath(PathError::TooLong { .. })) => Errno::ENAMETOOLONG,
+        RepoError::Session(SessionError::BadPath(_)) => Errno::EPERM,
+        RepoError::Session(SessionError::PathClash { what: "file", .. }) => Errno::ENOTDIR,
+        RepoError::Session(SessionError::PathClash { .. }) => Errno::EISDIR,
+        RepoError::Session(SessionError::Ended { .. }) => Errno::EROFS,
+        _ => Errno::EIO,
+    }
+}
+
+fn io_errno(e: &std::io::Error) -> Errno {
+    e.raw_os_error().map_or(Errno::EIO, Errno::from_i32)
+}
+
+impl SessionFs {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        repo: Repo,
+        id: String,
+        token: String,
+        scratch: PathBuf,
+        stat: MountStat,
+        git_file: String,
+        ready: Arc<Ready>,
+    ) -> Self {
+        let mut paths = HashMap::new();
+        paths.insert(1, String::new());
+        SessionFs {
+            template: Mutex::new(repo),
+            pool: Mutex::new(Vec::new()),
+            id,
+            token,
+            scratch,
+            stat,
+            git_file,
+            ready,
+            paths: Mutex::new(paths),
+            renamed: Mutex::new(HashMap::new()),
+            next_ino: AtomicU64::new(1 << 62),
+            handles: Mutex::new(HashMap::new()),
+            next_fh: AtomicU64::new(1),
+            empty_dirs: Mutex::new(BTreeSet::new()),
+            ignores: Ignores::default(),
+        }
+    }
+
+    /// Runs `f` with a repository handle of this thread's own.
+    fn repo<T>(&self, f: impl FnOnce(&Repo) -> T) -> T {
+        let repo = self
+            .pool
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop()
+            .unwrap_or_else(|| {
+                self.template
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .clone()
+            });
+        let out = f(&repo);
+        self.pool
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(repo);
+        out
+    }
+
+    fn path(&self, ino: INodeNo) -> Result<String, Errno> {
+        self.paths
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&ino.0)
+            .cloned()
+            .ok_or(Errno::ENOENT)
+    }
+
+    fn child(&self, parent: INodeNo, name: &OsStr) -> Result<String, Errno> {
+        let name = name.to_str().ok_or(Errno::EINVAL)?;
+        if name.len() > 255 {
+            return Err(Errno::ENAMETOOLONG);
+        }
+        Ok(join(&self.path(parent)?, name))
+    }
+
+    /// The inode of `path`, remembered so the kernel can name it back.
+    fn ino(&self, path: &str) -> u64 {
+        if path.is_empty() {
+            return 1;
+        }
+        let ino = self
+            .renamed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(path)
+            .copied()
+            .unwrap_or_else(|| mount_ino(path));
+        let mut paths = self.paths.lock().unwrap_or_else(PoisonError::into_inner);
+        match paths.get(&ino) {
+            Some(p) if p != path => {
+                // A hash collision, or the hash of a renamed file: another number.
+                let fresh = self.next_ino.fetch_add(1, Ordering::Relaxed);
+                paths.insert(fresh, path.to_owned());
+                self.renamed
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .insert(path.to_owned(), fresh);
+                fresh
+            }
+            _ => {
+                paths.insert(ino, path.to_owned());
+                ino
+            }
+        }
+    }
+
+    fn scratch_path(&self, path: &str) -> PathBuf {
+        self.scratch.join(path)
+    }
+
+    /// What `path` is: the session's, an empty directory made here, the scratch's.
+    fn kind(&self, path: &str) -> Result<Option<Kind>, Errno> {
+        if path == ".git" {
+            return Ok(self.ready.wait().then_some(Kind::GitFile));
+        }
+        if path.is_empty() {
+            return Ok(Some(Kind::Session(Entry::Dir)));
+        }
+        let entry = self
+            .repo(|r| r.session_entry(&self.id, &self.token, path))
+            .map_err(|e| errno(&e))?;
+        if let Some(e) = entry {
+            return Ok(Some(Kind::Session(e)));
+        }
+        if self
+            .empty_dirs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains(path)
+        {
+            return Ok(Some(Kind::EmptyDir));
+        }
+        match std::fs::symlink_metadata(self.scratch_path(path)) {
+            Ok(m) => Ok(Some(Kind::Scratch(m))),
+            Err(_) => Ok(None),
+        }
+    }
+
+    /// Whether a new file or directory at `path` goes to the scratch directory.
+    fn goes_to_scratch(&self, path: &str, is_dir: bool) -> bool {
+        self.repo(|r| {
+            self.ignores.is_ignored(path, is_dir, |p| {
+                r.session_read(&self.id, &self.token, p)
+                    .ok()
+                    .map(|(_, b)| b)
+            })
+        })
+    }
+
+    fn time(&self, ns: Option<i64>) -> SystemTime {
+        match ns {
+            Some(ns) => UNIX_EPOCH + Duration::from_nanos(u64::try_from(ns).unwrap_or(0)),
+            None => {
+                UNIX_EPOCH + Duration::from_secs(u64::try_from(self.stat.time_seconds).unwrap_or(0))
+            }
+        }
+    }
+
+    fn attr(&self, ino: u64, kind: &Kind) -> FileAttr {
+        let (file_type, size, perm, time, nlink) = match kind {
+            Kind::Session(Entry::Dir) | Kind::EmptyDir => {
+                (FileType::Directory, 0, 0o755, self.time(None), 2)
+            }
+            Kind::Session(Entry::File {
+                mode,
+                size,
+                written_ns,
+            }) => {
+                let t = match mode {
+                    FileMode::Symlink => FileType::Symlink,
+                    FileMode::Submodule => FileType::Directory,
+                    _ => FileType::RegularFile,
+                };
+                (t, *size, mount_perm(*mode), self.time(*written_ns), 1)
+            }
+            Kind::GitFile => (
+                FileType::RegularFile,
+                self.git_file.len() as u64,
+                0o444,
+                self.time(None),
+                1,
+            ),
+            Kind::Scratch(m) => {
+                let t = if m.is_dir() {
+                    FileType::Directory
+                } else if m.file_type().is_symlink() {
+                    FileType::Symlink
+                } else {
+                    FileType::RegularFile
+                };
+                let mtime = m.modified().unwrap_or(UNIX_EPOCH);
+                (
+                    t,
+                    m.len(),
+                    (m.mode() & 0o7777) as u16,
+                    mtime,
+                    m.nlink() as u32,
+                )
+            }
+        };
+        FileAttr {
+            ino: INodeNo(ino),
+            size,
+            blocks: size.div_ceil(512),
+            atime: time,
+            mtime: time,
+            ctime: time,
+            crtime: time,
+            kind: file_type,
+            perm,
+            nlink,
+            uid: self.stat.uid,
+            gid: self.stat.gid,
+            rdev: 0,
+            blksize: 4096,
+            flags: 0,
+        }
+    }
+
+    fn lookup_attr(&self, path: &str) -> Result<FileAttr, Errno> {
+        let kind = self.kind(path)?.ok_or(Errno::ENOENT)?;
+        Ok(self.attr(self.ino(path), &kind))
+    }
+
+    fn write_session(&self, path: &str, mode: Option<FileMode>, data: &[u8]) -> Result<(), Errno> {
+        self.repo(|r| r.session_write(&self.id, &self.token, path, mode, data))
+            .map(drop)
+            .map_err(|e| errno(&e))?;
+        if path.ends_with(".gitignore") {
+            self.ignores.forget(parent_of(path));
+        }
+        // A directory made here is not empty any more.
+        let mut dirs = self
+            .empty_dirs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let mut parent = parent_of(path);
+        while !parent.is_empty() {
+            dirs.remove(parent);
+            parent = parent_of(parent);
+        }
+        Ok(())
+    }
+
+    /// Writes an open session file's copy to the session, when it changed.
+    fn commit(&self, fh: u64) -> Result<(), Errno> {
+        let mut handles = self.handles.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(Handle::Session {
+            path,
+            data,
+            mode,
+            dirty,
+        }) = handles.get_mut(&fh)
+            && *dirty
+        {
+            let (path, data, mode) = (path.clone(), data.clone(), *mode);
+            *dirty = false;
+            drop(handles);
+            return self.write_session(&path, Some(mode), &data);
+        }
+        Ok(())
+    }
+
+    fn new_fh(&self, handle: Handle) -> u64 {
+        let fh = self.next_fh.fetch_add(1, Ordering::Relaxed);
+        self.handles
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(fh, handle);
+        fh
+    }
+
+    /// Every child of directory `dir`: the session's, the scratch's, empty ones made here.
+    fn children(&self, dir: &str) -> Result<Vec<(u64, FileType, String)>, Errno> {
+        let mut out: BTreeMap<String, FileType> = BTreeMap::new();
+        let listed = self
+            .repo(|r| r.session_list_dir(&self.id, &self.token, dir))
+            .map_err(|e| errno(&e))?;
+        for (name, entry) in listed {
+            let t = match entry {
+                Entry::Dir => FileType::Directory,
+                Entry::File {
+                    mode: FileMode::Symlink,
+                    ..
+                } => FileType::Symlink,
+                Entry::File {
+                    mode: FileMode::Submodule,
+                    ..
+                } => FileType::Directory,
+                Entry::File { .. } => FileType::RegularFile,
+            };
+            out.insert(name, t);
+        }
+        if let Ok(read) = std::fs::read_dir(self.scratch_path(dir)) {
+            for e in read.flatten() {
+                let Ok(name) = e.file_name().into_string() else {
+                    continue;
+                };
+                let t = match e.file_type() {
+                    Ok(t) if t.is_dir() => FileType::Directory,
+                    Ok(t) if t.is_symlink() => FileType::Symlink,
+                    _ => FileType::RegularFile,
+                };
+                out.entry(name).or_insert(t);
+            }
+        }
+        for d in self
+            .empty_dirs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+        {
+            if parent_of(d) == dir {
+                let name = d.rsplit('/').next().unwrap_or(d);
+                out.entry(name.to_owned()).or_insert(FileType::Directory);
+            }
+        }
+        if dir.is_empty() && self.ready.wait() {
+            out.insert(".git".into(), FileType::RegularFile);
+        }
+        Ok(out
+            .into_iter()
+            .map(|(name, t)| (self.ino(&join(dir, &name)), t, name))
+            .collect())
+    }
+
+    /// Every file of the session below directory `dir`, recursively.
+    fn files_below(&self, dir: &str) -> Result<Vec<String>, Errno> {
+        let mut out = Vec::new();
+        let mut stack = vec![dir.to_owned()];
+        while let Some(d) = stack.pop() {
+            let listed = self
+                .repo(|r| r.session_list_dir(&self.id, &self.token, &d))
+                .map_err(|e| errno(&e))?;
+            for (name, entry) in listed {
+                match entry {
+                    Entry::Dir => stack.push(join(&d, &name)),
+                    Entry::File { .. } => out.push(join(&d, &name)),
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn rename_paths(&self, from: &str, to: &str) {
+        let mut paths = self.paths.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut renamed = self.renamed.lock().unwrap_or_else(PoisonError::into_inner);
+        let prefix = format!("{from}/");
+        let moved: Vec<(u64, String)> = paths
+            .iter()
+            .filter(|(_, p)| p.as_str() == from || p.starts_with(&prefix))
+            .map(|(ino, p)| (*ino, format!("{to}{}", &p[from.len()..])))
+            .collect();
+        for (ino, new) in moved {
+            paths.insert(ino, new.clone());
+            renamed.insert(new, ino);
+        }
+    }
+
+    fn do_rename(&self, from: &str, to: &str, flags: RenameFlags) -> Result<(), Errno> {
+        if flags.contains(RenameFlags::RENAME_EXCHANGE) {
+            return Err(Errno::EINVAL);
+        }
+        let source = self.kind(from)?.ok_or(Errno::ENOENT)?;
+        let target = self.kind(to)?;
+        if flags.contains(RenameFlags::RENAME_NOREPLACE) && target.is_some() {
+            return Err(Errno::EEXIST);
+        }
+        let to_scratch = !matches!(target, Some(Kind::Session(_)))
+            && self.goes_to_scratch(
+                to,
+                matches!(source, Kind::Session(Entry::Dir) | Kind::EmptyDir),
+            );
+        match source {
+            Kind::GitFile => return Err(Errno::EPERM),
+            Kind::Session(Entry::File { mode, .. }) if to_scratch => {
+                let (_, data) = self
+                    .repo(|r| r.session_read(&self.id, &self.token, from))
+                    .map_err(|e| errno(&e))?;
+                let dest = self.scratch_path(to);
+                if let Some(parent) = dest.parent() {
+                    std::fs::create_dir_all(parent).map_err(|e| io_errno(&e))?;
+                }
+                if mode == FileMode::Symlink {
+                    std::os::unix::fs::symlink(OsStr::from_bytes(&data), &dest)
+                } else {
+                    std::fs::write(&dest, &data)
+                }
+                .map_err(|e| io_errno(&e))?;
+                self.repo(|r| r.session_rm(&self.id, &self.token, from))
+                    .map_err(|e| errno(&e))?;
+            }
+            Kind::Session(Entry::File { .. }) => {
+                self.repo(|r| r.session_mv(&self.id, &self.token, from, to))
+                    .map_err(|e| errno(&e))?;
+            }
+            Kind::Session(Entry::Dir) => {
+                if to_scratch {
+                    return Err(Errno::EXDEV);
+                }
+                for path in self.files_below(from)? {
+                    let dest = format!("{to}{}", &path[from.len()..]);
+                    self.repo(|r| r.session_mv(&self.id, &self.token, &path, &dest))
+                        .map_err(|e| errno(&e))?;
+                }
+            }
+            Kind::EmptyDir => {
+                let mut dirs = self
+                    .empty_dirs
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
+                dirs.remove(from);
+                dirs.insert(to.to_owned());
+            }
+            Kind::Scratch(meta) if !to_scratch && !meta.is_dir() => {
+                // An editor's temporary file saved over a tracked one.
+                let source_path = self.scratch_path(from);
+                let (data, mode) = if meta.file_type().is_symlink() {
+                    let target = std::fs::read_link(&source_path).map_err(|e| io_errno(&e))?;
+                    (target.as_os_str().as_bytes().to_vec(), FileMode::Symlink)
+                } else {
+                    let data = std::fs::read(&source_path).map_err(|e| io_errno(&e))?;
+                    let exec = meta.permissions().mode() & 0o111 != 0;
+                    (
+                        data,
+                        if exec {
+                            FileMode::Executable
+                        } else {
+                            FileMode::Blob
+                        },
+                    )
+                };
+                self.write_session(to, Some(mode), &data)?;
+                std::fs::remove_file(&source_path).map_err(|e| io_errno(&e))?;
+            }
+            Kind::Scratch(_) => {
+                if !to_scratch {
+                    return Err(Errno::EXDEV);
+                }
+                let dest = self.scratch_path(to);
+                if let Some(parent) = dest.parent() {
+                    std::fs::create_dir_all(parent).map_err(|e| io_errno(&e))?;
+                }
+                std::fs::rename(self.scratch_path(from), dest).map_err(|e| io_errno(&e))?;
+            }
+        }
+        self.rename_paths(from, to);
+        Ok(())
+    }
+}
+
+impl fuser::Filesystem for SessionFs {
+    fn init(&mut self, _req: &Request, _config: &mut KernelConfig) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    fn lookup(&self, _req: &Request, parent: INodeNo, name: &OsStr, reply: ReplyEntry) {
+        match self.child(parent, name).and_then(|p| self.lookup_attr(&p)) {
+            Ok(attr) => reply.entry(&TTL, &attr, Generation(0)),
+            Err(e) => reply.error(e),
+        }
+    }
+
+    fn getattr(&self, _req: &Request, ino: INodeNo, _fh: Option<FileHandle>, reply: ReplyAttr) {
+        match self.path(ino).and_then(|p| {
+            let kind = self.kind(&p)?.ok_or(Errno::ENOENT)?;
+            Ok(self.attr(ino.0, &kind))
+        }) {
+            Ok(attr) => reply.attr(&TTL, &attr),
+            Err(e) => reply.error(e),
+        }
+    }
+
+    fn setattr(
+        &self,
+        _req: &Request,
+        ino: INodeNo,
+        mode: Option<u32>,
+        _uid: Option<u32>,
+        _gid: Option<u32>,
+        size: Option<u64>,
+        _atime: Option<TimeOrNow>,
+        mtime: Option<TimeOrNow>,
+        _ctime: Option<SystemTime>,
+        fh: Option<FileHandle>,
+        _crtime: Option<SystemTime>,
+        _chgtime: Option<SystemTime>,
+        _bkuptime: Option<SystemTime>,
+        _flags: Option<fuser::BsdFileFlags>,
+        reply: ReplyAttr,
+    ) {
+        let result = (|| -> Result<FileAttr, Errno> {
+            let path = self.path(ino)?;
+            let kind = self.kind(&path)?.ok_or(Errno::ENOENT)?;
+            match kind {
+                Kind::Session(Entry::File { mode: current, .. }) => {
+                    if let Some(size) = size {
+                        let open = fh.map(|f| f.0).and_then(|f| {
+                            let mut handles =
+                                self.handles.lock().unwrap_or_else(PoisonError::into_inner);
+                            match handles.get_mut(&f) {
+                                Some(Handle::Session { data, dirty, .. }) => {
+                                    data.resize(usize::try_from(size).unwrap_or(usize::MAX), 0);
+                                    *dirty = true;
+                                    Some(())
+                                }
+                                _ => None,
+                            }
+                        });
+                        if open.is_none() {
+                            let (_, mut data) = self
+                                .repo(|r| r.session_read(&self.id, &self.token, &path))
+                                .map_err(|e| errno(&e))?;
+                            data.resize(usize::try_from(size).unwrap_or(usize::MAX), 0);
+                            self.write_session(&path, Some(current), &data)?;
+                        }
+                    }
+                    if let Some(bits) = mode {
+                        let wanted = if bits & 0o111 != 0 {
+                            FileMode::Executable
+                        } else {
+                            FileMode::Blob
+                        };
+                        if matches!(current, FileMode::Blob | FileMode::Executable)
+                            && wanted != current
+                        {
+                            let (_, data) = self
+                                .repo(|r| r.session_read(&self.id, &self.token, &path))
+                                .map_err(|e| errno(&e))?;
+                            self.write_session(&path, Some(wanted), &data)?;
+                        }
+                    }
+                }
+                Kind::Scratch(_) => {
+                    let p = self.scratch_path(&path);
+                    if let Some(size) = size {
+                        std::fs::OpenOptions::new()
+                            .write(true)
+                            .open(&p)
+                            .and_then(|f| f.set_len(size))
+                            .map_err(|e| io_errno(&e))?;
+                    }
+                    if let Some(bits) = mode {
+                        std::fs::set_permissions(
+                            &p,
+                            std::fs::Permissions::from_mode(bits & 0o7777),
+                        )
+                        .map_err(|e| io_errno(&e))?;
+                    }
+                    if let Some(t) = mtime {
+                        let when = match t {
+                            TimeOrNow::SpecificTime(t) => t,
+                            TimeOrNow::Now => SystemTime::now(),
+                        };
+                        let _ = std::fs::File::options()
+                            .write(true)
+                            .open(&p)
+                            .and_then(|f| f.set_modified(when));
+                    }
+                }
+                // Directories and `.git`: nothing to change; times are the session's.
+                _ => {}
+            }
+            self.lookup_attr(&path)
+        })();
+        match result {
+            Ok(attr) => reply.attr(&TTL, &attr),
+            Err(e) => reply.error(e),
+        }
+    }
+
+    fn readlink(&self, _req: &Request, ino: INodeNo, reply: ReplyData) {
+        let result = (|| -> Result<Vec<u8>, Errno> {
+            let path = self.path(ino)?;
+            match self.kind(&path)?.ok_or(Errno::ENOENT)? {
+                Kind::Session(Entry::File {
+                    mode: FileMode::Symlink,
+                    ..
+                }) => Ok(self
+                    .repo(|r| r.session_read(&self.id, &self.token, &path))
+                    .map_err(|e| errno(&e))?
+                    .1),
+                Kind::Scratch(_) => Ok(std::fs::read_link(self.scratch_path(&path))
+                    .map_err(|e| io_errno(&e))?
+                    .as_os_str()
+                    .as_bytes()
+                    .to_vec()),
+                _ => Err(Errno::EINVAL),
+            }
+        })();
+        match result {
+            Ok(target) => reply.data(&target),
+            Err(e) => reply.error(e),
+        }
+    }
+
+    fn mkdir(
+        &self,
+        _req: &Request,
+        parent: INodeNo,
+        name: &OsStr,
+        mode: u32,
+        _umask: u32,
+        reply: ReplyEntry,
+    ) {
+        let result = (|| -> Result<FileAttr, Errno> {
+            let path = self.child(parent, name)?;
+            if self.kind(&path)?.is_some() {
+                return Err(Errno::EEXIST);
+            }
+            if self.goes_to_scratch(&path, true) {
+                let p = self.scratch_path(&path);
+                std::fs::create_dir_all(&p).map_err(|e| io_errno(&e))?;
+                let _ =
+                    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode & 0o7777));
+            } else {
+                let root_bytes = 0;
+                atomic_repo::validate_path(&path, false, root_bytes)
+                    .map_err(|e| errno(&RepoError::Session(SessionError::BadPath(e))))?;
+                self.empty_dirs
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .insert(path.clone());
+            }
+            self.lookup_attr(&path)
+        })();
+        match result {
+            Ok(attr) => reply.entry(&TTL, &attr, Generation(0)),
+            Err(e) => reply.error(e),
+        }
+    }
+
+    fn unlink(&self, _req: &Request, parent: INodeNo, name: &OsStr, reply: ReplyEmpty) {
+        let result = (|| -> Result<(), Errno> {
+            let path = self.child(parent, name)?;
+            match self.kind(&path)?.ok_or(Errno::ENOENT)? {
+                Kind::Session(Entry::File { .. }) => self
+                    .repo(|r| r.session_rm(&self.id, &self.token, &path))
+                    .map_err(|e| errno(&e)),
+                Kind::Scratch(_) => {
+                    std::fs::remove_file(self.scratch_path(&path)).map_err(|e| io_errno(&e))
+                }
+                Kind::GitFile => Err(Errno::EPERM),
+                _ => Err(Errno::EISDIR),
+            }
+        })();
+        match result {
+            Ok(()) => reply.ok(),
+            Err(e) => reply.error(e),
+        }
+    }
+
+    fn rmdir(&self, _req: &Request, parent: INodeNo, name: &OsStr, reply: ReplyEmpty) {
+        let result = (|| -> Result<(), Errno> {
+            let path = self.child(parent, name)?;
+            match self.kind(&path)?.ok_or(Errno::ENOENT)? {
+                Kind::Session(Entry::Dir) | Kind::EmptyDir | Kind::Scratch(_) => {}
+                _ => return Err(Errno::ENOTDIR),
+            }
+            if !self.children(&path)?.is_empty() {
+                return Err(Errno::ENOTEMPTY);
+            }
+            self.empty_dirs
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .remove(&path);
+            let _ = std::fs::remove_dir(self.scratch_path(&path));
+            Ok(())
+        })();
+        match result {
+            Ok(()) => reply.ok(),
+            Err(e) => reply.error(e),
+        }
+    }
+
+    fn symlink(
+        &self,
+        _req: &Request,
+        parent: INodeNo,
+        link_name: &OsStr,
+        target: &Path,
+        reply: ReplyEntry,
+    ) {
+        let result = (|| -> Result<FileAttr, Errno> {
+            let path = self.child(parent, link_name)?;
+            if self.kind(&path)?.is_some() {
+                return Err(Errno::EEXIST);
+            }
+            if self.goes_to_scratch(&path, false) {
+                let p = self.scratch_path(&path);
+                if let Some(dir) = p.parent() {
+                    std::fs::create_dir_all(dir).map_err(|e| io_errno(&e))?;
+                }
+                std::os::unix::fs::symlink(target, &p).map_err(|e| io_errno(&e))?;
+            } else {
+                self.write_session(
+                    &path,
+                    Some(FileMode::Symlink),
+                    target.as_os_str().as_bytes(),
+                )?;
+            }
+            self.lookup_attr(&path)
+        })();
+        match result {
+            Ok(attr) => reply.entry(&TTL, &attr, Generation(0)),
+            Err(e) => reply.error(e),
+        }
+    }
+
+    fn rename(
+        &self,
+        _req: &Request,
+        parent: INodeNo,
+        name: &OsStr,
+        newparent: INodeNo,
+        newname: &OsStr,
+        flags: RenameFlags,
+        reply: ReplyEmpty,
+    ) {
+        let result = self
+            .child(parent, name)
+            .and_then(|from| Ok((from, self.child(newparent, newname)?)))
+            .and_then(|(from, to)| self.do_rename(&from, &to, flags));
+        match result {
+            Ok(()) => reply.ok(),
+            Err(e) => reply.error(e),
+        }
+    }
+
+    fn open(&self, _req: &Request, ino: INodeNo, flags: OpenFlags, reply: ReplyOpen) {
+        let result = (|| -> Result<(u64, FopenFlags), Errno> {
+            let path = self.path(ino)?;
+            let truncate = flags.0 & libc::O_TRUNC != 0;
+            let writing = flags.0 & libc::O_ACCMODE != libc::O_RDONLY;
+            let handle = match self.kind(&path)?.ok_or(Errno::ENOENT)? {
+                Kind::GitFile if writing => return Err(Errno::EACCES),
+                Kind::GitFile => Handle::GitFile,
+                Kind::Session(Entry::File {
+                    mode, written_ns, ..
+                }) => {
+                    let data = if truncate {
+                        Vec::new()
+                    } else {
+                        self.repo(|r| r.session_read(&self.id, &self.token, &path))
+                            .map_err(|e| errno(&e))?
+                            .1
+                    };
+                    let handle = Handle::Session {
+                        path,
+                        data,
+                        mode,
+                        dirty: truncate,
+                    };
+                    // A file the session never wrote keeps its cached pages.
+                    let keep = if written_ns.is_none() && !writing {
+                        FopenFlags::FOPEN_KEEP_CACHE
+                    } else {
+                        FopenFlags::empty()
+                    };
+                    return Ok((self.new_fh(handle), keep));
+                }
+                Kind::Scratch(_) => {
+                    let file = std::fs::OpenOptions::new()
+                        .read(true)
+                        .write(writing)
+                        .truncate(truncate && writing)
+                        .open(self.scratch_path(&path))
+                        .map_err(|e| io_errno(&e))?;
+                    Handle::Scratch(file)
+                }
+                _ => return Err(Errno::EISDIR),
+            };
+            Ok((self.new_fh(handle), FopenFlags::empty()))
+        })();
+        match result {
+            Ok((fh, flags)) => reply.opened(FileHandle(fh), flags),
+            Err(e) => reply.error(e),
+        }
+    }
+
+    fn read(
+        &self,
+        _req: &Request,
+        _ino: INodeNo,
+        fh: FileHandle,
+        offset: u64,
+        size: u32,
+        _flags: OpenFlags,
+        _lock_owner: Option<LockOwner>,
+        reply: ReplyData,
+    ) {
+        let handles = self.handles.lock().unwrap_or_else(PoisonError::into_inner);
+        let slice = |data: &[u8]| {
+            let start = usize::try_from(offset)
+                .unwrap_or(usize::MAX)
+                .min(data.len());
+            let end = start.saturating_add(size as usize).min(data.len());
+            data[start..end].to_vec()
+        };
+        match handles.get(&fh.0) {
+            Some(Handle::Session { data, .. }) => reply.data(&slice(data)),
+            Some(Handle::GitFile) => reply.data(&slice(self.git_file.as_bytes())),
+            Some(Handle::Scratch(file)) => {
+                let mut buf = vec![0; size as usize];
+                match file.read_at(&mut buf, offset) {
+                    Ok(n) => {
+                        buf.truncate(n);
+                        reply.data(&buf);
+                    }
+                    Err(e) => reply.error(io_errno(&e)),
+                }
+            }
+            _ => reply.error(Errno::EBADF),
+        }
+    }
+
+    fn write(
+        &self,
+        _req: &Request,
+        _ino: INodeNo,
+        fh: FileHandle,
+        offset: u64,
+        data: &[u8],
+        _write_flags: WriteFlags,
+        _flags: OpenFlags,
+        _lock_owner: Option<LockOwner>,
+        reply: ReplyWrite,
+    ) {
+        let mut handles = self.handles.lock().unwrap_or_else(PoisonError::into_inner);
+        match handles.get_mut(&fh.0) {
+            Some(Handle::Session {
+                data: buf, dirty, ..
+            }) => {
+                let at = usize::try_from(offset).unwrap_or(usize::MAX);
+                let end = at.saturating_add(data.len());
+                if buf.len() < end {
+                    buf.resize(end, 0);
+                }
+                buf[at..end].copy_from_slice(data);
+                *dirty = true;
+                reply.written(data.len() as u32);
+            }
+            Some(Handle::Scratch(file)) => match file.write_at(data, offset) {
+                Ok(n) => reply.written(n as u32),
+                Err(e) => reply.error(io_errno(&e)),
+            },
+            _ => reply.error(Errno::EBADF),
+        }
+    }
+
+    fn flush(
+        &self,
+        _req: &Request,
+        _ino: INodeNo,
+        fh: FileHandle,
+        _lock_owner: LockOwner,
+        reply: ReplyEmpty,
+    ) {
+        match self.commit(fh.0) {
+            Ok(()) => reply.ok(),
+            Err(e) => reply.error(e),
+        }
+    }
+
+    fn release(
+        &self,
+        _req: &Request,
+        _ino: INodeNo,
+        fh: FileHandle,
+        _flags: OpenFlags,
+        _lock_owner: Option<LockOwner>,
+        _flush: bool,
+        reply: ReplyEmpty,
+    ) {
+        let committed = self.commit(fh.0);
+        self.handles
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&fh.0);
+        match committed {
+            Ok(()) => reply.ok(),
+            Err(e) => reply.error(e),
+        }
+    }
+
+    fn fsync(
+        &self,
+        _req: &Request,
+        _ino: INodeNo,
+        fh: FileHandle,
+        _datasync: bool,
+        reply: ReplyEmpty,
+    ) {
+        match self.commit(fh.0) {
+            Ok(()) => reply.ok(),
+            Err(e) => reply.error(e),
+        }
+    }
+
+    fn opendir(&self, _req: &Request, ino: INodeNo, _flags: OpenFlags, reply: ReplyOpen) {
+        match self.path(ino).and_then(|p| self.children(&p)) {
+            Ok(listing) => reply.opened(
+                FileHandle(self.new_fh(Handle::Dir(listing))),
+                FopenFlags::empty(),
+            ),
+            Err(e) => reply.error(e),
+        }
+    }
+
+    fn readdir(
+        &self,
+        _req: &Request,
+        ino: INodeNo,
+        fh: FileHandle,
+        offset: u64,
+        mut reply: ReplyDirectory,
+    ) {
+        let handles = self.handles.lock().unwrap_or_else(PoisonError::into_inner);
+        let Some(Handle::Dir(listing)) = handles.get(&fh.0) else {
+            return reply.error(Errno::EBADF);
+        };
+        let parent = self.path(ino).map(|p| self.ino(parent_of(&p))).unwrap_or(1);
+        let all = [
+            (ino.0, FileType::Directory, ".".to_owned()),
+            (parent, FileType::Directory, "..".to_owned()),
+        ];
+        for (i, (child, kind, name)) in all
+            .iter()
+            .chain(listing.iter())
+            .enumerate()
+            .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+        {
+            if reply.add(INodeNo(*child), (i + 1) as u64, *kind, name) {
+                break;
+            }
+        }
+        reply.ok();
+    }
+
+    fn releasedir(
+        &self,
+        _req: &Request,
+        _ino: INodeNo,
+        fh: FileHandle,
+        _flags: OpenFlags,
+        reply: ReplyEmpty,
+    ) {
+        self.handles
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&fh.0);
+        reply.ok();
+    }
+
+    fn create(
+        &self,
+        _req: &Request,
+        parent: INodeNo,
+        name: &OsStr,
+        mode: u32,
+        _umask: u32,
+        flags: i32,
+        reply: ReplyCreate,
+    ) {
+        let result = (|| -> Result<(FileAttr, u64), Errno> {
+            let path = self.child(parent, name)?;
+            if matches!(
+                self.kind(&path)?,
+                Some(Kind::Session(Entry::Dir) | Kind::EmptyDir)
+            ) {
+                return Err(Errno::EISDIR);
+            }
+            let handle = if self.goes_to_scratch(&path, false) {
+                let p = self.scratch_path(&path);
+                if let Some(dir) = p.parent() {
+                    std::fs::create_dir_all(dir).map_err(|e| io_errno(&e))?;
+                }
+                let file = std::fs::OpenOptions::new()
+                    .read(true)
+                    .write(true)
+                    .create(true)
+                    .truncate(flags & libc::O_TRUNC != 0)
+                    .open(&p)
+                    .map_err(|e| io_errno(&e))?;
+                let _ = file.set_permissions(std::fs::Permissions::from_mode(mode & 0o7777));
+                Handle::Scratch(file)
+            } else {
+                let file_mode = if mode & 0o111 != 0 {
+                    FileMode::Executable
+                } else {
+                    FileMode::Blob
+                };
+                // The file exists (empty) at once, so others see it; its contents land
+                // when it is closed.
+                self.write_session(&path, Some(file_mode), b"")?;
+                Handle::Session {
+                    path: path.clone(),
+                    data: Vec::new(),
+                    mode: file_mode,
+                    dirty: false,
+                }
+            };
+            let attr = self.lookup_attr(&path)?;
+            Ok((attr, self.new_fh(handle)))
+        })();
+        match result {
+            Ok((attr, fh)) => reply.created(
+                &TTL,
+                &attr,
+                Generation(0),
+                FileHandle(fh),
+                FopenFlags::empty(),
+            ),
+            Err(e) => reply.error(e),
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! A mounted session as a git linked worktree: `git status`, `git diff` and `git log` work
+//! in the mount and show the session's changes against its base.
+//!
+//! ### Layout (git's, see `git help worktree`)
+//! The mount's root serves a `.git` file, `gitdir: <repo>/.git/worktrees/<session id>`.
+//! That directory holds `HEAD` (the session's base commit, detached), `commondir`
+//! (`../..`), `gitdir` (the mount's `.git` path), `locked` (so `git worktree prune` leaves
+//! it while unmounted), `index`, and `atomic-session` (the session's id and token, mode
+//! 0600, which `atomic session ...` run inside the mount reads to find its session).
+//!
+//! ### The index
+//! git decides a file is unchanged without reading it when the index's stat data matches
+//! what `stat` says. The index here is the base tree with exactly the stat data the mount
+//! reports for a file it has not written: the inode from [`mount_ino`], the time of
+//! [`MountStat::time_seconds`], the owner, the blob's size. Only files the session wrote
+//! (whose time and size differ) are read by `git status`.
+
+use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use atomic_core::FileMode;
+use atomic_gitbridge as bridge;
+use atomic_session::Session;
+
+use crate::{Repo, RepoError, Result};
+
+/// The name of the file in a session's worktree directory that holds its id and token.
+pub const SESSION_FILE: &str = "atomic-session";
+
+/// What a mount reports for the files it has not written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MountStat {
+    /// The owner.
+    pub uid: u32,
+    /// The owner's group.
+    pub gid: u32,
+    /// Modification and change time, seconds since the Unix epoch.
+    pub time_seconds: i64,
+}
+
+/// Returns the inode number a mount gives `path` (`/`-separated, relative; `""` is the
+/// root, 1): stable across mounts, so git's index stays valid.
+pub fn mount_ino(path: &str) -> u64 {
+    if path.is_empty() {
+        return 1;
+    }
+    let hash = blake3::hash(path.as_bytes());
+    let bytes: [u8; 8] = hash.as_bytes()[..8].try_into().expect("8 bytes");
+    // Never 0 or 1 (the root).
+    u64::from_le_bytes(bytes) | 2
+}
+
+/// The session a directory belongs to, found from a mount's `.git` file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MountedSession {
+    /// The repository's root.
+    pub root: PathBuf,
+    /// The session.
+    pub session_id: String,
+    /// Its token.
+    pub token: String,
+    /// The mount's root.
+    pub mount: PathBuf,
+}
+
+/// Finds the mounted session containing `start`: the nearest `.git` file at or above it
+/// that names a session's worktree directory. `None` outside a mount.
+pub fn discover_session(start: &Path) -> Option<MountedSession> {
+    let start = std::path::absolute(start).ok()?;
+    for dir in start.ancestors() {
+        let dot_git = dir.join(".git");
+        let Ok(meta) = std::fs::symlink_metadata(&dot_git) else {
+            continue;
+        };
+        if !meta.is_file() {
+            return None;
+        }
+        let text = std::fs::read_to_string(&dot_git).ok()?;
+        let gitdir = PathBuf::from(text.strip_prefix("gitdir: ")?.trim());
+        let record = std::fs::read_to_string(gitdir.join(SESSION_FILE)).ok()?;
+        let mut lines = record.lines();
+        let (session_id, token) = (lines.next()?.to_owned(), lines.next()?.to_owned());
+        // <root>/.git/worktrees/<id>
+        let root = gitdir.parent()?.parent()?.parent()?.to_owned();
+        return Some(MountedSession {
+            root,
+            session_id,
+            token,
+            mount: dir.to_owned(),
+        });
+    }
+    None
+}
+
+/// Finds the session mounted at `mount` from the records in the repository at `root`
+/// (`.git/worktrees/*/gitdir`), for when the mount itself does not answer.
+pub fn find_mounted_session(root: &Path, mount: &Path) -> Option<MountedSession> {
+    let want = std::path::absolute(mount).ok()?.join(".git");
+    let worktrees = root.join(".git").join("worktrees");
+    for entry in std::fs::read_dir(worktrees).ok()?.flatten() {
+        let dir = entry.path();
+        let Ok(gitdir) = std::fs::read_to_string(dir.join("gitdir")) else {
+            continue;
+        };
+        if Path::new(gitdir.trim_end()) != want {
+            continue;
+        }
+        let record = std::fs::read_to_string(dir.join(SESSION_FILE)).ok()?;
+        let mut lines = record.lines();
+        return Some(MountedSession {
+            root: root.to_owned(),
+            session_id: lines.next()?.to_owned(),
+            token: lines.next()?.to_owned(),
+            mount: mount.to_owned(),
+        });
+    }
+    None
+}
+
+impl Repo {
+    /// The worktree directory of session `id` in `.git/worktrees/`.
+    pub fn session_worktree_dir(&self, id: &str) -> PathBuf {
+        self.git.common_dir().join("worktrees").join(id)
+    }
+
+    /// Writes (or rewrites, after the session's base moved) the linked worktree of
+    /// `session`, mounted at `mount`, whose files not written by the session are reported
+    /// as `stat` says (see the module documentation).
+    ///
+    /// # Errors
+    /// git and I/O errors.
+    pub fn link_session_worktree(
+        &self,
+        session: &Session,
+        token: &str,
+        mount: &Path,
+        stat: MountStat,
+    ) -> Result<()> {
+        let dir = self.session_worktree_dir(&session.id);
+        std::fs::create_dir_all(&dir).map_err(RepoError::io("creating", &dir))?;
+        let write = |name: &str, text: &str| -> Result<()> {
+            let path = dir.join(name);
+            std::fs::write(&path, text).map_err(RepoError::io("writing", &path))
+        };
+        write("HEAD", &format!("{}\n", session.base_commit))?;
+        write("commondir", "../..\n")?;
+        write("gitdir", &format!("{}\n", mount.join(".git").display()))?;
+        write("locked", &format!("atomic session {}\n", session.id))?;
+        let secret = dir.join(SESSION_FILE);
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .write(true)
+            .truncate(true)
+            .open(&secret)
+            .map_err(RepoError::io("writing", &secret))?;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .and_then(|()| write!(file, "{}\n{token}\n", session.id))
+            .map_err(RepoError::io("writing", &secret))?;
+        self.write_session_index(session, &dir.join("index"), stat)
+    }
+
+    /// Writes the index of a session's worktree: its base tree, with the mount's stat data.
+    fn write_session_index(&self, session: &Session, path: &Path, stat: MountStat) -> Result<()> {
+        let tree = bridge::commit_tree(&self.git, session.base_commit)?;
+        let mut index = self
+            .git
+            .index_from_tree(&bridge::object_id(tree))
+            .map_err(RepoError::git("building a session's index"))?;
+        let time = gix::index::entry::stat::Time {
+            secs: u32::try_from(stat.time_seconds).unwrap_or(0),
+            nsecs: 0,
+        };
+        for (entry, entry_path) in index.entries_mut_with_paths() {
+            let Ok(p) = std::str::from_utf8(entry_path) else {
+                continue;
+            };
+            let size = if entry.mode == gix::index::entry::Mode::COMMIT {
+                0
+            } else {
+                bridge::blob_size(&self.git, bridge::git_id(&entry.id))?
+            };
+            entry.stat = gix::index::entry::Stat {
+                mtime: time,
+                ctime: time,
+                dev: 0,
+                ino: mount_ino(p) as u32,
+                uid: stat.uid,
+                gid: stat.gid,
+                size: u32::try_from(size).unwrap_or(0x8000_0000),
+            };
+        }
+        index.remove_tree();
+        index.set_path(path);
+        index
+            .write(gix::index::write::Options::default())
+            .map_err(RepoError::git("writing a session's index"))?;
+        Ok(())
+    }
+
+    /// Removes session `id`'s linked worktree.
+    ///
+    /// # Errors
+    /// I/O errors other than its absence.
+    pub fn unlink_session_worktree(&self, id: &str) -> Result<()> {
+        let dir = self.session_worktree_dir(id);
+        match std::fs::remove_dir_all(&dir) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(RepoError::io("removing", dir)(e)),
+        }
+    }
+}
+
+/// The mode a mount reports for a file of `mode` (permission and type bits).
+pub fn mount_perm(mode: FileMode) -> u16 {
+    match mode {
+        FileMode::Executable => 0o755,
+        FileMode::Symlink => 0o777,
+        FileMode::Submodule => 0o755,
+        FileMode::Blob => 0o644,
+    }
+}
