@@ -162,7 +162,7 @@ fn use_dir(cli: &Cli, dir: &Path, files: &[String], side: &mut Side) -> Result<(
             run(Command::new("cargo")
                 .current_dir(dir)
                 .env("CARGO_TARGET_DIR", dir.join("target"))
-                .args(["check", "--quiet"]))
+                .args(["check", "--quiet", "--ignore-rust-version"]))
         };
         side.cargo_check_cold_s = Some(time(check)?.1.as_secs_f64());
         side.cargo_check_warm_s = Some(time(check)?.1.as_secs_f64());

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use atomic_repo::{ATOMIC_DIR, Repo, Session, SessionMode};
 
@@ -13,6 +13,7 @@ use crate::error::CommandError;
 #[derive(Default)]
 pub struct Mounts {
     map: Mutex<HashMap<String, atomic_mount::Mounted>>,
+    repos: OnceLock<Arc<atomic_mount::RepoPool>>,
 }
 
 static MOUNTS: OnceLock<Mounts> = OnceLock::new();
@@ -39,6 +40,16 @@ pub fn required() -> Result<&'static Mounts, CommandError> {
             "session commands start it themselves; unset ATOMIC_NO_SERVER, or run `atomic serve &`",
         )
     })
+}
+
+/// After session `id` changed outside its mount (a write, removal or move through the
+/// API): the kernel forgets what it cached of the mount, if there is one.
+pub fn changed(repo: &Repo, id: &str, token: &str) {
+    if let Some(mounts) = registry()
+        && let Ok(session) = repo.session_auth(id, token)
+    {
+        mounts.invalidate(&session);
+    }
 }
 
 fn mount_error(e: atomic_mount::MountError) -> CommandError {
@@ -76,8 +87,11 @@ impl Mounts {
         dir: &Path,
     ) -> Result<PathBuf, CommandError> {
         let scratch = scratch_dir(repo.root(), &session.id);
-        let mounted = atomic_mount::mount(repo.clone(), session, token, dir, &scratch)
-            .map_err(mount_error)?;
+        let repos = self
+            .repos
+            .get_or_init(|| Arc::new(atomic_mount::RepoPool::new(repo.clone())));
+        let mounted =
+            atomic_mount::mount(repos, session, token, dir, &scratch).map_err(mount_error)?;
         let dir = mounted.dir().to_owned();
         repo.session_set_mount(&session.id, token, Some(&dir.to_string_lossy()))?;
         let old = self
@@ -110,6 +124,18 @@ impl Mounts {
             let _ = repo.unlink_session_worktree(id);
         }
         dir
+    }
+
+    /// Invalidates the kernel's caches of `session`'s mount, if mounted here.
+    pub fn invalidate(&self, session: &Session) {
+        if let Some(m) = self
+            .map
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&session.id)
+        {
+            m.invalidate(session);
+        }
     }
 
     /// Unmounts session `id`, which has ended (pruned), and removes its git worktree.
@@ -148,6 +174,7 @@ impl Mounts {
                     let stat = atomic_mount::mount_stat(&s);
                     let _ = repo.link_session_worktree(&s, token, Path::new(dir), stat);
                 }
+                self.invalidate(&s);
             }
             Err(_) => {
                 self.unmount(repo, id, token, true);

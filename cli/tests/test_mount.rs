@@ -268,7 +268,9 @@ fn ignored_build_output_stays_in_scratch_and_never_reaches_the_store() {
     sh(
         &env,
         &m,
-        "mkdir -p target/debug && head -c 100000 /dev/urandom > target/debug/app && echo built > build.log",
+        // As cargo makes `target/`: a temporary directory renamed into place.
+        "mkdir .tmp-cargo && echo tag > .tmp-cargo/CACHEDIR.TAG && mv .tmp-cargo target && \
+         mkdir -p target/debug && head -c 100000 /dev/urandom > target/debug/app && echo built > build.log",
     );
     sh(&env, &m, "printf 'fn f() {}\\n' > src/f.rs");
     // The build output is there for the next command, and nowhere in the session.
@@ -276,13 +278,37 @@ fn ignored_build_output_stays_in_scratch_and_never_reaches_the_store() {
         std::fs::metadata(m.join("target/debug/app")).unwrap().len(),
         100_000
     );
+    assert_eq!(
+        std::fs::read_to_string(m.join("target/CACHEDIR.TAG")).unwrap(),
+        "tag\n"
+    );
     let ls = sh(&env, &m, "$ATOMIC session ls");
     assert!(ls.contains("src/f.rs"), "{ls}");
-    assert!(!ls.contains("target") && !ls.contains("build.log"), "{ls}");
+    assert!(
+        !ls.contains("target") && !ls.contains("build.log") && !ls.contains("tmp"),
+        "{ls}"
+    );
     assert_eq!(
         sh(&env, &m, "git status --porcelain --untracked-files=all"),
         "?? src/f.rs\n"
     );
+    // And back: output moved to a tracked place joins the session.
+    sh(
+        &env,
+        &m,
+        "mkdir -p target/gen && echo 'pub fn g() {}' > target/gen/g.rs && mv target/gen src/gen",
+    );
+    assert!(sh(&env, &m, "$ATOMIC session ls").contains("src/gen/g.rs"));
+    assert!(!m.join("target/gen").exists());
+    // `session verify` runs in the mount: the build output is there, the new file too.
+    std::fs::write(
+        dir.join(".atomic/config.toml"),
+        "[verify]\ncommands = [\"test -s target/debug/app\", \"test -f src/f.rs\", \"test -f .git\"]\n",
+    )
+    .unwrap();
+    let verified: serde_json::Value =
+        serde_json::from_str(&sh(&env, &m, "$ATOMIC --json session verify")).unwrap();
+    assert_eq!(verified["passed"], true, "{verified}");
     // It survives an unmount and a mount again (a warm second build).
     let id = s["session_id"].as_str().unwrap();
     sh(
@@ -442,6 +468,89 @@ fn the_worktree_create_hook_gives_a_mounted_session_and_remove_keeps_unsubmitted
             .unwrap()
             .len(),
         1
+    );
+    stop(&env, &dir, server);
+}
+
+/// What the kernel cached of a mount never outlives a change made around it: a write
+/// through the CLI, and a persistent session's rebase by its submit.
+#[test]
+fn a_mount_shows_changes_made_around_it_at_once() {
+    let env = TestEnv::new();
+    let (dir, server) = served_repo(&env);
+    let m = env.path("m");
+    let s = env.atomic_json(
+        &dir,
+        &[
+            "session",
+            "new",
+            "--agent",
+            "p",
+            "--persistent",
+            "--mount",
+            m.to_str().unwrap(),
+        ],
+    );
+    let flags = format!(
+        "--session {} --token {}",
+        s["session_id"].as_str().unwrap(),
+        s["token"].as_str().unwrap()
+    );
+    // Cached by a read, then written longer through the CLI: `stat` (what make and cargo
+    // compare) and reads see the new file at once.
+    let before = std::fs::read_to_string(m.join("src/main.rs")).unwrap();
+    let mtime = std::fs::metadata(m.join("src/main.rs"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    let longer = format!("{before}// {}\n", "x".repeat(5000));
+    std::fs::write(env.path("main.rs"), &longer).unwrap();
+    sh(
+        &env,
+        &dir,
+        &format!(
+            "$ATOMIC session {flags} write src/main.rs --file {}",
+            env.path("main.rs").display()
+        ),
+    );
+    let meta = std::fs::metadata(m.join("src/main.rs")).unwrap();
+    assert_eq!(meta.len(), longer.len() as u64);
+    assert!(meta.modified().unwrap() > mtime);
+    assert_eq!(
+        std::fs::read_to_string(m.join("src/main.rs")).unwrap(),
+        longer
+    );
+
+    // Another session changes src/lib.rs (same size: the page cache cannot tell by length).
+    let lib = std::fs::read_to_string(m.join("src/lib.rs")).unwrap();
+    let other = env.atomic_json(&dir, &["session", "new", "--agent", "o"]);
+    let swapped = lib.replacen("a + b", "b + a", 1);
+    assert_eq!(swapped.len(), lib.len());
+    std::fs::write(env.path("lib.rs"), &swapped).unwrap();
+    sh(
+        &env,
+        &dir,
+        &format!(
+            "$ATOMIC session --session {} --token {} write src/lib.rs --file {} && \
+             $ATOMIC session --session {} --token {} submit -m swap",
+            other["session_id"].as_str().unwrap(),
+            other["token"].as_str().unwrap(),
+            env.path("lib.rs").display(),
+            other["session_id"].as_str().unwrap(),
+            other["token"].as_str().unwrap(),
+        ),
+    );
+    // The persistent session submits its own edit and is rebased onto the new head.
+    sh(&env, &m, "$ATOMIC session submit -m 'Empty main'");
+    assert!(is_mounted(&m), "a persistent session stays mounted");
+    assert_eq!(
+        std::fs::read_to_string(m.join("src/lib.rs")).unwrap(),
+        swapped
+    );
+    assert_eq!(sh(&env, &m, "git status --porcelain"), "");
+    assert_eq!(
+        sh(&env, &m, "git rev-parse HEAD"),
+        env.git(&dir, &["rev-parse", "main"])
     );
     stop(&env, &dir, server);
 }

@@ -46,8 +46,34 @@ pub enum BridgeError {
     Interrupted,
 }
 
+/// What an operation was doing, for its error: a string, or a closure that makes one only
+/// when the error happens (for lookups on hot paths).
+pub(crate) trait What {
+    fn describe(self) -> String;
+}
+
+impl What for &str {
+    fn describe(self) -> String {
+        self.to_owned()
+    }
+}
+
+impl What for String {
+    fn describe(self) -> String {
+        self
+    }
+}
+
+impl<F: FnOnce() -> String> What for F {
+    fn describe(self) -> String {
+        self()
+    }
+}
+
 /// Returns a closure that wraps a gix error with what we were doing.
-pub(crate) fn git(what: impl Into<String>) -> impl FnOnce(gix::Error) -> BridgeError {
-    let what = what.into();
-    move |source| BridgeError::Git { what, source }
+pub(crate) fn git(what: impl What) -> impl FnOnce(gix::Error) -> BridgeError {
+    move |source| BridgeError::Git {
+        what: what.describe(),
+        source,
+    }
 }

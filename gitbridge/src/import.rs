@@ -231,23 +231,23 @@ fn commit_data(
     commit: GitId,
 ) -> Result<CommitData> {
     let what = || format!("reading commit {commit}");
-    let c = repo.find_commit(object_id(commit)).map_err(git(what()))?;
+    let c = repo.find_commit(object_id(commit)).map_err(git(what))?;
     let parents: Vec<GitId> = c.parent_ids().map(|p| git_id(&p)).collect();
-    let author = signature_from_git(c.author().map_err(git(what()))?);
-    let committer = signature_from_git(c.committer().map_err(git(what()))?);
-    let message = String::from_utf8_lossy(c.message_raw().map_err(git(what()))?).into_owned();
-    let tree = c.tree().map_err(git(what()))?;
+    let author = signature_from_git(c.author().map_err(git(what))?);
+    let committer = signature_from_git(c.committer().map_err(git(what))?);
+    let message = String::from_utf8_lossy(c.message_raw().map_err(git(what))?).into_owned();
+    let tree = c.tree().map_err(git(what))?;
     let parent_tree = match parents.first() {
         Some(p) => repo
             .find_commit(object_id(*p))
             .and_then(|pc| pc.tree())
-            .map_err(git(format!("reading parent {p} of {commit}")))?,
+            .map_err(git(|| format!("reading parent {p} of {commit}")))?,
         None => repo.empty_tree(),
     };
     let mut detached = Vec::new();
     parent_tree
         .changes()
-        .map_err(git(what()))?
+        .map_err(git(what))?
         .options(|o| {
             o.track_rewrites(Some(gix::diff::Rewrites::default()));
         })
@@ -255,7 +255,7 @@ fn commit_data(
             detached.push(ch.detach());
             Ok(std::ops::ControlFlow::Continue(()))
         })
-        .map_err(git(format!("diffing commit {commit}")))?;
+        .map_err(git(|| format!("diffing commit {commit}")))?;
     cache.clear_resource_cache_keep_allocation();
     let mut files = Vec::new();
     for ch in detached {

@@ -5,6 +5,7 @@
 //! writes trees and commits for changes made in atomic. This crate knows nothing of the
 //! store: callers say which commits are known and where finished changes go.
 
+mod cache;
 mod convert;
 mod error;
 mod import;
@@ -12,6 +13,7 @@ mod refs;
 mod tree;
 mod verify;
 
+pub use cache::{ObjectCache, TreeLevel};
 pub use convert::{
     DEFAULT_DATE_FORMAT, DateFormat, git_id, object_id, signature_from_git, signature_to_git,
 };

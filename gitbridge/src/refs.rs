@@ -29,10 +29,10 @@ pub fn ref_tips(repo: &gix::Repository) -> Result<Vec<RefTip>> {
         let name = reference.name().as_bstr().to_string();
         let id = reference
             .peel_to_id()
-            .map_err(git(format!("peeling {name}")))?;
+            .map_err(git(|| format!("peeling {name}")))?;
         let header = repo
             .find_header(id.detach())
-            .map_err(git(format!("reading the object of {name}")))?;
+            .map_err(git(|| format!("reading the object of {name}")))?;
         if header.kind() == gix::objs::Kind::Commit {
             tips.push(RefTip {
                 name,
@@ -52,13 +52,13 @@ pub fn ref_tips(repo: &gix::Repository) -> Result<Vec<RefTip>> {
 pub fn read_ref(repo: &gix::Repository, name: &str) -> Result<Option<GitId>> {
     let Some(mut reference) = repo
         .try_find_reference(name)
-        .map_err(git(format!("reading {name}")))?
+        .map_err(git(|| format!("reading {name}")))?
     else {
         return Ok(None);
     };
     let id = reference
         .peel_to_id()
-        .map_err(git(format!("peeling {name}")))?;
+        .map_err(git(|| format!("peeling {name}")))?;
     Ok(Some(git_id(&id)))
 }
 
@@ -112,14 +112,14 @@ pub fn set_ref(
         repo,
         RefEdit::update(full_name(name)?, object_id(commit), previous, log_message),
     )
-    .map_err(git(format!("moving {name} to {commit}")))?;
+    .map_err(git(|| format!("moving {name} to {commit}")))?;
     Ok(())
 }
 
 /// Deletes ref `name`.
 pub fn delete_ref(repo: &gix::Repository, name: &str) -> Result<()> {
     edit(repo, RefEdit::delete(full_name(name)?, PreviousValue::Any))
-        .map_err(git(format!("deleting {name}")))?;
+        .map_err(git(|| format!("deleting {name}")))?;
     Ok(())
 }
 
@@ -134,6 +134,6 @@ pub fn set_head_branch(repo: &gix::Repository, branch: &str) -> Result<()> {
             "",
         ),
     )
-    .map_err(git(format!("pointing HEAD at {branch}")))?;
+    .map_err(git(|| format!("pointing HEAD at {branch}")))?;
     Ok(())
 }

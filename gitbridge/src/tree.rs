@@ -17,12 +17,12 @@ pub type TreeFiles = BTreeMap<String, FileState>;
 pub fn tree_files(repo: &gix::Repository, tree: GitId) -> Result<TreeFiles> {
     let tree_obj = repo
         .find_tree(object_id(tree))
-        .map_err(git(format!("reading tree {tree}")))?;
+        .map_err(git(|| format!("reading tree {tree}")))?;
     let mut recorder = gix::traverse::tree::Recorder::default();
     tree_obj
         .traverse()
         .breadthfirst(&mut recorder)
-        .map_err(git(format!("listing tree {tree}")))?;
+        .map_err(git(|| format!("listing tree {tree}")))?;
     let mut files = TreeFiles::new();
     for entry in recorder.records {
         let Some(mode) = file_mode(entry.mode) else {
@@ -51,7 +51,7 @@ pub fn write_tree(repo: &gix::Repository, files: &TreeFiles) -> Result<GitId> {
     for (path, state) in files {
         editor
             .upsert(path.as_str(), entry_kind(state.mode), object_id(state.blob))
-            .map_err(git(format!("adding {path} to a tree")))?;
+            .map_err(git(|| format!("adding {path} to a tree")))?;
     }
     let id = editor.write().map_err(git("writing a tree"))?;
     Ok(git_id(&id))
@@ -60,15 +60,15 @@ pub fn write_tree(repo: &gix::Repository, files: &TreeFiles) -> Result<GitId> {
 /// Returns the tree of commit `commit`.
 pub fn commit_tree(repo: &gix::Repository, commit: GitId) -> Result<GitId> {
     let what = || format!("reading commit {commit}");
-    let c = repo.find_commit(object_id(commit)).map_err(git(what()))?;
-    Ok(git_id(&c.tree_id().map_err(git(what()))?))
+    let c = repo.find_commit(object_id(commit)).map_err(git(what))?;
+    Ok(git_id(&c.tree_id().map_err(git(what))?))
 }
 
 /// Returns the contents of blob `blob`.
 pub fn read_blob(repo: &gix::Repository, blob: GitId) -> Result<Vec<u8>> {
     Ok(repo
         .find_blob(object_id(blob))
-        .map_err(git(format!("reading blob {blob}")))?
+        .map_err(git(|| format!("reading blob {blob}")))?
         .take_data())
 }
 
@@ -139,10 +139,10 @@ pub enum TreeEntry {
 /// A missing or corrupt tree object.
 pub fn tree_entry(repo: &gix::Repository, tree: GitId, path: &str) -> Result<Option<TreeEntry>> {
     let what = || format!("looking up {path} in tree {tree}");
-    let tree_obj = repo.find_tree(object_id(tree)).map_err(git(what()))?;
+    let tree_obj = repo.find_tree(object_id(tree)).map_err(git(what))?;
     let entry = tree_obj
         .lookup_entry(path.split('/').map(|c| c.as_bytes()))
-        .map_err(git(what()))?;
+        .map_err(git(what))?;
     Ok(entry.map(|e| {
         let id = git_id(&e.object_id());
         match file_mode(e.mode()) {
@@ -158,10 +158,10 @@ pub fn tree_entry(repo: &gix::Repository, tree: GitId, path: &str) -> Result<Opt
 /// A missing or corrupt tree object; a name that is not UTF-8.
 pub fn tree_level(repo: &gix::Repository, tree: GitId) -> Result<BTreeMap<String, TreeEntry>> {
     let what = || format!("reading tree {tree}");
-    let tree_obj = repo.find_tree(object_id(tree)).map_err(git(what()))?;
+    let tree_obj = repo.find_tree(object_id(tree)).map_err(git(what))?;
     let mut out = BTreeMap::new();
     for entry in tree_obj.iter() {
-        let entry = entry.map_err(git(what()))?;
+        let entry = entry.map_err(git(what))?;
         let name =
             String::from_utf8(entry.filename().to_vec()).map_err(|e| BridgeError::NonUtf8Path {
                 commit: tree,
@@ -190,15 +190,15 @@ pub fn edit_tree(
 ) -> Result<GitId> {
     let mut editor = repo
         .edit_tree(object_id(tree))
-        .map_err(git(format!("editing tree {tree}")))?;
+        .map_err(git(|| format!("editing tree {tree}")))?;
     for (path, state) in edits {
         match state {
             Some(s) => editor
                 .upsert(path.as_str(), entry_kind(s.mode), object_id(s.blob))
-                .map_err(git(format!("adding {path} to a tree")))?,
+                .map_err(git(|| format!("adding {path} to a tree")))?,
             None => editor
                 .remove(path.as_str())
-                .map_err(git(format!("removing {path} from a tree")))?,
+                .map_err(git(|| format!("removing {path} from a tree")))?,
         };
     }
     let id = editor.write().map_err(git("writing a tree"))?;
@@ -215,8 +215,8 @@ pub fn changed_files(repo: &gix::Repository, from: GitId, to: GitId) -> Result<C
     use gix::object::tree::diff::Change;
     let what = || format!("diffing tree {from} against {to}");
     let (a, b) = (
-        repo.find_tree(object_id(from)).map_err(git(what()))?,
-        repo.find_tree(object_id(to)).map_err(git(what()))?,
+        repo.find_tree(object_id(from)).map_err(git(what))?,
+        repo.find_tree(object_id(to)).map_err(git(what))?,
     );
     let mut out = BTreeMap::new();
     let mut bad_path = None;
@@ -227,7 +227,7 @@ pub fn changed_files(repo: &gix::Repository, from: GitId, to: GitId) -> Result<C
         })
     };
     a.changes()
-        .map_err(git(what()))?
+        .map_err(git(what))?
         .options(|o| {
             o.track_rewrites(None);
         })
@@ -272,7 +272,7 @@ pub fn changed_files(repo: &gix::Repository, from: GitId, to: GitId) -> Result<C
             }
             Ok(std::ops::ControlFlow::Continue(()))
         })
-        .map_err(git(what()))?;
+        .map_err(git(what))?;
     if let Some(path) = bad_path {
         return Err(BridgeError::NonUtf8Path { commit: to, path });
     }
@@ -286,6 +286,6 @@ pub fn changed_files(repo: &gix::Repository, from: GitId, to: GitId) -> Result<C
 pub fn blob_size(repo: &gix::Repository, blob: GitId) -> Result<u64> {
     Ok(repo
         .find_header(object_id(blob))
-        .map_err(git(format!("reading the header of {blob}")))?
+        .map_err(git(|| format!("reading the header of {blob}")))?
         .size())
 }

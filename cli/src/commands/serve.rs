@@ -29,8 +29,42 @@ pub struct Args {
     pub max_connections: usize,
 }
 
+/// The glibc tunable a server runs with: a fixed mmap threshold. By default glibc raises
+/// the threshold after freeing a large block, so later large zeroed allocations (each
+/// mount's 16 MiB FUSE request buffer) come from the heap and are written in full:
+/// measured, 27 MB of resident memory per mount against 1 MB with the threshold fixed.
+const MALLOC_TUNABLE: &str = "glibc.malloc.mmap_threshold=131072";
+
+/// Runs this server again with [`MALLOC_TUNABLE`] set, unless it is set (then returns).
+fn exec_with_malloc_tunable() {
+    use std::os::unix::process::CommandExt;
+    let current = std::env::var("GLIBC_TUNABLES").unwrap_or_default();
+    if current.contains("glibc.malloc.mmap_threshold") {
+        return;
+    }
+    let tunables = if current.is_empty() {
+        MALLOC_TUNABLE.to_owned()
+    } else {
+        format!("{current}:{MALLOC_TUNABLE}")
+    };
+    let Ok(exe) = std::env::current_exe() else {
+        return;
+    };
+    let mut args = std::env::args_os();
+    let argv0 = args.next().unwrap_or_default();
+    // Only returns when the exec failed: then serve as we are.
+    let _ = std::process::Command::new(exe)
+        .arg0(argv0)
+        .args(args)
+        .env("GLIBC_TUNABLES", tunables)
+        .exec();
+}
+
 pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
     let root = ctx.root()?;
+    if !args.stop {
+        exec_with_malloc_tunable();
+    }
     if args.stop {
         let stopped = crate::client::stop(&root)?;
         let doc = serde_json::json!({ "stopped": stopped });

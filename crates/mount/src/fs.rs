@@ -11,7 +11,7 @@
 //! files ignore, and that the session does not track, are real files under the scratch
 //! directory.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{FileExt, MetadataExt, PermissionsExt};
@@ -30,8 +30,10 @@ use fuser::{
 
 use crate::ignored::Ignores;
 
-/// How long the kernel may cache names and attributes.
-const TTL: Duration = Duration::from_secs(1);
+/// How long the kernel may cache names and attributes. Changes made through the mount
+/// answer with fresh ones; changes made around it invalidate them
+/// ([`crate::Mounted::invalidate`]).
+const TTL: Duration = Duration::from_secs(30);
 
 /// Whether the session's git worktree is written: `.git` waits for it.
 #[derive(Default)]
@@ -72,10 +74,11 @@ enum Kind {
 
 /// An open file.
 enum Handle {
-    /// A session file, in memory.
+    /// A session file, in memory once read or written (`None` until then: a file opened
+    /// only to be read from the kernel's page cache is never loaded).
     Session {
         path: String,
-        data: Vec<u8>,
+        data: Option<Vec<u8>>,
         mode: FileMode,
         dirty: bool,
     },
@@ -83,24 +86,94 @@ enum Handle {
     Scratch(std::fs::File),
     /// The `.git` file.
     GitFile,
-    /// A directory listing, taken at open: (inode, type, name).
-    Dir(Vec<(u64, FileType, String)>),
+    /// A directory: its listing (inode, type, name), taken at the first `readdir` (the
+    /// kernel serves repeated listings from its cache and may never ask).
+    Dir(Option<Vec<(u64, FileType, String)>>),
 }
+
+/// The inodes handed to the kernel, shared with [`crate::Mounted`], which invalidates
+/// them when the session changes from outside the mount.
+#[derive(Default)]
+pub(crate) struct Inodes {
+    /// The time files the session has not written report (see `MountStat`), which a
+    /// rebase moves.
+    pub(crate) base_time: std::sync::atomic::AtomicI64,
+    /// Inode → path, for every path handed to the kernel.
+    paths: Mutex<HashMap<u64, String>>,
+    /// Path → inode, where it is not the path's hash (after a rename).
+    renamed: Mutex<HashMap<String, u64>>,
+    /// Names the kernel caches as absent: (parent inode, name).
+    negatives: Mutex<HashSet<(u64, String)>>,
+}
+
+impl Inodes {
+    /// How many absent names the kernel may cache; past it, misses are not cached.
+    const MAX_NEGATIVES: usize = 100_000;
+
+    /// Records that `name` in `parent` is absent; whether the kernel may cache that.
+    fn absent(&self, parent: u64, name: &str) -> bool {
+        let mut negatives = self
+            .negatives
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if negatives.len() >= Self::MAX_NEGATIVES {
+            return false;
+        }
+        negatives.insert((parent, name.to_owned()));
+        true
+    }
+
+    /// Takes the absent names recorded so far.
+    pub(crate) fn take_negatives(&self) -> Vec<(u64, String)> {
+        std::mem::take(
+            &mut *self
+                .negatives
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        )
+        .into_iter()
+        .collect()
+    }
+
+    /// Every known path but the root: (inode, its parent's inode, its name).
+    pub(crate) fn known(&self) -> Vec<(u64, u64, String)> {
+        let paths = self.paths.lock().unwrap_or_else(PoisonError::into_inner);
+        let renamed = self.renamed.lock().unwrap_or_else(PoisonError::into_inner);
+        let ino_of = |p: &str| {
+            if p.is_empty() {
+                1
+            } else {
+                renamed.get(p).copied().unwrap_or_else(|| mount_ino(p))
+            }
+        };
+        paths
+            .iter()
+            .filter(|(_, p)| !p.is_empty())
+            .map(|(ino, p)| {
+                let name = p.rsplit('/').next().unwrap_or(p).to_owned();
+                (*ino, ino_of(parent_of(p)), name)
+            })
+            .collect()
+    }
+}
+
+/// What a file's contents were when it was last opened: its base blob, when the session
+/// wrote it, and its size. The same at the next open means the kernel's cached pages are
+/// still right.
+type Identity = (Option<atomic_core::GitId>, Option<i64>, u64);
 
 /// The session's file system.
 pub(crate) struct SessionFs {
-    template: Mutex<Repo>,
-    pool: Mutex<Vec<Repo>>,
+    repos: Arc<crate::RepoPool>,
     id: String,
     token: String,
     scratch: PathBuf,
     stat: MountStat,
     git_file: String,
     ready: Arc<Ready>,
-    /// Inode → path, for every path handed to the kernel.
-    paths: Mutex<HashMap<u64, String>>,
-    /// Path → inode, where it is not the path's hash (after a rename).
-    renamed: Mutex<HashMap<String, u64>>,
+    inodes: Arc<Inodes>,
+    /// What each file was at its last open (see [`Identity`]).
+    opened: Mutex<HashMap<u64, Identity>>,
     next_ino: AtomicU64,
     handles: Mutex<HashMap<u64, Handle>>,
     next_fh: AtomicU64,
@@ -141,27 +214,30 @@ fn io_errno(e: &std::io::Error) -> Errno {
 impl SessionFs {
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
-        repo: Repo,
+        repos: Arc<crate::RepoPool>,
         id: String,
         token: String,
         scratch: PathBuf,
         stat: MountStat,
         git_file: String,
         ready: Arc<Ready>,
+        inodes: Arc<Inodes>,
     ) -> Self {
-        let mut paths = HashMap::new();
-        paths.insert(1, String::new());
+        inodes
+            .paths
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(1, String::new());
         SessionFs {
-            template: Mutex::new(repo),
-            pool: Mutex::new(Vec::new()),
+            repos,
             id,
             token,
             scratch,
             stat,
             git_file,
             ready,
-            paths: Mutex::new(paths),
-            renamed: Mutex::new(HashMap::new()),
+            inodes,
+            opened: Mutex::new(HashMap::new()),
             next_ino: AtomicU64::new(1 << 62),
             handles: Mutex::new(HashMap::new()),
             next_fh: AtomicU64::new(1),
@@ -170,29 +246,14 @@ impl SessionFs {
         }
     }
 
-    /// Runs `f` with a repository handle of this thread's own.
+    /// Runs `f` with a repository handle of its own.
     fn repo<T>(&self, f: impl FnOnce(&Repo) -> T) -> T {
-        let repo = self
-            .pool
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .pop()
-            .unwrap_or_else(|| {
-                self.template
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .clone()
-            });
-        let out = f(&repo);
-        self.pool
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(repo);
-        out
+        self.repos.with(f)
     }
 
     fn path(&self, ino: INodeNo) -> Result<String, Errno> {
-        self.paths
+        self.inodes
+            .paths
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .get(&ino.0)
@@ -214,19 +275,25 @@ impl SessionFs {
             return 1;
         }
         let ino = self
+            .inodes
             .renamed
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .get(path)
             .copied()
             .unwrap_or_else(|| mount_ino(path));
-        let mut paths = self.paths.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut paths = self
+            .inodes
+            .paths
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         match paths.get(&ino) {
             Some(p) if p != path => {
                 // A hash collision, or the hash of a renamed file: another number.
                 let fresh = self.next_ino.fetch_add(1, Ordering::Relaxed);
                 paths.insert(fresh, path.to_owned());
-                self.renamed
+                self.inodes
+                    .renamed
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner)
                     .insert(path.to_owned(), fresh);
@@ -286,7 +353,10 @@ impl SessionFs {
         match ns {
             Some(ns) => UNIX_EPOCH + Duration::from_nanos(u64::try_from(ns).unwrap_or(0)),
             None => {
-                UNIX_EPOCH + Duration::from_secs(u64::try_from(self.stat.time_seconds).unwrap_or(0))
+                UNIX_EPOCH
+                    + Duration::from_secs(
+                        u64::try_from(self.inodes.base_time.load(Ordering::Relaxed)).unwrap_or(0),
+                    )
             }
         }
     }
@@ -300,6 +370,7 @@ impl SessionFs {
                 mode,
                 size,
                 written_ns,
+                ..
             }) => {
                 let t = match mode {
                     FileMode::Symlink => FileType::Symlink,
@@ -388,10 +459,40 @@ impl SessionFs {
         }) = handles.get_mut(&fh)
             && *dirty
         {
-            let (path, data, mode) = (path.clone(), data.clone(), *mode);
+            let (path, data, mode) = (path.clone(), data.clone().unwrap_or_default(), *mode);
             *dirty = false;
             drop(handles);
             return self.write_session(&path, Some(mode), &data);
+        }
+        Ok(())
+    }
+
+    /// Loads the contents of open session file `fh` if they are not in memory yet (outside
+    /// the handles' lock).
+    fn load(&self, fh: u64) -> Result<(), Errno> {
+        let path = match self
+            .handles
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&fh)
+        {
+            Some(Handle::Session {
+                path, data: None, ..
+            }) => path.clone(),
+            _ => return Ok(()),
+        };
+        let (_, contents) = self
+            .repo(|r| r.session_read(&self.id, &self.token, &path))
+            .map_err(|e| errno(&e))?;
+        if let Some(Handle::Session {
+            data: data @ None, ..
+        }) = self
+            .handles
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get_mut(&fh)
+        {
+            *data = Some(contents);
         }
         Ok(())
     }
@@ -478,8 +579,16 @@ impl SessionFs {
     }
 
     fn rename_paths(&self, from: &str, to: &str) {
-        let mut paths = self.paths.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut renamed = self.renamed.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut paths = self
+            .inodes
+            .paths
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let mut renamed = self
+            .inodes
+            .renamed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         let prefix = format!("{from}/");
         let moved: Vec<(u64, String)> = paths
             .iter()
@@ -490,6 +599,81 @@ impl SessionFs {
             paths.insert(ino, new.clone());
             renamed.insert(new, ino);
         }
+    }
+
+    /// Moves session file `from` (of `mode`) out of the session, to scratch path `to`.
+    fn session_file_to_scratch(&self, from: &str, mode: FileMode, to: &str) -> Result<(), Errno> {
+        let (_, data) = self
+            .repo(|r| r.session_read(&self.id, &self.token, from))
+            .map_err(|e| errno(&e))?;
+        let dest = self.scratch_path(to);
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| io_errno(&e))?;
+        }
+        if mode == FileMode::Symlink {
+            std::os::unix::fs::symlink(OsStr::from_bytes(&data), &dest)
+        } else {
+            std::fs::write(&dest, &data).and_then(|()| {
+                let perm = if mode == FileMode::Executable {
+                    0o755
+                } else {
+                    0o644
+                };
+                std::fs::set_permissions(&dest, std::fs::Permissions::from_mode(perm))
+            })
+        }
+        .map_err(|e| io_errno(&e))?;
+        self.repo(|r| r.session_rm(&self.id, &self.token, from))
+            .map_err(|e| errno(&e))
+    }
+
+    /// Moves scratch file `disk` (whose metadata is `meta`) into the session at `to`.
+    fn scratch_file_to_session(
+        &self,
+        disk: &Path,
+        meta: &std::fs::Metadata,
+        to: &str,
+    ) -> Result<(), Errno> {
+        let (data, mode) = if meta.file_type().is_symlink() {
+            let target = std::fs::read_link(disk).map_err(|e| io_errno(&e))?;
+            (target.as_os_str().as_bytes().to_vec(), FileMode::Symlink)
+        } else {
+            let data = std::fs::read(disk).map_err(|e| io_errno(&e))?;
+            let exec = meta.permissions().mode() & 0o111 != 0;
+            let mode = if exec {
+                FileMode::Executable
+            } else {
+                FileMode::Blob
+            };
+            (data, mode)
+        };
+        self.write_session(to, Some(mode), &data)?;
+        std::fs::remove_file(disk).map_err(|e| io_errno(&e))
+    }
+
+    /// Moves the empty directories at and below `from` to `to`: in the scratch directory
+    /// when `to_scratch`, else as empty directories of the mount.
+    fn move_empty_dirs(&self, from: &str, to: &str, to_scratch: bool) -> Result<(), Errno> {
+        let mut dirs = self
+            .empty_dirs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let prefix = format!("{from}/");
+        let moved: Vec<String> = dirs
+            .iter()
+            .filter(|d| d.as_str() == from || d.starts_with(&prefix))
+            .cloned()
+            .collect();
+        for dir in moved {
+            dirs.remove(&dir);
+            let dest = format!("{to}{}", &dir[from.len()..]);
+            if to_scratch {
+                std::fs::create_dir_all(self.scratch_path(&dest)).map_err(|e| io_errno(&e))?;
+            } else {
+                dirs.insert(dest);
+            }
+        }
+        Ok(())
     }
 
     fn do_rename(&self, from: &str, to: &str, flags: RenameFlags) -> Result<(), Errno> {
@@ -509,69 +693,67 @@ impl SessionFs {
         match source {
             Kind::GitFile => return Err(Errno::EPERM),
             Kind::Session(Entry::File { mode, .. }) if to_scratch => {
-                let (_, data) = self
-                    .repo(|r| r.session_read(&self.id, &self.token, from))
-                    .map_err(|e| errno(&e))?;
-                let dest = self.scratch_path(to);
-                if let Some(parent) = dest.parent() {
-                    std::fs::create_dir_all(parent).map_err(|e| io_errno(&e))?;
-                }
-                if mode == FileMode::Symlink {
-                    std::os::unix::fs::symlink(OsStr::from_bytes(&data), &dest)
-                } else {
-                    std::fs::write(&dest, &data)
-                }
-                .map_err(|e| io_errno(&e))?;
-                self.repo(|r| r.session_rm(&self.id, &self.token, from))
-                    .map_err(|e| errno(&e))?;
+                self.session_file_to_scratch(from, mode, to)?;
             }
             Kind::Session(Entry::File { .. }) => {
                 self.repo(|r| r.session_mv(&self.id, &self.token, from, to))
                     .map_err(|e| errno(&e))?;
             }
             Kind::Session(Entry::Dir) => {
+                // Into an ignored place (cargo makes `target/` as a temporary directory
+                // renamed into place) the files leave the session; elsewhere they move.
                 if to_scratch {
-                    return Err(Errno::EXDEV);
+                    std::fs::create_dir_all(self.scratch_path(to)).map_err(|e| io_errno(&e))?;
                 }
                 for path in self.files_below(from)? {
                     let dest = format!("{to}{}", &path[from.len()..]);
-                    self.repo(|r| r.session_mv(&self.id, &self.token, &path, &dest))
-                        .map_err(|e| errno(&e))?;
+                    match self.kind(&path)? {
+                        Some(Kind::Session(Entry::File { mode, .. })) if to_scratch => {
+                            self.session_file_to_scratch(&path, mode, &dest)?;
+                        }
+                        _ => self
+                            .repo(|r| r.session_mv(&self.id, &self.token, &path, &dest))
+                            .map_err(|e| errno(&e))?,
+                    }
                 }
+                self.move_empty_dirs(from, to, to_scratch)?;
             }
             Kind::EmptyDir => {
-                let mut dirs = self
-                    .empty_dirs
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner);
-                dirs.remove(from);
-                dirs.insert(to.to_owned());
+                if to_scratch {
+                    std::fs::create_dir_all(self.scratch_path(to)).map_err(|e| io_errno(&e))?;
+                }
+                self.move_empty_dirs(from, to, to_scratch)?;
             }
-            Kind::Scratch(meta) if !to_scratch && !meta.is_dir() => {
-                // An editor's temporary file saved over a tracked one.
-                let source_path = self.scratch_path(from);
-                let (data, mode) = if meta.file_type().is_symlink() {
-                    let target = std::fs::read_link(&source_path).map_err(|e| io_errno(&e))?;
-                    (target.as_os_str().as_bytes().to_vec(), FileMode::Symlink)
-                } else {
-                    let data = std::fs::read(&source_path).map_err(|e| io_errno(&e))?;
-                    let exec = meta.permissions().mode() & 0o111 != 0;
-                    (
-                        data,
-                        if exec {
-                            FileMode::Executable
-                        } else {
-                            FileMode::Blob
-                        },
-                    )
-                };
-                self.write_session(to, Some(mode), &data)?;
-                std::fs::remove_file(&source_path).map_err(|e| io_errno(&e))?;
+            Kind::Scratch(_) if !to_scratch => {
+                // Build output or an editor's temporary file moved to a tracked place: it
+                // joins the session (a directory, file by file).
+                let source = self.scratch_path(from);
+                let mut stack = vec![(source.clone(), to.to_owned())];
+                while let Some((disk, path)) = stack.pop() {
+                    let meta = std::fs::symlink_metadata(&disk).map_err(|e| io_errno(&e))?;
+                    if meta.is_dir() {
+                        let mut empty = true;
+                        for entry in std::fs::read_dir(&disk).map_err(|e| io_errno(&e))? {
+                            let entry = entry.map_err(|e| io_errno(&e))?;
+                            let name = entry.file_name().to_str().ok_or(Errno::EINVAL)?.to_owned();
+                            stack.push((entry.path(), join(&path, &name)));
+                            empty = false;
+                        }
+                        if empty {
+                            self.empty_dirs
+                                .lock()
+                                .unwrap_or_else(PoisonError::into_inner)
+                                .insert(path);
+                        }
+                    } else {
+                        self.scratch_file_to_session(&disk, &meta, &path)?;
+                    }
+                }
+                if source.is_dir() {
+                    std::fs::remove_dir_all(&source).map_err(|e| io_errno(&e))?;
+                }
             }
             Kind::Scratch(_) => {
-                if !to_scratch {
-                    return Err(Errno::EXDEV);
-                }
                 let dest = self.scratch_path(to);
                 if let Some(parent) = dest.parent() {
                     std::fs::create_dir_all(parent).map_err(|e| io_errno(&e))?;
@@ -592,6 +774,15 @@ impl fuser::Filesystem for SessionFs {
     fn lookup(&self, _req: &Request, parent: INodeNo, name: &OsStr, reply: ReplyEntry) {
         match self.child(parent, name).and_then(|p| self.lookup_attr(&p)) {
             Ok(attr) => reply.entry(&TTL, &attr, Generation(0)),
+            // An absent name is cached too (inode 0): git and compilers probe many.
+            Err(e)
+                if e.code() == libc::ENOENT
+                    && self.inodes.absent(parent.0, &name.to_string_lossy()) =>
+            {
+                let mut attr = self.attr(0, &Kind::EmptyDir);
+                attr.ino = INodeNo(0);
+                reply.entry(&TTL, &attr, Generation(0));
+            }
             Err(e) => reply.error(e),
         }
     }
@@ -630,11 +821,18 @@ impl fuser::Filesystem for SessionFs {
             match kind {
                 Kind::Session(Entry::File { mode: current, .. }) => {
                     if let Some(size) = size {
+                        if let Some(f) = fh {
+                            self.load(f.0)?;
+                        }
                         let open = fh.map(|f| f.0).and_then(|f| {
                             let mut handles =
                                 self.handles.lock().unwrap_or_else(PoisonError::into_inner);
                             match handles.get_mut(&f) {
-                                Some(Handle::Session { data, dirty, .. }) => {
+                                Some(Handle::Session {
+                                    data: Some(data),
+                                    dirty,
+                                    ..
+                                }) => {
                                     data.resize(usize::try_from(size).unwrap_or(usize::MAX), 0);
                                     *dirty = true;
                                     Some(())
@@ -871,26 +1069,27 @@ impl fuser::Filesystem for SessionFs {
                 Kind::GitFile if writing => return Err(Errno::EACCES),
                 Kind::GitFile => Handle::GitFile,
                 Kind::Session(Entry::File {
-                    mode, written_ns, ..
+                    mode,
+                    written_ns,
+                    blob,
+                    size,
                 }) => {
-                    let data = if truncate {
-                        Vec::new()
-                    } else {
-                        self.repo(|r| r.session_read(&self.id, &self.token, &path))
-                            .map_err(|e| errno(&e))?
-                            .1
-                    };
+                    let data = truncate.then(Vec::new);
                     let handle = Handle::Session {
                         path,
                         data,
                         mode,
                         dirty: truncate,
                     };
-                    // A file the session never wrote keeps its cached pages.
-                    let keep = if written_ns.is_none() && !writing {
-                        FopenFlags::FOPEN_KEEP_CACHE
-                    } else {
-                        FopenFlags::empty()
+                    // Cached pages stay when the contents are what they were at the last
+                    // open; a reader does not flush on close.
+                    let identity = (blob, written_ns, size);
+                    let mut opened = self.opened.lock().unwrap_or_else(PoisonError::into_inner);
+                    let same = opened.insert(ino.0, identity) == Some(identity);
+                    let keep = match (same, writing) {
+                        (true, false) => FopenFlags::FOPEN_KEEP_CACHE | FopenFlags::FOPEN_NOFLUSH,
+                        (false, false) => FopenFlags::FOPEN_NOFLUSH,
+                        (_, true) => FopenFlags::empty(),
                     };
                     return Ok((self.new_fh(handle), keep));
                 }
@@ -924,6 +1123,9 @@ impl fuser::Filesystem for SessionFs {
         _lock_owner: Option<LockOwner>,
         reply: ReplyData,
     ) {
+        if let Err(e) = self.load(fh.0) {
+            return reply.error(e);
+        }
         let handles = self.handles.lock().unwrap_or_else(PoisonError::into_inner);
         let slice = |data: &[u8]| {
             let start = usize::try_from(offset)
@@ -933,7 +1135,9 @@ impl fuser::Filesystem for SessionFs {
             data[start..end].to_vec()
         };
         match handles.get(&fh.0) {
-            Some(Handle::Session { data, .. }) => reply.data(&slice(data)),
+            Some(Handle::Session {
+                data: Some(data), ..
+            }) => reply.data(&slice(data)),
             Some(Handle::GitFile) => reply.data(&slice(self.git_file.as_bytes())),
             Some(Handle::Scratch(file)) => {
                 let mut buf = vec![0; size as usize];
@@ -961,10 +1165,15 @@ impl fuser::Filesystem for SessionFs {
         _lock_owner: Option<LockOwner>,
         reply: ReplyWrite,
     ) {
+        if let Err(e) = self.load(fh.0) {
+            return reply.error(e);
+        }
         let mut handles = self.handles.lock().unwrap_or_else(PoisonError::into_inner);
         match handles.get_mut(&fh.0) {
             Some(Handle::Session {
-                data: buf, dirty, ..
+                data: Some(buf),
+                dirty,
+                ..
             }) => {
                 let at = usize::try_from(offset).unwrap_or(usize::MAX);
                 let end = at.saturating_add(data.len());
@@ -1033,10 +1242,13 @@ impl fuser::Filesystem for SessionFs {
     }
 
     fn opendir(&self, _req: &Request, ino: INodeNo, _flags: OpenFlags, reply: ReplyOpen) {
-        match self.path(ino).and_then(|p| self.children(&p)) {
-            Ok(listing) => reply.opened(
-                FileHandle(self.new_fh(Handle::Dir(listing))),
-                FopenFlags::empty(),
+        // The kernel opens only directories it looked up; `readdir` lists them. It keeps
+        // listings (changes through the mount invalidate them, and `Mounted::invalidate`
+        // those made around it).
+        match self.path(ino) {
+            Ok(_) => reply.opened(
+                FileHandle(self.new_fh(Handle::Dir(None))),
+                FopenFlags::FOPEN_CACHE_DIR | FopenFlags::FOPEN_KEEP_CACHE,
             ),
             Err(e) => reply.error(e),
         }
@@ -1050,8 +1262,30 @@ impl fuser::Filesystem for SessionFs {
         offset: u64,
         mut reply: ReplyDirectory,
     ) {
+        let unlisted = matches!(
+            self.handles
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .get(&fh.0),
+            Some(Handle::Dir(None))
+        );
+        if unlisted {
+            match self.path(ino).and_then(|p| self.children(&p)) {
+                Ok(listing) => {
+                    if let Some(Handle::Dir(slot)) = self
+                        .handles
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .get_mut(&fh.0)
+                    {
+                        *slot = Some(listing);
+                    }
+                }
+                Err(e) => return reply.error(e),
+            }
+        }
         let handles = self.handles.lock().unwrap_or_else(PoisonError::into_inner);
-        let Some(Handle::Dir(listing)) = handles.get(&fh.0) else {
+        let Some(Handle::Dir(Some(listing))) = handles.get(&fh.0) else {
             return reply.error(Errno::EBADF);
         };
         let parent = self.path(ino).map(|p| self.ino(parent_of(&p))).unwrap_or(1);
@@ -1130,7 +1364,7 @@ impl fuser::Filesystem for SessionFs {
                 self.write_session(&path, Some(file_mode), b"")?;
                 Handle::Session {
                     path: path.clone(),
-                    data: Vec::new(),
+                    data: Some(Vec::new()),
                     mode: file_mode,
                     dirty: false,
                 }

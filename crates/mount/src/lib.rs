@@ -57,13 +57,76 @@ pub enum MountError {
     Repo(#[from] atomic_repo::RepoError),
 }
 
+/// Repository handles shared by every mount of a process: a handle holds git's caches, so
+/// mounts borrow one per request instead of each keeping its own per thread.
+pub struct RepoPool {
+    template: std::sync::Mutex<Repo>,
+    idle: std::sync::Mutex<Vec<Repo>>,
+}
+
+impl RepoPool {
+    /// A pool of handles cloned from `repo`.
+    pub fn new(repo: Repo) -> Self {
+        RepoPool {
+            template: std::sync::Mutex::new(repo),
+            idle: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Runs `f` with a handle no other thread uses meanwhile.
+    pub fn with<T>(&self, f: impl FnOnce(&Repo) -> T) -> T {
+        use std::sync::PoisonError;
+        let taken = self
+            .idle
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop();
+        let repo = taken.unwrap_or_else(|| {
+            self.template
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clone()
+        });
+        let out = f(&repo);
+        self.idle
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(repo);
+        out
+    }
+}
+
 /// A session mounted at a directory; dropping it unmounts.
 pub struct Mounted {
     background: Option<fuser::BackgroundSession>,
+    notifier: fuser::Notifier,
+    inodes: Arc<fs::Inodes>,
     dir: PathBuf,
 }
 
 impl Mounted {
+    /// Tells the kernel to forget what it cached of the mount (names, attributes, pages),
+    /// after the session changed from outside it: a write through the CLI or the API, or a
+    /// submit that moved its base. Without this, a reader could see stale contents and an
+    /// editor save them back over the new ones.
+    pub fn invalidate(&self, session: &Session) {
+        self.inodes.base_time.store(
+            mount_stat(session).time_seconds,
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        for (ino, parent, name) in self.inodes.known() {
+            let _ = self.notifier.inval_inode(fuser::INodeNo(ino), 0, 0);
+            let _ = self
+                .notifier
+                .inval_entry(fuser::INodeNo(parent), std::ffi::OsStr::new(&name));
+        }
+        for (parent, name) in self.inodes.take_negatives() {
+            let _ = self
+                .notifier
+                .inval_entry(fuser::INodeNo(parent), std::ffi::OsStr::new(&name));
+        }
+    }
+
     /// Returns the mount's directory.
     pub fn dir(&self) -> &Path {
         &self.dir
@@ -91,13 +154,14 @@ impl Drop for Mounted {
 }
 
 /// What the mount of `session` reports for the files the session has not written: this
-/// process's owner, and a time two seconds before the session's creation (so git's index,
-/// written after it, never takes them for racily clean).
+/// process's owner, and a time two seconds before the session's base was set (so git's
+/// index, written after it, never takes them for racily clean; a rebase makes it later, so
+/// build tools rebuild what it changed).
 pub fn mount_stat(session: &Session) -> MountStat {
     MountStat {
         uid: rustix::process::getuid().as_raw(),
         gid: rustix::process::getgid().as_raw(),
-        time_seconds: session.created_seconds - 2,
+        time_seconds: session.based_seconds - 2,
     }
 }
 
@@ -125,7 +189,7 @@ pub fn check_fuse() -> Result<(), MountError> {
     }
 }
 
-/// Mounts `session` (whose token is `token`) of `repo` at `dir` (created if missing; it
+/// Mounts `session` (whose token is `token`) of the repository `repos` serves at `dir` (created if missing; it
 /// must be empty), with ignored files kept under `scratch`. Returns once the directory is
 /// usable; the session's git worktree is written in the background, and `.git` in the
 /// mount appears when it is ready.
@@ -133,7 +197,7 @@ pub fn check_fuse() -> Result<(), MountError> {
 /// # Errors
 /// [`MountError::NoFuse`], [`MountError::NotEmpty`], [`MountError::Mount`].
 pub fn mount(
-    repo: Repo,
+    repos: &Arc<RepoPool>,
     session: &Session,
     token: &str,
     dir: &Path,
@@ -158,15 +222,20 @@ pub fn mount(
     })?;
     let stat = mount_stat(session);
     let ready = Arc::new(fs::Ready::default());
-    let gitdir = repo.session_worktree_dir(&session.id);
+    let inodes = Arc::new(fs::Inodes::default());
+    inodes
+        .base_time
+        .store(stat.time_seconds, std::sync::atomic::Ordering::Relaxed);
+    let gitdir = repos.with(|r| r.session_worktree_dir(&session.id));
     let filesystem = fs::SessionFs::new(
-        repo.clone(),
+        Arc::clone(repos),
         session.id.clone(),
         token.to_owned(),
         scratch.to_owned(),
         stat,
         format!("gitdir: {}\n", gitdir.display()),
         Arc::clone(&ready),
+        Arc::clone(&inodes),
     );
     let mut config = fuser::Config::default();
     config.mount_options = vec![
@@ -185,12 +254,15 @@ pub fn mount(
             source,
         })?;
     let (session, token, mount_dir) = (session.clone(), token.to_owned(), dir.clone());
+    let repos = Arc::clone(repos);
     std::thread::spawn(move || {
-        let linked = repo.link_session_worktree(&session, &token, &mount_dir, stat);
+        let linked = repos.with(|r| r.link_session_worktree(&session, &token, &mount_dir, stat));
         ready.set(linked.is_ok());
     });
     Ok(Mounted {
+        notifier: background.notifier(),
         background: Some(background),
+        inodes,
         dir,
     })
 }

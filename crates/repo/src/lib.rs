@@ -124,6 +124,8 @@ struct Shared {
     worktree: Mutex<()>,
     /// What git's refs looked like at the last import (see [`stamp`]).
     git_stamp: Mutex<Option<stamp::GitStamp>>,
+    /// Decoded trees and blob sizes, for sessions' base trees and mounts.
+    objects: atomic_gitbridge::ObjectCache,
 }
 
 /// An open atomic repository: the store, the colocated git repository and the root.
@@ -155,7 +157,7 @@ impl Repo {
 
     /// Returns the session engine over this repository.
     fn sessions(&self) -> atomic_session::Sessions<'_> {
-        atomic_session::Sessions::new(&self.store, &self.git)
+        atomic_session::Sessions::new(&self.store, &self.git, &self.shared.objects)
     }
 
     /// Returns the lock of session `id`, shared with every clone of this repository.

@@ -178,7 +178,9 @@ impl Repo {
             let size = if entry.mode == gix::index::entry::Mode::COMMIT {
                 0
             } else {
-                bridge::blob_size(&self.git, bridge::git_id(&entry.id))?
+                self.shared
+                    .objects
+                    .blob_size(&self.git, bridge::git_id(&entry.id))?
             };
             entry.stat = gix::index::entry::Stat {
                 mtime: time,

@@ -113,6 +113,7 @@ pub(crate) fn v1_to_v2(store: &Store) -> Result<()> {
             token_hash: s.token_hash,
             created_seconds: s.created_seconds,
             active_seconds: s.created_seconds,
+            based_seconds: s.created_seconds,
             last_submit: None,
             ended: false,
             mount: None,

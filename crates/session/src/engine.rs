@@ -90,6 +90,8 @@ pub enum Entry {
         /// When the session wrote it (nanoseconds since the Unix epoch); `None` for a file
         /// as the base has it.
         written_ns: Option<i64>,
+        /// The base's blob, for a file as the base has it (`None` once written).
+        blob: Option<GitId>,
     },
     /// A directory: it holds at least one file.
     Dir,
@@ -99,6 +101,7 @@ pub enum Entry {
 pub struct Sessions<'r> {
     store: &'r Store,
     git: &'r gix::Repository,
+    objects: &'r bridge::ObjectCache,
     root_bytes: usize,
 }
 
@@ -156,12 +159,18 @@ pub fn marker_lines(text: &[u8]) -> usize {
 
 impl<'r> Sessions<'r> {
     /// Returns the engine for `store` and `git` (a repository with a working tree, whose
-    /// root's length bounds the paths sessions may write).
-    pub fn new(store: &'r Store, git: &'r gix::Repository) -> Self {
+    /// root's length bounds the paths sessions may write), reading base trees through
+    /// `objects`.
+    pub fn new(
+        store: &'r Store,
+        git: &'r gix::Repository,
+        objects: &'r bridge::ObjectCache,
+    ) -> Self {
         let root_bytes = git.workdir().map_or(0, |w| w.as_os_str().len());
         Sessions {
             store,
             git,
+            objects,
             root_bytes,
         }
     }
@@ -169,6 +178,11 @@ impl<'r> Sessions<'r> {
     /// Returns the git repository.
     pub fn git(&self) -> &'r gix::Repository {
         self.git
+    }
+
+    /// Returns the cache base trees are read through.
+    pub fn objects(&self) -> &'r bridge::ObjectCache {
+        self.objects
     }
 
     /// Creates a session on `branch` (full name) whose base is `head` (the branch's
@@ -199,6 +213,7 @@ impl<'r> Sessions<'r> {
             token_hash,
             created_seconds: now,
             active_seconds: now,
+            based_seconds: now,
             last_submit: None,
             ended: false,
             mount: None,
@@ -276,7 +291,7 @@ impl<'r> Sessions<'r> {
     }
 
     fn base_tree(&self, session: &Session) -> Result<GitId> {
-        Ok(bridge::commit_tree(self.git, session.base_commit)?)
+        Ok(self.objects.commit_tree(self.git, session.base_commit)?)
     }
 
     /// The file at `path` in the session's view, with where its contents live.
@@ -286,7 +301,10 @@ impl<'r> Sessions<'r> {
                 mode, content_hash, ..
             }) => Ok(Some((mode, Source::Overlay(content_hash)))),
             Some(OverlayEntry::Deleted) => Ok(None),
-            None => match bridge::tree_entry(self.git, self.base_tree(session)?, path)? {
+            None => match self
+                .objects
+                .tree_entry(self.git, self.base_tree(session)?, path)?
+            {
                 Some(TreeEntry::File(state)) => Ok(Some((state.mode, Source::Git(state.blob)))),
                 _ => Ok(None),
             },
@@ -314,7 +332,10 @@ impl<'r> Sessions<'r> {
         {
             return Ok(true);
         }
-        match bridge::tree_entry(self.git, self.base_tree(session)?, path)? {
+        match self
+            .objects
+            .tree_entry(self.git, self.base_tree(session)?, path)?
+        {
             Some(TreeEntry::Dir(tree)) => Ok(bridge::tree_files(self.git, tree)?
                 .keys()
                 .any(|rel| !overlay.contains_key(&format!("{path}/{rel}")))),
@@ -361,10 +382,14 @@ impl<'r> Sessions<'r> {
                     mode,
                     size,
                     written_ns: Some(time_ns),
+                    blob: None,
                 }));
             }
             Some(OverlayEntry::Deleted) => {}
-            None => match bridge::tree_entry(self.git, self.base_tree(session)?, path)? {
+            None => match self
+                .objects
+                .tree_entry(self.git, self.base_tree(session)?, path)?
+            {
                 Some(TreeEntry::File(state)) => {
                     return Ok(Some(self.base_entry(state)?));
                 }
@@ -377,12 +402,13 @@ impl<'r> Sessions<'r> {
     fn base_entry(&self, state: FileState) -> Result<Entry> {
         let size = match state.mode {
             FileMode::Submodule => 0,
-            _ => bridge::blob_size(self.git, state.blob)?,
+            _ => self.objects.blob_size(self.git, state.blob)?,
         };
         Ok(Entry::File {
             mode: state.mode,
             size,
             written_ns: None,
+            blob: Some(state.blob),
         })
     }
 
@@ -404,18 +430,18 @@ impl<'r> Sessions<'r> {
         let level = if dir.is_empty() {
             Some(base_tree)
         } else {
-            match bridge::tree_entry(self.git, base_tree, dir)? {
+            match self.objects.tree_entry(self.git, base_tree, dir)? {
                 Some(TreeEntry::Dir(tree)) => Some(tree),
                 _ => None,
             }
         };
         if let Some(tree) = level {
-            for (name, entry) in bridge::tree_level(self.git, tree)? {
-                let value = match entry {
+            for (name, entry) in self.objects.tree_level(self.git, tree)?.iter() {
+                let value = match *entry {
                     TreeEntry::File(state) => self.base_entry(state)?,
                     TreeEntry::Dir(_) => Entry::Dir,
                 };
-                out.insert(name, value);
+                out.insert(name.clone(), value);
             }
         }
         let overlay = if dir.is_empty() {
@@ -446,6 +472,7 @@ impl<'r> Sessions<'r> {
                             mode,
                             size,
                             written_ns: Some(time_ns),
+                            blob: None,
                         },
                     );
                 }
@@ -531,7 +558,10 @@ impl<'r> Sessions<'r> {
     /// Returns the base version of `path`, if the base has a file there.
     fn base_file(&self, session: &Session, path: &str) -> Result<Option<FileState>> {
         Ok(
-            match bridge::tree_entry(self.git, self.base_tree(session)?, path)? {
+            match self
+                .objects
+                .tree_entry(self.git, self.base_tree(session)?, path)?
+            {
                 Some(TreeEntry::File(state)) => Some(state),
                 _ => None,
             },
@@ -838,7 +868,7 @@ impl<'r> Sessions<'r> {
         let mut edits = BTreeMap::new();
         let mut marked = Vec::new();
         for (path, entry) in self.overlay(&session.id)? {
-            let base = match bridge::tree_entry(self.git, base_tree, &path)? {
+            let base = match self.objects.tree_entry(self.git, base_tree, &path)? {
                 Some(TreeEntry::File(s)) => Some(s),
                 _ => None,
             };
@@ -890,6 +920,7 @@ impl<'r> Sessions<'r> {
             SessionMode::Persistent => {
                 next.base_commit = receipt.commit;
                 next.base_change = receipt.change_id;
+                next.based_seconds = next.active_seconds;
             }
         }
         next.last_submit = Some(receipt);
@@ -970,6 +1001,7 @@ impl<'r> Sessions<'r> {
         next.base_commit = base.0;
         next.base_change = base.1;
         next.active_seconds = now_seconds();
+        next.based_seconds = next.active_seconds;
         batch.put(SESSIONS, &session.id, &next);
         self.store.write(batch)?;
         Ok(())

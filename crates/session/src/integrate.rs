@@ -164,7 +164,7 @@ impl Sessions<'_> {
             while let Some(i) = path[end..].find('/') {
                 let parent = &path[..end + i];
                 if matches!(
-                    bridge::tree_entry(self.git(), head_tree, parent)?,
+                    self.objects().tree_entry(self.git(), head_tree, parent)?,
                     Some(TreeEntry::File(_))
                 ) && !removed(parent)
                 {
@@ -174,7 +174,8 @@ impl Sessions<'_> {
                 end += i + 1;
             }
             if clash.is_none()
-                && let Some(TreeEntry::Dir(dir)) = bridge::tree_entry(self.git(), head_tree, path)?
+                && let Some(TreeEntry::Dir(dir)) =
+                    self.objects().tree_entry(self.git(), head_tree, path)?
                 && bridge::tree_files(self.git(), dir)?
                     .keys()
                     .any(|rel| !removed(&format!("{path}/{rel}")))

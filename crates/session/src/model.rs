@@ -53,6 +53,10 @@ pub struct Session {
     pub created_seconds: i64,
     /// When it last wrote, submitted or was created, seconds since the Unix epoch.
     pub active_seconds: i64,
+    /// When `base_commit` was last set (creation, or a rebase by a submit or resolve),
+    /// seconds since the Unix epoch: a mount gives the base's files this time, so build
+    /// tools see the files a rebase changed as newer.
+    pub based_seconds: i64,
     /// The last submit that landed, if any.
     pub last_submit: Option<Receipt>,
     /// Whether the session has ended (an ephemeral session after its submit): it keeps
@@ -126,6 +130,7 @@ mod tests {
             token_hash: "h".into(),
             created_seconds: 5,
             active_seconds: 6,
+            based_seconds: 5,
             last_submit: Some(Receipt {
                 change_id: ChangeId([3; 32]),
                 commit: GitId([4; 20]),

@@ -78,7 +78,10 @@ impl Method for Write {
 
     fn run(repo: &Repo, p: WriteParams, _: &dyn Progress) -> Result<WriteResult, CommandError> {
         let bytes = p.contents.into_bytes()?;
-        Ok(repo.session_write(&p.auth.session_id, &p.auth.token, &p.path, p.mode, &bytes)?)
+        let written =
+            repo.session_write(&p.auth.session_id, &p.auth.token, &p.path, p.mode, &bytes)?;
+        crate::mounts::changed(repo, &p.auth.session_id, &p.auth.token);
+        Ok(written)
     }
 }
 
@@ -100,6 +103,7 @@ impl Method for Remove {
 
     fn run(repo: &Repo, p: PathParams, _: &dyn Progress) -> Result<Removed, CommandError> {
         repo.session_rm(&p.auth.session_id, &p.auth.token, &p.path)?;
+        crate::mounts::changed(repo, &p.auth.session_id, &p.auth.token);
         Ok(Removed { path: p.path })
     }
 }
@@ -136,6 +140,7 @@ impl Method for Move {
 
     fn run(repo: &Repo, p: MoveParams, _: &dyn Progress) -> Result<Moved, CommandError> {
         repo.session_mv(&p.auth.session_id, &p.auth.token, &p.from, &p.to)?;
+        crate::mounts::changed(repo, &p.auth.session_id, &p.auth.token);
         Ok(Moved {
             from: p.from,
             to: p.to,
