@@ -123,6 +123,8 @@ methods![
     session::list::Prune,
     session::files::Read,
     session::files::Write,
+    session::edit::Edit,
+    session::edit::Apply,
     session::files::Remove,
     session::files::Move,
     session::files::Ls,

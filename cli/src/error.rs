@@ -160,6 +160,32 @@ fn session_hint(err: &SessionError) -> (u8, Option<&'static str>) {
             Some("name the agent with plain text, e.g. --agent claude-3"),
         ),
         E::NoContent => (EXIT_USER, Some("pass --content-file F")),
+        E::EditNotFound { .. } => (
+            EXIT_USER,
+            Some(
+                "read the file again (`atomic session read`) and copy the text exactly, whitespace included",
+            ),
+        ),
+        E::EditNotUnique { .. } => (
+            EXIT_USER,
+            Some("include more of the surrounding lines in --old so it names one place"),
+        ),
+        E::BadEdit { .. } => (
+            EXIT_USER,
+            Some("write the whole file instead (`atomic session write`)"),
+        ),
+        E::BadPatch { .. } => (
+            EXIT_USER,
+            Some(
+                "pass a unified diff as `git diff` prints it, with --- and +++ headers and @@ hunks",
+            ),
+        ),
+        E::PatchDoesNotApply { .. } => (
+            EXIT_USER,
+            Some(
+                "the file changed since the diff was made: read it again and make the diff against it",
+            ),
+        ),
         E::Store(atomic_repo::StoreError::Locked { .. }) => (EXIT_BUSY, None),
         E::Store(_) | E::Bridge(_) => (EXIT_INTERNAL, None),
     }

@@ -257,6 +257,13 @@ pub fn mount(
     let repos = Arc::clone(repos);
     std::thread::spawn(move || {
         let linked = repos.with(|r| r.link_session_worktree(&session, &token, &mount_dir, stat));
+        if let Err(e) = &linked {
+            eprintln!(
+                "atomic: the mount of session {} at {} has no .git: {e}",
+                session.id,
+                mount_dir.display()
+            );
+        }
         ready.set(linked.is_ok());
     });
     Ok(Mounted {

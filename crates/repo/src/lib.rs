@@ -46,7 +46,7 @@ use std::time::Duration;
 
 pub use atomic_gitbridge::TreeFiles;
 pub use atomic_session::{
-    ConflictBlock, ConflictWarning, Entry, Event, EventKind, Node, PathError, Receipt,
+    Applied, ConflictBlock, ConflictWarning, Entry, Event, EventKind, Node, PathError, Receipt,
     ResolveAction, ResolvedFile, Session, SessionError, SessionFileDiff, SessionMode, WriteResult,
     validate_path,
 };

@@ -141,22 +141,14 @@ impl Repo {
         std::fs::create_dir_all(&dir).map_err(RepoError::io("creating", &dir))?;
         let write = |name: &str, text: &str| -> Result<()> {
             let path = dir.join(name);
-            std::fs::write(&path, text).map_err(RepoError::io("writing", &path))
+            replace_file(&path, 0o644, |f| f.write_all(text.as_bytes()))
         };
         write("HEAD", &format!("{}\n", session.base_commit))?;
         write("commondir", "../..\n")?;
         write("gitdir", &format!("{}\n", mount.join(".git").display()))?;
         write("locked", &format!("atomic session {}\n", session.id))?;
         let secret = dir.join(SESSION_FILE);
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .write(true)
-            .truncate(true)
-            .open(&secret)
-            .map_err(RepoError::io("writing", &secret))?;
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))
-            .and_then(|()| write!(file, "{}\n{token}\n", session.id))
-            .map_err(RepoError::io("writing", &secret))?;
+        replace_file(&secret, 0o600, |f| write!(f, "{}\n{token}\n", session.id))?;
         self.write_session_index(session, &dir.join("index"), stat)
     }
 
@@ -193,11 +185,12 @@ impl Repo {
             };
         }
         index.remove_tree();
-        index.set_path(path);
-        index
-            .write(gix::index::write::Options::default())
-            .map_err(RepoError::git("writing a session's index"))?;
-        Ok(())
+        replace_file(path, 0o644, |f| {
+            index
+                .write_to(f, gix::index::write::Options::default())
+                .map(drop)
+                .map_err(std::io::Error::other)
+        })
     }
 
     /// Removes session `id`'s linked worktree.
@@ -222,4 +215,31 @@ pub fn mount_perm(mode: FileMode) -> u16 {
         FileMode::Submodule => 0o755,
         FileMode::Blob => 0o644,
     }
+}
+
+/// Replaces `path` with what `fill` writes, through a temporary file in its directory
+/// renamed into place (not git's `.lock` files: a server killed while writing leaves
+/// neither a half-written file nor a lock that would refuse the next write).
+///
+/// # Errors
+/// I/O errors, and those of `fill`.
+fn replace_file(
+    path: &Path,
+    mode: u32,
+    fill: impl FnOnce(&mut std::io::BufWriter<&mut std::fs::File>) -> std::io::Result<()>,
+) -> Result<()> {
+    let dir = path.parent().unwrap_or(path);
+    let mut temp = tempfile::Builder::new()
+        .prefix(".atomic-")
+        .permissions(std::fs::Permissions::from_mode(mode))
+        .tempfile_in(dir)
+        .map_err(RepoError::io("creating a temporary file in", dir))?;
+    let mut out = std::io::BufWriter::new(temp.as_file_mut());
+    fill(&mut out)
+        .and_then(|()| out.flush())
+        .map_err(RepoError::io("writing", path))?;
+    drop(out);
+    temp.persist(path)
+        .map_err(|e| RepoError::io("writing", path)(e.error))?;
+    Ok(())
 }

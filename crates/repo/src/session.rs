@@ -236,6 +236,40 @@ impl Repo {
         })
     }
 
+    /// Replaces the one occurrence of `old` in `path` of session `id` with `new` (see
+    /// [`atomic_session::Sessions::edit`]).
+    ///
+    /// # Errors
+    /// As that function.
+    pub fn session_edit(
+        &self,
+        id: &str,
+        token: &str,
+        path: &str,
+        old: &str,
+        new: &str,
+    ) -> Result<WriteResult> {
+        self.with_session(id, token, |engine, session| {
+            Ok(engine.edit(session, path, old, new)?)
+        })
+    }
+
+    /// Applies a unified diff to session `id`, all files or none (see
+    /// [`atomic_session::Sessions::apply_patch`]).
+    ///
+    /// # Errors
+    /// As that function.
+    pub fn session_apply(
+        &self,
+        id: &str,
+        token: &str,
+        patch: &str,
+    ) -> Result<Vec<atomic_session::Applied>> {
+        self.with_session(id, token, |engine, session| {
+            Ok(engine.apply_patch(session, patch)?)
+        })
+    }
+
     /// Removes `path` in session `id`.
     ///
     /// # Errors

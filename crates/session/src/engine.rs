@@ -99,7 +99,7 @@ pub enum Entry {
 
 /// The session engine over one repository's store and git objects.
 pub struct Sessions<'r> {
-    store: &'r Store,
+    pub(crate) store: &'r Store,
     git: &'r gix::Repository,
     objects: &'r bridge::ObjectCache,
     root_bytes: usize,
@@ -590,6 +590,24 @@ impl<'r> Sessions<'r> {
         mode: Option<FileMode>,
         contents: &[u8],
     ) -> Result<WriteResult> {
+        let mut batch = self.store.batch();
+        let (mut written, claimed) = self.stage_write(&mut batch, session, path, mode, contents)?;
+        self.stage_active(&mut batch, session);
+        self.store.write(batch)?;
+        written.conflict_warnings = self.warnings(session, &written.path, &claimed)?;
+        Ok(written)
+    }
+
+    /// Stages the write of `contents` at `path` (see [`Sessions::write`]) in `batch`;
+    /// returns what it will have done (without warnings) and the symbols it claims.
+    pub(crate) fn stage_write(
+        &self,
+        batch: &mut Batch<'_>,
+        session: &Session,
+        path: &str,
+        mode: Option<FileMode>,
+        contents: &[u8],
+    ) -> Result<(WriteResult, BTreeSet<String>)> {
         let symlink = mode == Some(FileMode::Symlink);
         let path = validate_path(path, symlink, self.root_bytes)?;
         self.check_clash(session, &path)?;
@@ -601,7 +619,6 @@ impl<'r> Sessions<'r> {
         let hash = content_hash(contents);
         let base = self.base_bytes(self.base_file(session, &path)?)?;
         let symbols = symbol_changes(&path, base.as_deref(), Some(contents));
-        let mut batch = self.store.batch();
         batch.put_bytes(BLOBS, &hash, contents);
         batch.put(
             OVERLAY,
@@ -613,16 +630,15 @@ impl<'r> Sessions<'r> {
                 time_ns: now_ns(),
             },
         );
-        let claimed = self.stage_claim(&mut batch, session, &path, &symbols);
-        self.stage_active(&mut batch, session);
-        self.store.write(batch)?;
-        Ok(WriteResult {
-            conflict_warnings: self.warnings(session, &path, &claimed)?,
+        let claimed = self.stage_claim(batch, session, &path, &symbols);
+        let written = WriteResult {
+            conflict_warnings: Vec::new(),
             path,
             content_hash: hash,
             mode,
             symbols,
-        })
+        };
+        Ok((written, claimed))
     }
 
     /// Records that the session changed `symbols` in `path` (its claim), replacing what it
@@ -644,7 +660,7 @@ impl<'r> Sessions<'r> {
         names
     }
 
-    fn stage_active(&self, batch: &mut Batch<'_>, session: &Session) {
+    pub(crate) fn stage_active(&self, batch: &mut Batch<'_>, session: &Session) {
         let mut updated = session.clone();
         updated.active_seconds = now_seconds();
         batch.put(SESSIONS, &session.id, &updated);
@@ -652,7 +668,7 @@ impl<'r> Sessions<'r> {
 
     /// Other live sessions' claims on `symbols` of `path`: one prefix scan of the claims
     /// of that path, no parsing.
-    fn warnings(
+    pub(crate) fn warnings(
         &self,
         session: &Session,
         path: &str,
@@ -739,6 +755,20 @@ impl<'r> Sessions<'r> {
     /// [`SessionError::NoSuchPath`] when the session has no file there;
     /// [`SessionError::BadPath`]; store and git errors.
     pub fn rm(&self, session: &Session, path: &str) -> Result<()> {
+        let mut batch = self.store.batch();
+        self.stage_rm(&mut batch, session, path)?;
+        self.stage_active(&mut batch, session);
+        self.store.write(batch)?;
+        Ok(())
+    }
+
+    /// Stages the removal of `path` (see [`Sessions::rm`]) in `batch`.
+    pub(crate) fn stage_rm(
+        &self,
+        batch: &mut Batch<'_>,
+        session: &Session,
+        path: &str,
+    ) -> Result<()> {
         let path = validate_path(path, false, self.root_bytes)?;
         if self.file(session, &path)?.is_none() {
             return Err(SessionError::NoSuchPath {
@@ -747,11 +777,7 @@ impl<'r> Sessions<'r> {
             });
         }
         let base = self.base_file(session, &path)?;
-        let mut batch = self.store.batch();
-        self.stage_remove(&mut batch, session, &path, base)?;
-        self.stage_active(&mut batch, session);
-        self.store.write(batch)?;
-        Ok(())
+        self.stage_remove(batch, session, &path, base)
     }
 
     fn stage_remove(

@@ -75,6 +75,43 @@ pub enum SessionError {
     /// `resolve --action manual` needs content.
     #[error("the manual action needs the content to use")]
     NoContent,
+    /// An edit's text to replace is not in the file.
+    #[error("the text to replace is not in `{path}`")]
+    EditNotFound {
+        /// The file.
+        path: String,
+    },
+    /// An edit's text to replace is in the file more than once.
+    #[error("the text to replace is in `{path}` {count} times; it must be there once")]
+    EditNotUnique {
+        /// The file.
+        path: String,
+        /// How many times.
+        count: usize,
+    },
+    /// An edit that cannot be made: empty text to replace, the same text, a file that is
+    /// not UTF-8 text.
+    #[error("cannot edit `{path}`: {reason}")]
+    BadEdit {
+        /// The file.
+        path: String,
+        /// Why.
+        reason: &'static str,
+    },
+    /// A patch that does not parse, names a file twice, or holds a binary change.
+    #[error("the patch cannot be used: {reason}")]
+    BadPatch {
+        /// What the parser said.
+        reason: String,
+    },
+    /// A hunk of a patch does not apply to the session's file.
+    #[error("hunk {hunk} of the patch to `{path}` does not apply: its lines are not in the file")]
+    PatchDoesNotApply {
+        /// The file.
+        path: String,
+        /// The hunk, from 1.
+        hunk: usize,
+    },
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -98,6 +135,11 @@ impl SessionError {
             E::ConflictMarkers { .. } => "conflict_markers",
             E::BadAgent { .. } => "bad_agent",
             E::NoContent => "no_content",
+            E::EditNotFound { .. } => "edit_not_found",
+            E::EditNotUnique { .. } => "edit_not_unique",
+            E::BadEdit { .. } => "bad_edit",
+            E::BadPatch { .. } => "bad_patch",
+            E::PatchDoesNotApply { .. } => "patch_does_not_apply",
             E::Store(StoreError::Locked { .. }) => "busy",
             E::Store(_) => "store",
             E::Bridge(_) => "git",

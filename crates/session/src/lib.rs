@@ -9,6 +9,7 @@
 //! working tree.
 
 mod conflict;
+mod edit;
 mod engine;
 mod error;
 mod event;
@@ -18,6 +19,7 @@ mod path;
 mod token;
 
 pub use conflict::{ChangeRef, ConflictBlock, ConflictingSymbol, ResolveAction, SideChange};
+pub use edit::Applied;
 pub use engine::{
     ConflictWarning, Entry, Node, SessionFileDiff, Sessions, WriteResult, content_hash,
     marker_lines, symbol_changes,

@@ -274,23 +274,26 @@ fn send_write(
         mode,
         contents,
     })?;
-    ctx.ui.emit(&result, |out| {
-        out.push_str(&format!(
-            "Wrote {} ({})\n",
-            result.path,
-            &result.content_hash[..12]
-        ));
-        for s in &result.symbols {
-            out.push_str(&format!("  {:?} {}\n", s.change, s.scoped_name));
-        }
-        for w in &result.conflict_warnings {
-            out.push_str(&format!(
-                "  warning: {} ({}) also changed {} in {}\n",
-                w.session_id, w.agent, w.symbol, w.path
-            ));
-        }
-    });
+    ctx.ui.emit(&result, |out| render_write(out, &result));
     Ok(())
+}
+
+/// Appends the text form of a write's result: the path, its symbols, the warnings.
+pub fn render_write(out: &mut String, result: &WriteResult) {
+    out.push_str(&format!(
+        "Wrote {} ({})\n",
+        result.path,
+        &result.content_hash[..12]
+    ));
+    for s in &result.symbols {
+        out.push_str(&format!("  {:?} {}\n", s.change, s.scoped_name));
+    }
+    for w in &result.conflict_warnings {
+        out.push_str(&format!(
+            "  warning: {} ({}) also changed {} in {}\n",
+            w.session_id, w.agent, w.symbol, w.path
+        ));
+    }
 }
 
 pub fn rm(ctx: &Context<'_>, auth: Auth, path: &str) -> Result<(), CommandError> {

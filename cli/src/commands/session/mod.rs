@@ -1,5 +1,6 @@
 //! `atomic session ...`: virtual working copies for agents. One file per group of actions.
 
+pub mod edit;
 pub mod files;
 pub mod list;
 pub mod mount;
@@ -106,6 +107,19 @@ pub enum Action {
         #[arg(long, value_enum)]
         mode: Option<ModeArg>,
     },
+    /// Replace the one occurrence of a text in a file (the edit agents make most)
+    Edit {
+        /// The path, relative to the repository root
+        path: String,
+        /// The text to replace: it must be in the file exactly once
+        #[arg(long)]
+        old: String,
+        /// What replaces it
+        #[arg(long)]
+        new: String,
+    },
+    /// Apply a unified diff from standard input (`git diff` output): every file or none
+    Apply,
     /// Remove a file in the session
     Rm {
         /// The path
@@ -234,6 +248,8 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
         Action::Write { path, file, mode } => {
             files::write(ctx, auth()?, path, file.as_deref(), *mode)
         }
+        Action::Edit { path, old, new } => edit::edit(ctx, auth()?, path, old, new),
+        Action::Apply => edit::apply(ctx, auth()?),
         Action::Rm { path } => files::rm(ctx, auth()?, path),
         Action::Mv { from, to } => files::mv(ctx, auth()?, from, to),
         Action::Ls => files::ls(ctx, auth()?),
