@@ -91,6 +91,7 @@ impl Repo {
         tx.put(PENDING, &branch, &pending);
         tx.commit()?;
         let message = format!("atomic: {}", pending.description);
+        let before = self.stamp_before_own_ref_write();
         let moved = match expected {
             Some(old) => bridge::set_ref(&self.git, &branch, pending.to, Some(Some(old)), &message),
             None => bridge::set_ref(&self.git, &branch, pending.to, Some(None), &message),
@@ -106,7 +107,10 @@ impl Repo {
             });
         }
         match self.finish_landing(lock, &branch, &pending) {
-            Ok(change) => Ok(change),
+            Ok(change) => {
+                self.known_after_own_ref_write(before);
+                Ok(change)
+            }
             Err(e) => {
                 // Put git's ref back, so a reported failure leaves nothing landed; if even
                 // that fails, the pending record finishes the landing at the next open.

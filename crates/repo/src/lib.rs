@@ -123,7 +123,7 @@ struct Shared {
     /// Held while the working tree and git's index are written.
     worktree: Mutex<()>,
     /// What git's refs looked like at the last import (see [`stamp`]).
-    git_stamp: Mutex<Option<stamp::GitStamp>>,
+    git_stamp: Mutex<Option<stamp::Known>>,
     /// Decoded trees and blob sizes, for sessions' base trees and mounts.
     objects: atomic_gitbridge::ObjectCache,
 }

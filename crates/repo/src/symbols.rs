@@ -11,15 +11,10 @@ use atomic_semantic::{
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use atomic_session::symbols::blob_table;
+pub(crate) use atomic_session::symbols::{SYMBOL_CACHE, cache_key};
+
 use crate::{Progress, Repo, RepoError, Result};
-
-/// Bumped whenever extraction changes, so cached tables from an older extractor are
-/// parsed again.
-const EXTRACTOR_VERSION: u8 = 2;
-
-/// Symbol tables cached per blob: key [`cache_key`].
-pub(crate) const SYMBOL_CACHE: atomic_store::Table<Vec<u8>, FileSymbols> =
-    atomic_store::Table::new(atomic_store::cf::SYMBOLS);
 
 /// A change's symbol changes per file, and the symbol tables of its new blobs by cache key.
 pub(crate) type ChangeTables = (Vec<(String, Vec<SymbolChange>)>, CachedTables);
@@ -49,14 +44,6 @@ pub struct IndexSummary {
     pub symbols: usize,
     /// Files tree-sitter could only partly parse.
     pub with_errors: usize,
-}
-
-pub(crate) fn cache_key(blob: GitId, language: &str) -> Vec<u8> {
-    let mut key = Vec::with_capacity(20 + 1 + language.len());
-    key.extend_from_slice(&blob.0);
-    key.push(EXTRACTOR_VERSION);
-    key.extend_from_slice(language.as_bytes());
-    key
 }
 
 impl Repo {
@@ -205,15 +192,24 @@ impl Repo {
     pub(crate) fn change_tables(&self, change: &Change) -> Result<ChangeTables> {
         let mut out = Vec::new();
         let mut tables = Vec::new();
-        let parse =
-            |path: &str, state: Option<atomic_core::FileState>| -> Result<Option<FileSymbols>> {
-                match state {
-                    Some(s) if matches!(s.mode, FileMode::Blob | FileMode::Executable) => {
-                        Ok(semantic::extract_path(path, &self.blob(&s)?))
-                    }
-                    _ => Ok(None),
-                }
+        // From the cache when a write or an index parsed the blob already.
+        let table = |path: &str,
+                     state: Option<atomic_core::FileState>,
+                     tables: &mut CachedTables|
+         -> Result<Option<FileSymbols>> {
+            let Some(s) = state.filter(|s| matches!(s.mode, FileMode::Blob | FileMode::Executable))
+            else {
+                return Ok(None);
             };
+            let size = self.shared.objects.blob_size(&self.git, s.blob)?;
+            let found = blob_table(&self.store, path, s.blob, size, || self.blob(&s))?;
+            Ok(found.map(|t| {
+                if t.parsed {
+                    tables.push((t.key, t.table.clone()));
+                }
+                t.table
+            }))
+        };
         for fc in &change.files {
             if fc.binary {
                 continue;
@@ -222,12 +218,8 @@ impl Repo {
                 atomic_core::FileKind::Renamed { from } => from.as_str(),
                 _ => fc.path.as_str(),
             };
-            let (old, new) = (parse(old_path, fc.old)?, parse(&fc.path, fc.new)?);
-            if let (Some(state), Some(table), Some(language)) =
-                (fc.new, &new, language_for_path(&fc.path))
-            {
-                tables.push((cache_key(state.blob, language.name), table.clone()));
-            }
+            let old = table(old_path, fc.old, &mut tables)?;
+            let new = table(&fc.path, fc.new, &mut tables)?;
             if old.is_none() && new.is_none() {
                 continue;
             }

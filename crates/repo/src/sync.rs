@@ -13,7 +13,7 @@ use atomic_store::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::stamp::GitStamp;
+use crate::stamp::{GitStamp, Known};
 use crate::{Progress, Repo, RepoError, Result, now_seconds};
 
 /// Commits imported per write batch.
@@ -46,23 +46,61 @@ impl Repo {
     /// Store and git errors.
     pub fn sync(&self, progress: &dyn Progress) -> Result<ImportSummary> {
         let stamp = GitStamp::take(self.git.git_dir());
-        let last = self
-            .shared
-            .git_stamp
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone();
-        if stamp.is_some() && stamp == last {
+        let covered =
+            |known: &Option<Known>| matches!((known, &stamp), (Some(k), Some(s)) if k.covers(s));
+        if covered(
+            &self
+                .shared
+                .git_stamp
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        ) {
             return Ok(ImportSummary::default());
         }
         let mut lock = self.store.lock();
+        // Another request may have imported while this one waited for the lock.
+        if covered(
+            &self
+                .shared
+                .git_stamp
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        ) {
+            return Ok(ImportSummary::default());
+        }
         let summary = self.import_locked(&mut lock, progress, "import")?;
         *self
             .shared
             .git_stamp
             .lock()
-            .unwrap_or_else(PoisonError::into_inner) = stamp;
+            .unwrap_or_else(PoisonError::into_inner) = stamp.map(|stamp| Known {
+            verified: !stamp.racy(),
+            stamp,
+        });
         Ok(summary)
+    }
+
+    /// Takes the stamp of git's refs before atomic moves one itself, under the write lock.
+    pub(crate) fn stamp_before_own_ref_write(&self) -> Option<GitStamp> {
+        GitStamp::take(self.git.git_dir())
+    }
+
+    /// After atomic moved a ref itself (a submit landed), under the write lock: when the
+    /// refs were known just before (`before`), they are known now, unverified (see
+    /// [`Known`]), so the next request does not import what atomic just wrote.
+    pub(crate) fn known_after_own_ref_write(&self, before: Option<GitStamp>) {
+        let mut known = self
+            .shared
+            .git_stamp
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let was_known = matches!((&*known, &before), (Some(k), Some(b)) if k.covers(b));
+        if was_known && let Some(stamp) = GitStamp::take(self.git.git_dir()) {
+            *known = Some(Known {
+                stamp,
+                verified: false,
+            });
+        }
     }
 
     /// Imports what git did, whatever the stamp says.

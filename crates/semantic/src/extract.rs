@@ -220,8 +220,67 @@ fn first_error(node: Node<'_>) -> Option<Node<'_>> {
 /// Returns the symbols, calls, references and imports of `source`, parsed as `profile`.
 ///
 /// Never fails: a file with syntax errors yields what tree-sitter recovered, with
-/// [`FileSymbols::has_errors`] set.
+/// [`FileSymbols::has_errors`] set. Tables of recently parsed contents are kept in
+/// memory by content (blake3) and language ([`recent`]): a submit parses the same
+/// versions of a file for its merge, its dependency check and its events, and the next
+/// submit parses the same branch head.
 pub fn extract(profile: &LanguageProfile, source: &[u8]) -> FileSymbols {
+    let key = (*blake3::hash(source).as_bytes(), profile.name);
+    if let Some(found) = recent::get(&key) {
+        return found;
+    }
+    let table = extract_uncached(profile, source);
+    recent::put(key, source.len(), &table);
+    table
+}
+
+/// The in-memory cache of [`extract`]: started afresh past [`recent::MAX_ENTRIES`]
+/// tables or [`recent::MAX_SOURCE_BYTES`] of their sources.
+mod recent {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, PoisonError};
+
+    use crate::FileSymbols;
+
+    /// Tables kept at most.
+    pub const MAX_ENTRIES: usize = 1024;
+    /// Sum of the sources' lengths kept at most, in bytes.
+    pub const MAX_SOURCE_BYTES: usize = 32 << 20;
+
+    pub type Key = ([u8; 32], &'static str);
+
+    struct Recent {
+        tables: HashMap<Key, FileSymbols>,
+        source_bytes: usize,
+    }
+
+    static RECENT: Mutex<Option<Recent>> = Mutex::new(None);
+
+    pub fn get(key: &Key) -> Option<FileSymbols> {
+        let guard = RECENT.lock().unwrap_or_else(PoisonError::into_inner);
+        guard.as_ref().and_then(|r| r.tables.get(key).cloned())
+    }
+
+    pub fn put(key: Key, source_len: usize, table: &FileSymbols) {
+        if source_len > MAX_SOURCE_BYTES / 8 {
+            return;
+        }
+        let mut guard = RECENT.lock().unwrap_or_else(PoisonError::into_inner);
+        let recent = guard.get_or_insert_with(|| Recent {
+            tables: HashMap::new(),
+            source_bytes: 0,
+        });
+        if recent.tables.len() >= MAX_ENTRIES || recent.source_bytes + source_len > MAX_SOURCE_BYTES
+        {
+            recent.tables.clear();
+            recent.source_bytes = 0;
+        }
+        recent.source_bytes += source_len;
+        recent.tables.insert(key, table.clone());
+    }
+}
+
+fn extract_uncached(profile: &LanguageProfile, source: &[u8]) -> FileSymbols {
     let loaded = profile.loaded();
     let mut parser = Parser::new();
     parser

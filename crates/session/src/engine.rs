@@ -8,7 +8,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use atomic_core::{ChangeId, FileMode, FileState, GitId};
 use atomic_gitbridge::{self as bridge, TreeEntry};
-use atomic_semantic::{SymbolChange, changed_symbols, extract_path};
+use atomic_semantic::{FileSymbols, SymbolChange, changed_symbols};
+
+use crate::symbols::{SYMBOL_CACHE, blob_table, file_symbols};
 use atomic_store::{Batch, Key, Store, pair_prefix};
 use serde::{Deserialize, Serialize};
 
@@ -568,6 +570,30 @@ impl<'r> Sessions<'r> {
         )
     }
 
+    /// The symbol table of a base file, from the cache when another write or an index
+    /// parsed it; a table parsed now is cached in `batch`.
+    fn base_table(
+        &self,
+        batch: &mut Batch<'_>,
+        path: &str,
+        state: Option<FileState>,
+    ) -> Result<Option<FileSymbols>> {
+        let Some(state) = state.filter(|s| matches!(s.mode, FileMode::Blob | FileMode::Executable))
+        else {
+            return Ok(None);
+        };
+        let size = self.objects.blob_size(self.git, state.blob)?;
+        let found = blob_table(self.store, path, state.blob, size, || {
+            bridge::read_blob(self.git, state.blob).map_err(SessionError::from)
+        })?;
+        Ok(found.map(|t| {
+            if t.parsed {
+                batch.put(SYMBOL_CACHE, &t.key, &t.table);
+            }
+            t.table
+        }))
+    }
+
     fn base_bytes(&self, state: Option<FileState>) -> Result<Option<Vec<u8>>> {
         state
             .filter(|s| s.mode != FileMode::Submodule)
@@ -617,8 +643,8 @@ impl<'r> Sessions<'r> {
             (None, _) => FileMode::Blob,
         };
         let hash = content_hash(contents);
-        let base = self.base_bytes(self.base_file(session, &path)?)?;
-        let symbols = symbol_changes(&path, base.as_deref(), Some(contents));
+        let base = self.base_table(batch, &path, self.base_file(session, &path)?)?;
+        let symbols = table_changes(base, file_symbols(&path, contents));
         batch.put_bytes(BLOBS, &hash, contents);
         batch.put(
             OVERLAY,
@@ -1063,22 +1089,20 @@ impl<'r> Sessions<'r> {
     }
 }
 
-/// Files larger than this are not parsed for symbols (generated code, data): their
-/// writes report no symbols and claim none. 4 MiB is far above hand-written source.
-pub const MAX_SYMBOL_BYTES: usize = 4 << 20;
-
 /// Symbol changes between two versions of a file, empty when neither is a supported text
-/// file of at most [`MAX_SYMBOL_BYTES`].
+/// file of at most [`crate::symbols::MAX_SYMBOL_BYTES`].
 pub fn symbol_changes(path: &str, old: Option<&[u8]>, new: Option<&[u8]>) -> Vec<SymbolChange> {
-    let parse = |b: Option<&[u8]>| {
-        b.filter(|b| b.len() <= MAX_SYMBOL_BYTES)
-            .and_then(|b| extract_path(path, b))
-    };
-    let (o, n) = (parse(old), parse(new));
-    if o.is_none() && n.is_none() {
+    let parse = |b: Option<&[u8]>| b.and_then(|b| file_symbols(path, b));
+    table_changes(parse(old), parse(new))
+}
+
+/// Symbol changes between two symbol tables (`None`: no table, an absent or unparsed
+/// file).
+pub fn table_changes(old: Option<FileSymbols>, new: Option<FileSymbols>) -> Vec<SymbolChange> {
+    if old.is_none() && new.is_none() {
         return Vec::new();
     }
-    changed_symbols(&o.unwrap_or_default(), &n.unwrap_or_default())
+    changed_symbols(&old.unwrap_or_default(), &new.unwrap_or_default())
 }
 
 #[cfg(test)]

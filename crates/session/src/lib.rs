@@ -16,6 +16,7 @@ mod event;
 mod integrate;
 mod model;
 mod path;
+pub mod symbols;
 mod token;
 
 pub use conflict::{ChangeRef, ConflictBlock, ConflictingSymbol, ResolveAction, SideChange};
