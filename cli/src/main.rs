@@ -4,6 +4,7 @@ mod api;
 mod client;
 mod commands;
 mod error;
+mod mcp;
 mod mounts;
 mod rpc;
 mod server;

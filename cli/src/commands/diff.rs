@@ -97,7 +97,7 @@ pub struct FileSymbolChanges {
 }
 
 /// Files and their changes, as `diff` and `show` print them.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Files<T> {
     /// One entry per file.
     pub files: Vec<T>,

@@ -102,6 +102,13 @@ pub enum Command {
     Agent(agent::Args),
     Watch(watch::Args),
     Serve(serve::Args),
+    /// Serve MCP (the Model Context Protocol) on standard input and output, for agent hosts
+    ///
+    /// Sessions as tools: atomic_session_new, atomic_read, atomic_edit, atomic_submit and
+    /// the rest (see the book's agent chapter). The host starts it in the repository, e.g.
+    /// `{"command": "atomic", "args": ["mcp"]}`; it sends requests to the repository's
+    /// `atomic serve`, started when none runs.
+    Mcp,
 }
 
 impl Command {
@@ -139,6 +146,7 @@ pub fn run(command: Command, ctx: &Context<'_>) -> Result<(), CommandError> {
         Command::Agent(args) => agent::run(ctx, args),
         Command::Watch(args) => watch::run(ctx, args),
         Command::Serve(args) => serve::run(ctx, args),
+        Command::Mcp => crate::mcp::serve(ctx.root()?),
     }
 }
 
@@ -158,7 +166,7 @@ fn server_appeared(store: &Path) -> bool {
 }
 
 /// How long a server started for a session command stays after its last request.
-const AUTOSTART_IDLE: Duration = Duration::from_secs(300);
+pub const AUTOSTART_IDLE: Duration = Duration::from_secs(300);
 
 /// What every handler gets.
 pub struct Context<'a> {

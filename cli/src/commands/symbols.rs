@@ -20,7 +20,7 @@ pub struct Args {
 }
 
 /// One file's symbols, as printed.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FileView {
     /// The file.
     pub path: String,

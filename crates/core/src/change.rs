@@ -35,7 +35,7 @@ pub struct Signature {
 }
 
 /// A file's mode in a git tree.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FileMode {
     /// A regular file (100644).
@@ -61,7 +61,7 @@ impl FileMode {
 }
 
 /// One side of a file change: the mode and the git blob id.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FileState {
     /// The mode in the tree.
     pub mode: FileMode,

@@ -153,6 +153,27 @@ macro_rules! serde_as_hex {
     };
 }
 
+/// Ids are hex strings in JSON: their schema says so.
+macro_rules! schema_as_hex {
+    ($ty:ident, $len:literal, $what:literal) => {
+        impl schemars::JsonSchema for $ty {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($ty).into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({
+                    "type": "string",
+                    "pattern": format!("^[0-9a-f]{{{}}}$", $len * 2),
+                    "description": $what,
+                })
+            }
+        }
+    };
+}
+
+schema_as_hex!(ChangeId, 32, "a change id: 64 hex digits");
+schema_as_hex!(GitId, 20, "a git object id: 40 hex digits");
 serde_as_hex!(ChangeId, 32);
 serde_as_hex!(GitId, 20);
 

@@ -46,7 +46,7 @@ pub use tree::{
 pub type Policy<'a> = &'a dyn Fn(Option<&str>) -> Pick;
 
 /// What one side did to a conflicting symbol.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// Left it as in base.

@@ -126,6 +126,9 @@ struct Shared {
     git_stamp: Mutex<Option<stamp::Known>>,
     /// Decoded trees and blob sizes, for sessions' base trees and mounts.
     objects: atomic_gitbridge::ObjectCache,
+    /// Submits in progress: with more than one, a submit merges under the write lock at
+    /// once instead of merging optimistically and again when another landed first.
+    submits: std::sync::atomic::AtomicUsize,
 }
 
 /// An open atomic repository: the store, the colocated git repository and the root.
@@ -200,6 +203,6 @@ pub(crate) fn branch_ref(name: &str) -> String {
 }
 
 /// Returns the short name of a full branch ref.
-pub(crate) fn short_branch(full: &str) -> &str {
+pub fn short_branch(full: &str) -> &str {
     full.strip_prefix("refs/heads/").unwrap_or(full)
 }

@@ -2,6 +2,7 @@
 //! the session locks, and the submit loop (merge outside the write lock, land under it).
 
 use std::sync::PoisonError;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use atomic_core::{ChangeId, FileMode, GitId, Origin, Signature};
 use atomic_gitbridge as bridge;
@@ -12,6 +13,7 @@ use atomic_session::{
 use serde::{Deserialize, Serialize};
 
 use crate::land::{Landing, Pending, PendingSession};
+
 use crate::worktree::CheckoutReport;
 use crate::{NoProgress, Repo, RepoError, Result, branch_ref, now_seconds, short_branch};
 
@@ -19,7 +21,7 @@ use crate::{NoProgress, Repo, RepoError, Result, branch_ref, now_seconds, short_
 const OPTIMISTIC_ATTEMPTS: usize = 3;
 
 /// What `submit` did.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum SubmitResult {
     /// One change, one commit, the branch moved.
@@ -43,10 +45,28 @@ pub enum SubmitResult {
 }
 
 /// Where a session stands.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SessionStatus {
     /// The session.
-    pub session: Session,
+    pub session_id: String,
+    /// Its agent.
+    pub agent: String,
+    /// What it is for.
+    pub intent: Option<String>,
+    /// Its branch, full name.
+    pub branch: String,
+    /// The commit its reads fall through to.
+    pub base_commit: GitId,
+    /// That commit's change.
+    pub base_change_id: atomic_core::ChangeId,
+    /// Ephemeral or persistent.
+    pub mode: atomic_session::SessionMode,
+    /// Whether it has ended (an ephemeral session after its submit landed).
+    pub ended: bool,
+    /// The last submit that landed, if any.
+    pub last_submit: Option<atomic_session::Receipt>,
+    /// Where it is mounted, if it is (absolute path).
+    pub mount: Option<String>,
     /// The branch's head now.
     pub head: GitId,
     /// Whether the branch moved since the session's base (the next submit merges).
@@ -58,7 +78,7 @@ pub struct SessionStatus {
 }
 
 /// A changed file, as `session status` lists it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SessionFileView {
     /// The path.
     pub path: String,
@@ -330,7 +350,16 @@ impl Repo {
         Ok(SessionStatus {
             branch_moved: head != session.base_commit,
             head,
-            session,
+            session_id: session.id,
+            agent: session.agent,
+            intent: session.intent,
+            branch: session.branch,
+            base_commit: session.base_commit,
+            base_change_id: session.base_change,
+            mode: session.mode,
+            ended: session.ended,
+            last_submit: session.last_submit,
+            mount: session.mount,
             files,
             conflict_warnings,
         })
@@ -428,10 +457,20 @@ impl Repo {
             Err(RepoError::NoIdentity) => author.clone(),
             Err(e) => return Err(e),
         };
-        let mut text = message.trim_end().to_owned();
-        text.push('\n');
+        let text = with_trailers(
+            message,
+            &[
+                ("Atomic-Session", &session.id),
+                ("Atomic-Agent", &session.agent),
+            ],
+        );
+        let _in_flight = InFlight::enter(&self.shared.submits);
         for attempt in 0.. {
-            let pessimistic = attempt >= OPTIMISTIC_ATTEMPTS;
+            // Alone, merge outside the lock and land by compare-and-swap; among other
+            // submits, queue for the lock first: each would otherwise merge, find the head
+            // moved, and merge again.
+            let contended = self.shared.submits.load(Ordering::Relaxed) > 1;
+            let pessimistic = contended || attempt >= OPTIMISTIC_ATTEMPTS;
             let mut write_lock = pessimistic.then(|| self.store.lock());
             let head = self.branch_head(&session.branch)?;
             let (tree, fast_forward, merged_files) =
@@ -558,5 +597,62 @@ impl Repo {
             let change = self.change_of_commit(head)?.id;
             Ok(engine.resolve(session, (head, change), action, symbol, content)?)
         })
+    }
+}
+
+/// Counts a submit in progress while alive.
+struct InFlight<'a>(&'a AtomicUsize);
+
+impl<'a> InFlight<'a> {
+    fn enter(count: &'a AtomicUsize) -> Self {
+        count.fetch_add(1, Ordering::Relaxed);
+        InFlight(count)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// `message` with git trailers (`Key: value` lines) appended: to its last paragraph when
+/// that paragraph is already trailers, else as a new paragraph, as `git interpret-trailers`
+/// does. Ends with a newline.
+fn with_trailers(message: &str, trailers: &[(&str, &str)]) -> String {
+    let mut text = message.trim_end().to_owned();
+    let is_trailer = |line: &str| {
+        line.split_once(": ").is_some_and(|(key, _)| {
+            !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+    };
+    let last_paragraph = text.rsplit("\n\n").next().unwrap_or("");
+    let has_block = text.contains("\n\n") && last_paragraph.lines().all(is_trailer);
+    text.push_str(if has_block { "\n" } else { "\n\n" });
+    for (key, value) in trailers {
+        text.push_str(&format!("{key}: {value}\n"));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_trailers;
+
+    #[test]
+    fn trailers_join_an_existing_trailer_block_or_start_one() {
+        let t = [("Atomic-Session", "s-1"), ("Atomic-Agent", "x")];
+        assert_eq!(
+            with_trailers("Fix it\n", &t),
+            "Fix it\n\nAtomic-Session: s-1\nAtomic-Agent: x\n"
+        );
+        assert_eq!(
+            with_trailers("Fix it\n\nSigned-off-by: A <a@b>\n", &t),
+            "Fix it\n\nSigned-off-by: A <a@b>\nAtomic-Session: s-1\nAtomic-Agent: x\n"
+        );
+        assert_eq!(
+            with_trailers("Fix it\n\nBecause: of this, it broke.\nMore text", &t),
+            "Fix it\n\nBecause: of this, it broke.\nMore text\n\nAtomic-Session: s-1\nAtomic-Agent: x\n"
+        );
     }
 }

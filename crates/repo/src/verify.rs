@@ -24,7 +24,7 @@ struct VerifyConfig {
 }
 
 /// One command's result.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CommandResult {
     /// The command.
     pub command: String,
@@ -35,7 +35,7 @@ pub struct CommandResult {
 }
 
 /// What `session verify` found; also kept in the store, under the session.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct VerifyReport {
     /// The session.
     pub session_id: String,

@@ -24,7 +24,7 @@ use crate::{ATOMIC_DIR, Repo, RepoError, Result};
 pub type FileContents = (FileMode, Vec<u8>);
 
 /// How a path differs between HEAD and the working tree.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StatusKind {
     /// Not in HEAD (and not ignored).
@@ -49,7 +49,7 @@ pub struct StatusEntry {
 }
 
 /// A working-tree file the branch changed under the user's own edit.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StaleFile {
     /// The path.
     pub path: String,
@@ -75,7 +75,7 @@ pub struct WorkingTreeStatus {
 }
 
 /// What following the branch did to the working tree.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CheckoutReport {
     /// Files written or removed to match the branch.
     pub updated: Vec<String>,

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::{FileSymbols, Symbol, SymbolKind};
 
 /// How a symbol changed between two versions of a file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
     /// New in the new version.
@@ -29,7 +29,7 @@ pub enum ChangeKind {
 }
 
 /// One symbol's change.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SymbolChange {
     /// Scoped name (the new one for a rename, the old one for a deletion).
     pub scoped_name: String,

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::{AmbiguousCall, FileSymbols, GraphNode, SymbolGraph, SymbolKind, SymbolRef};
 
 /// How much to return about each symbol.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Depth {
     /// Definition, signature, direct callers and callees.
@@ -22,7 +22,7 @@ pub enum Depth {
 pub const CALLGRAPH_DEPTH: usize = 3;
 
 /// One end of a call.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CallSite {
     /// The other symbol's scoped name (`None` for a file's top level).
     pub symbol: Option<String>,
@@ -35,7 +35,7 @@ pub struct CallSite {
 }
 
 /// What [`context`] returns per matching symbol.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Context {
     /// Scoped name.
     pub symbol: String,

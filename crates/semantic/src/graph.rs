@@ -76,7 +76,7 @@ pub enum Resolution {
 }
 
 /// A call that could not be resolved to one definition.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AmbiguousCall {
     /// The file of the call.
     pub path: String,

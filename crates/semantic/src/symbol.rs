@@ -3,7 +3,19 @@
 use serde::{Deserialize, Serialize};
 
 /// What a symbol is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum SymbolKind {
     /// A module or namespace (`mod`, Go has none: packages are files).
@@ -63,7 +75,7 @@ impl SymbolKind {
 }
 
 /// A definition in a file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Symbol {
     /// The simple name: `validate`.
     pub name: String,
@@ -98,7 +110,7 @@ pub struct Symbol {
 }
 
 /// A use of a name: a call or a type reference.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Reference {
     /// The name used: `validate` in `session.validate()`.
     pub name: String,
@@ -114,7 +126,7 @@ pub struct Reference {
 }
 
 /// An import statement.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Import {
     /// The statement's text, whitespace collapsed: `use crate::auth::Session;`.
     pub text: String,
@@ -134,7 +146,7 @@ pub struct Import {
 }
 
 /// Everything extraction found in one file.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FileSymbols {
     /// The language profile's name.
     pub language: String,

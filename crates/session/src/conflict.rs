@@ -4,7 +4,7 @@ use atomic_merge::{Action, Side, TreeConflict, TreeConflictKind};
 use serde::{Deserialize, Serialize};
 
 /// How `session resolve` settles the conflicts of a submit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ResolveAction {
     /// Rebase onto the branch, keeping conflict markers in the files for the agent to fix.
@@ -28,7 +28,7 @@ impl ResolveAction {
 }
 
 /// A change on the branch, as a conflict block names it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ChangeRef {
     /// The change, hex.
     pub change_id: String,
@@ -43,7 +43,7 @@ pub struct ChangeRef {
 }
 
 /// One side's change to a conflicting symbol.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SideChange {
     /// For people: what the side did.
     pub description: String,
@@ -55,7 +55,7 @@ pub struct SideChange {
 }
 
 /// One symbol in conflict.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ConflictingSymbol {
     /// Scoped name, or the path for a conflict outside any symbol.
     pub symbol: String,
@@ -76,7 +76,7 @@ pub struct ConflictingSymbol {
 }
 
 /// What `session submit` returns when it cannot merge: the session stays as it was.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ConflictBlock {
     /// The symbols in conflict.
     pub conflicting_symbols: Vec<ConflictingSymbol>,

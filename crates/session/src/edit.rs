@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::{Result, Session, SessionError, Sessions, WriteResult};
 
 /// What a patch did to one file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Applied {
     /// The file was written (created, changed, or the new name of a rename).

@@ -22,7 +22,7 @@ use crate::{
 
 /// A symbol another live session has also changed: the write went through (a soft
 /// conflict).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ConflictWarning {
     /// The other session.
     pub session_id: String,
@@ -35,7 +35,7 @@ pub struct ConflictWarning {
 }
 
 /// What a session write returns.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WriteResult {
     /// The path written.
     pub path: String,

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// What happened to a symbol.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
     /// New.
@@ -29,7 +29,7 @@ impl From<&atomic_semantic::ChangeKind> for EventKind {
 }
 
 /// One symbol of one merged change: what happened to it, where, and who did it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Event {
     /// Position in the event log, from 1; a watcher resumes after the last one it saw.
     pub seq: u64,

@@ -40,7 +40,7 @@ pub enum Integration {
 }
 
 /// One file of the session after `resolve`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ResolvedFile {
     /// The path.
     pub path: String,

@@ -4,7 +4,7 @@ use atomic_core::{ChangeId, FileMode, GitId};
 use serde::{Deserialize, Serialize};
 
 /// How long a session lives.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SessionMode {
     /// Ends with its first submit (its receipt stays, for retries) or when closed.
@@ -15,7 +15,7 @@ pub enum SessionMode {
 
 /// What a submit landed: kept with the session, so that a retried submit returns it
 /// instead of landing anything again.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Receipt {
     /// The change.
     pub change_id: ChangeId,

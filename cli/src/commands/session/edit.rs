@@ -52,7 +52,7 @@ pub struct ApplyParams {
 }
 
 /// What `session.apply` did.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AppliedFiles {
     /// Each file, in the patch's order.
     pub files: Vec<Applied>,

@@ -149,7 +149,7 @@ impl Method for Move {
 }
 
 /// One file of `session.ls`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Listed {
     /// The path.
     pub path: String,

@@ -107,7 +107,7 @@ impl Method for Prune {
 }
 
 /// What `session.close` answers.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Closed {
     /// The session closed.
     pub session_id: String,

@@ -12,7 +12,7 @@ use crate::error::CommandError;
 use crate::ui::Label;
 
 /// One file of a session's diff.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SessionFileDiff {
     /// The path.
     pub path: String,
@@ -93,12 +93,13 @@ pub fn diff(ctx: &Context<'_>, auth: Auth) -> Result<(), CommandError> {
 pub fn status(ctx: &Context<'_>, auth: Auth) -> Result<(), CommandError> {
     let st = ctx.call::<Status>(auth)?;
     ctx.ui.emit(&st, |out| {
-        let s = &st.session;
+        let s = &st;
         out.push_str(&format!(
             "Session {} ({}) on {}, base {}{}\n",
-            ctx.ui.paint(Label::Id, &s.id),
+            ctx.ui.paint(Label::Id, &s.session_id),
             s.agent,
-            ctx.ui.paint(Label::Ref, s.branch_name()),
+            ctx.ui
+                .paint(Label::Ref, atomic_repo::short_branch(&s.branch)),
             s.base_commit.short(),
             if s.ended {
                 " (submitted: ended)"

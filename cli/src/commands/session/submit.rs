@@ -53,7 +53,7 @@ pub struct ResolveParams {
 }
 
 /// What `session.resolve` did.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Resolved {
     /// The files that were in conflict, with what is left.
     pub files: Vec<ResolvedFile>,

@@ -1,10 +1,13 @@
-//! `atomic agent hook ...`: agent hosts' worktree hooks, answered with mounted sessions.
+//! `atomic agent setup` (see [`setup`]) and `atomic agent hook ...`: agent hosts' worktree
+//! hooks, answered with mounted sessions.
 //!
 //! Claude Code's `WorktreeCreate` hook replaces `git worktree add`: it sends a JSON object
 //! on standard input (`name`, a slug; `cwd`, the project) and uses the absolute path the
 //! hook prints on standard output as the agent's working directory. `WorktreeRemove` sends
 //! `worktree_path` when the agent's worktree goes. See book/src/agents.md for the
 //! configuration of Claude Code, Codex and Cursor.
+
+mod setup;
 
 use std::path::{Path, PathBuf};
 
@@ -29,6 +32,13 @@ pub struct Args {
 /// Agent actions.
 #[derive(Subcommand, Debug)]
 pub enum Action {
+    /// Write what agent hosts need to use atomic here: MCP configuration, worktree hooks,
+    /// a managed block in AGENTS.md and a skill file
+    ///
+    /// Idempotent: files already as they should be are left alone, JSON and TOML
+    /// configuration is merged key by key, and AGENTS.md keeps everything outside the
+    /// block between `<!-- atomic:begin -->` and `<!-- atomic:end -->`.
+    Setup(setup::Args),
     /// Answer an agent host's hook (its JSON on standard input)
     #[command(subcommand)]
     Hook(Hook),
@@ -62,7 +72,10 @@ struct HookInput {
 pub const MOUNTS_DIR: &str = "mounts";
 
 pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
-    let Action::Hook(hook) = args.action;
+    let hook = match args.action {
+        Action::Setup(args) => return setup::run(ctx, args),
+        Action::Hook(hook) => hook,
+    };
     let input = ctx.read_stdin()?;
     let input: HookInput = serde_json::from_slice(&input).map_err(|e| {
         CommandError::user(
