@@ -22,7 +22,13 @@ mkdir "$work/repo" && cd "$work/repo"
 git init -q -b main . && echo hello > README && git add README && git commit -q -m base
 "$atomic" --quiet init . > /dev/null
 # Text-like but incompressible enough: random hex lines.
-head -c $((mib * 1024 * 1024 / 2)) /dev/urandom | od -An -tx1 -v | tr -d ' ' | head -c $((mib * 1024 * 1024)) > "$work/big.txt"
+python3 -c 'import os, sys
+size = int(sys.argv[1])
+out = open(sys.argv[2], "w")
+while size > 0:
+    line = os.urandom(32).hex()[: min(64, size - 1)] + "\n"
+    out.write(line)
+    size -= len(line)' $((mib * 1024 * 1024)) "$work/big.txt"
 size=$(stat -c %s "$work/big.txt")
 
 eval "$("$atomic" session new --agent bench)"

@@ -23,7 +23,7 @@ fn extract(c: &mut Criterion) {
         let profile = atomic_semantic::language_for_path(name).expect("a supported language");
         group.throughput(Throughput::Bytes(big.len() as u64));
         group.bench_function(profile.name, |b| {
-            b.iter(|| atomic_semantic::extract(profile, &big))
+            b.iter(|| atomic_semantic::extract_uncached(profile, &big))
         });
     }
     group.finish();

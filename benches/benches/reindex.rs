@@ -43,6 +43,7 @@ fn reindex(c: &mut Criterion) {
     c.bench_function("full_index_of_300_files", |b| {
         b.iter(|| {
             repo.drop_symbol_cache(TreeSource::Working).expect("drop");
+            atomic_semantic::forget_recent_tables();
             let (_, summary) = repo
                 .symbol_tables(TreeSource::Working, &[], &NoProgress)
                 .expect("index");

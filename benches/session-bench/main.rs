@@ -321,8 +321,10 @@ fn pick_files(bin: &Path, repo: &Path, n: usize) -> Result<Vec<File>, String> {
         let (Some(path), Some(first)) = (
             f["path"].as_str(),
             f["symbols"].as_array().and_then(|s| {
-                s.iter()
-                    .find(|s| s["kind"] == "function" && s["top_level"] == true)
+                // A top-level function, or a method (Java has no free functions).
+                s.iter().find(|s| {
+                    s["kind"] == "function" && s["top_level"] == true || s["kind"] == "method"
+                })
             }),
         ) else {
             continue;
@@ -348,7 +350,7 @@ fn pick_files(bin: &Path, repo: &Path, n: usize) -> Result<Vec<File>, String> {
     }
     if files.len() < n {
         return Err(format!(
-            "only {} files with a top-level function",
+            "only {} files with a top-level function or a method",
             files.len()
         ));
     }
@@ -442,6 +444,8 @@ fn bench(cli: &Cli) -> Result<Report, String> {
         disk_usage(&store, Measure::Allocated),
     );
     let rss_before = memory_kib(server.id(), "VmRSS").unwrap_or(0);
+    // A new connection: the server closes one left idle during the worktree phase.
+    let mut client = RpcClient::connect(&repo)?;
     let started = Instant::now();
     for n in 0..cli.sessions {
         let s = client.new_session()?;

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::CommandError;
 
 /// The protocol's version: bumped when a method's params or result change incompatibly.
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// One operation of the API.
 pub trait Method {

@@ -17,3 +17,4 @@ mod test_round_trip;
 mod test_semantic;
 mod test_serve;
 mod test_session;
+mod test_setup;

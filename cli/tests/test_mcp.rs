@@ -44,7 +44,7 @@ fn agents(env: &TestEnv, dir: &Path, mode: &str) -> String {
 fn check_history(env: &TestEnv, dir: &Path) {
     let lib = env.git(dir, &["show", "main:lib.rs"]);
     assert!(
-        lib.contains("    10\n") && lib.contains("    30\n"),
+        lib.contains("    10\n") && lib.contains("    31\n"),
         "{lib}"
     );
     // The manual resolution landed last; every landed commit names its agent.

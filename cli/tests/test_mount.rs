@@ -554,3 +554,65 @@ fn a_mount_shows_changes_made_around_it_at_once() {
     );
     stop(&env, &dir, server);
 }
+
+/// Symlinks to outside the repository and to `.git`, made in a mount, verified and
+/// submitted: atomic records the links and writes nothing through them.
+#[test]
+fn symlinks_made_in_a_mount_lead_atomic_nowhere_outside_or_into_git() {
+    let env = TestEnv::new();
+    let (dir, server) = served_repo(&env);
+    let outside = env.path("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    let git_config = std::fs::read(dir.join(".git/config")).unwrap();
+    let m = env.path("m");
+    let s = new_mounted(&env, &dir, "links", &m);
+    sh(
+        &env,
+        &m,
+        &format!("ln -s {} out && ln -s .git g", outside.display()),
+    );
+    // In the mount, `g` leads to the mount's `.git` file, which holds no `config`.
+    let into_git = env.sh_cmd(&m, "echo '[core]' > g/config").output().unwrap();
+    assert!(!into_git.status.success());
+    // Through the session's commands, a path through either link is refused.
+    let auth = [
+        "--session",
+        s["session_id"].as_str().unwrap(),
+        "--token",
+        s["token"].as_str().unwrap(),
+    ];
+    for path in ["out/f", "g/config"] {
+        let mut args = vec!["--json", "session"];
+        args.extend(auth);
+        args.extend(["write", path, "--file", "/dev/null"]);
+        let out = env.atomic(&dir, &args);
+        assert_eq!(out.status.code(), Some(1), "{path}");
+    }
+    let listed: serde_json::Value =
+        serde_json::from_str(&sh(&env, &m, "$ATOMIC --json session ls")).unwrap();
+    let changed: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["changed"] == true)
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(changed, ["g", "out"], "{listed}");
+    // verify runs its commands in the mount; the submit's working-tree update makes the
+    // links in the checkout, as git would, and writes nothing through them.
+    std::fs::write(
+        dir.join(".atomic/config.toml"),
+        "[verify]\ncommands = [\"test -L out\", \"test -L g\"]\n",
+    )
+    .unwrap();
+    let verified: serde_json::Value =
+        serde_json::from_str(&sh(&env, &m, "$ATOMIC --json session verify")).unwrap();
+    assert_eq!(verified["passed"], true, "{verified}");
+    sh(&env, &m, "$ATOMIC session submit -m 'Links'");
+    assert!(dir.join("out").is_symlink() && dir.join("g").is_symlink());
+    assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0);
+    assert_eq!(std::fs::read(dir.join(".git/config")).unwrap(), git_config);
+    let fsck = env.git(&dir, &["fsck", "--no-progress"]);
+    assert!(!fsck.contains("error"), "{fsck}");
+    stop(&env, &dir, server);
+}

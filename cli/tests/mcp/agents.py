@@ -77,6 +77,12 @@ async def main():
             theirs = await conflicting(client, f"t-{action}", current, t_line)
             mine = await conflicting(client, f"m-{action}", current, m_line)
             check((await call(client, "atomic_submit", {"session_id": theirs, "message": "theirs"}))["status"] == "merged", action)
+            if k == 1:
+                # A later change to another function of the file: the block still names
+                # the change that touched `b`.
+                other = await new_session(client, "other")
+                await call(client, "atomic_edit", {"session_id": other, "path": "lib.rs", "old": "    30\n", "new": "    31\n"})
+                check((await call(client, "atomic_submit", {"session_id": other, "message": "other"}))["status"] == "merged", "other")
             block = await call(client, "atomic_submit", {"session_id": mine, "message": "mine"})
             check(block["status"] == "conflict", block)
             sym = block["conflicting_symbols"][0]

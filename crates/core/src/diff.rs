@@ -67,6 +67,21 @@ fn split_lines(data: &[u8]) -> Vec<&[u8]> {
 /// indent-aware slider post-processing. Lines keep their terminators, so a CRLF/LF change
 /// or a missing final newline is a difference.
 pub fn diff_lines(old: &[u8], new: &[u8]) -> Vec<Hunk> {
+    // A file added or emptied is one hunk: no interning of its lines (for a large file,
+    // the interner would cost more memory than the file).
+    if old == new {
+        return Vec::new();
+    }
+    if old.is_empty() || new.is_empty() {
+        let count = |d: &[u8]| u32::try_from(d.split_inclusive(|&b| b == b'\n').count());
+        return vec![Hunk {
+            old_start: 0,
+            old_lines: count(old).unwrap_or(u32::MAX),
+            new_start: 0,
+            new_lines: count(new).unwrap_or(u32::MAX),
+            added: new.to_vec(),
+        }];
+    }
     let input = imara_diff::InternedInput::new(old, new);
     let mut diff = imara_diff::Diff::compute(imara_diff::Algorithm::Histogram, &input);
     diff.postprocess_lines(&input);

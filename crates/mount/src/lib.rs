@@ -99,6 +99,9 @@ impl RepoPool {
 /// A session mounted at a directory; dropping it unmounts.
 pub struct Mounted {
     background: Option<fuser::BackgroundSession>,
+    /// The thread writing the session's git worktree; joined before unmounting, so an
+    /// unmount (which removes the worktree) never races it.
+    linking: Option<std::thread::JoinHandle<()>>,
     notifier: fuser::Notifier,
     inodes: Arc<fs::Inodes>,
     dir: PathBuf,
@@ -138,6 +141,9 @@ impl Mounted {
     /// # Errors
     /// The system's unmount error.
     pub fn unmount(mut self) -> std::io::Result<()> {
+        if let Some(linking) = self.linking.take() {
+            let _ = linking.join();
+        }
         match self.background.take() {
             Some(b) => b.umount_and_join(),
             None => Ok(()),
@@ -147,6 +153,9 @@ impl Mounted {
 
 impl Drop for Mounted {
     fn drop(&mut self) {
+        if let Some(linking) = self.linking.take() {
+            let _ = linking.join();
+        }
         if let Some(b) = self.background.take() {
             let _ = b.umount_and_join();
         }
@@ -255,7 +264,7 @@ pub fn mount(
         })?;
     let (session, token, mount_dir) = (session.clone(), token.to_owned(), dir.clone());
     let repos = Arc::clone(repos);
-    std::thread::spawn(move || {
+    let linking = std::thread::spawn(move || {
         let linked = repos.with(|r| r.link_session_worktree(&session, &token, &mount_dir, stat));
         if let Err(e) = &linked {
             eprintln!(
@@ -269,6 +278,7 @@ pub fn mount(
     Ok(Mounted {
         notifier: background.notifier(),
         background: Some(background),
+        linking: Some(linking),
         inodes,
         dir,
     })

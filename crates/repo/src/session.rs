@@ -481,7 +481,9 @@ impl Repo {
                         merged_files,
                     } => (tree, fast_forward, merged_files),
                     Integration::Conflict(conflicts) => {
-                        let by = |path: &str| self.last_touch(head, session.base_commit, path);
+                        let by = |path: &str, symbol: Option<&str>| {
+                            self.last_touch(head, session.base_commit, path, symbol)
+                        };
                         return Ok(SubmitResult::Conflict(ConflictBlock::new(&conflicts, &by)));
                     }
                 };
@@ -547,35 +549,42 @@ impl Repo {
     }
 
     /// The change on the branch (from `head` back to `base`, first parents) that last
-    /// touched `path`, for conflict blocks.
-    fn last_touch(&self, head: GitId, base: GitId, path: &str) -> Option<ChangeRef> {
+    /// touched `symbol` of `path` (its symbol changes name it), else the last that touched
+    /// `path` at all; for conflict blocks.
+    fn last_touch(
+        &self,
+        head: GitId,
+        base: GitId,
+        path: &str,
+        symbol: Option<&str>,
+    ) -> Option<ChangeRef> {
+        let mut touched_path = None;
         let mut commit = head;
         for _ in 0..1000 {
             if commit == base {
-                return None;
+                break;
             }
             let change = self.change_of_commit(commit).ok()?;
             if change.files.iter().any(|f| {
                 f.path == path
                     || matches!(&f.kind, atomic_core::FileKind::Renamed { from } if from == path)
             }) {
-                let (agent, session_id) = match &change.origin {
-                    Origin::Session { session, agent } => {
-                        (Some(agent.clone()), Some(session.clone()))
-                    }
-                    _ => (None, None),
+                let Some(symbol) = symbol else {
+                    return Some(change_ref(&change));
                 };
-                return Some(ChangeRef {
-                    change_id: change.id.to_hex(),
-                    commit: change.git_commit.to_hex(),
-                    summary: change.summary().to_owned(),
-                    agent,
-                    session_id,
+                let names_it = self.change_symbols(&change).is_ok_and(|files| {
+                    files.iter().any(|(p, changes)| {
+                        p == path && changes.iter().any(|c| c.scoped_name == symbol)
+                    })
                 });
+                if names_it {
+                    return Some(change_ref(&change));
+                }
+                touched_path.get_or_insert_with(|| change_ref(&change));
             }
             commit = self.change(change.parents.first()?).ok()?.git_commit;
         }
-        None
+        touched_path
     }
 
     /// Rebases session `id` onto its branch's head, settling the conflicts a submit
@@ -597,6 +606,21 @@ impl Repo {
             let change = self.change_of_commit(head)?.id;
             Ok(engine.resolve(session, (head, change), action, symbol, content)?)
         })
+    }
+}
+
+/// How a conflict block names a change on the branch.
+fn change_ref(change: &atomic_core::Change) -> ChangeRef {
+    let (agent, session_id) = match &change.origin {
+        Origin::Session { session, agent } => (Some(agent.clone()), Some(session.clone())),
+        _ => (None, None),
+    };
+    ChangeRef {
+        change_id: change.id.to_hex(),
+        commit: change.git_commit.to_hex(),
+        summary: change.summary().to_owned(),
+        agent,
+        session_id,
     }
 }
 

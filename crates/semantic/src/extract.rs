@@ -261,6 +261,10 @@ mod recent {
         guard.as_ref().and_then(|r| r.tables.get(key).cloned())
     }
 
+    pub fn clear() {
+        *RECENT.lock().unwrap_or_else(PoisonError::into_inner) = None;
+    }
+
     pub fn put(key: Key, source_len: usize, table: &FileSymbols) {
         if source_len > MAX_SOURCE_BYTES / 8 {
             return;
@@ -280,7 +284,13 @@ mod recent {
     }
 }
 
-fn extract_uncached(profile: &LanguageProfile, source: &[u8]) -> FileSymbols {
+/// Forgets the tables [`extract`] keeps in memory (for benchmarks that measure parsing).
+pub fn forget_recent_tables() {
+    recent::clear();
+}
+
+/// [`extract`] without its in-memory cache: parses every time.
+pub fn extract_uncached(profile: &LanguageProfile, source: &[u8]) -> FileSymbols {
     let loaded = profile.loaded();
     let mut parser = Parser::new();
     parser

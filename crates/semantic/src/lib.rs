@@ -15,7 +15,7 @@ mod symbol;
 
 pub use changes::{ChangeKind, SymbolChange, changed_symbols};
 pub use context::{CallSite, Context, Depth, context};
-pub use extract::extract;
+pub use extract::{extract, extract_uncached, forget_recent_tables};
 pub use graph::{AmbiguousCall, EdgeKind, GraphNode, Resolution, SymbolGraph, SymbolRef};
 pub use language::{LANGUAGES, LanguageProfile, language_by_name, language_for_path};
 pub use symbol::{FileSymbols, Import, Reference, Symbol, SymbolKind};

@@ -49,7 +49,8 @@ pub struct SideChange {
     pub description: String,
     /// What the side did.
     pub change_type: Action,
-    /// The change on the branch that last touched the file (their side only).
+    /// The change on the branch that last touched the symbol, else the file (their
+    /// side only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub by: Option<ChangeRef>,
 }
@@ -98,8 +99,12 @@ fn describe(action: Action) -> &'static str {
 
 impl ConflictBlock {
     /// Builds the block for a tree merge's `conflicts` (ours: the session, theirs: the
-    /// branch); `by(path)` names the branch change that last touched the path.
-    pub fn new(conflicts: &[TreeConflict], by: &dyn Fn(&str) -> Option<ChangeRef>) -> Self {
+    /// branch); `by(path, symbol)` names the branch change that last touched the symbol
+    /// of the path (with no symbol, the path).
+    pub fn new(
+        conflicts: &[TreeConflict],
+        by: &dyn Fn(&str, Option<&str>) -> Option<ChangeRef>,
+    ) -> Self {
         let mut symbols = Vec::new();
         for c in conflicts {
             let (yours, theirs) = c.actions();
@@ -108,10 +113,11 @@ impl ConflictBlock {
                 change_type: action,
                 by,
             };
-            let by = by(&c.path);
+            let file_by = || by(&c.path, None);
             match &c.kind {
                 TreeConflictKind::Content { conflicts } => {
                     for inner in conflicts {
+                        let by = by(&c.path, inner.symbol.as_deref());
                         symbols.push(ConflictingSymbol {
                             symbol: inner.symbol.clone().unwrap_or_else(|| c.path.clone()),
                             path: c.path.clone(),
@@ -119,7 +125,7 @@ impl ConflictBlock {
                             base: inner.base.clone(),
                             yours: inner.ours.clone(),
                             theirs: inner.theirs.clone(),
-                            their_change: side(inner.theirs_action, "the branch", by.clone()),
+                            their_change: side(inner.theirs_action, "the branch", by),
                             your_change: side(inner.ours_action, "this session", None),
                         });
                     }
@@ -136,7 +142,7 @@ impl ConflictBlock {
                         base: None,
                         yours: None,
                         theirs: None,
-                        their_change: side(theirs, "the branch", by),
+                        their_change: side(theirs, "the branch", file_by()),
                         your_change: side(yours, "this session", None),
                     });
                 }
@@ -149,7 +155,7 @@ impl ConflictBlock {
                     base: None,
                     yours: None,
                     theirs: None,
-                    their_change: side(theirs, "the branch", by),
+                    their_change: side(theirs, "the branch", file_by()),
                     your_change: side(yours, "this session", None),
                 }),
                 TreeConflictKind::PathClash { clash, .. } => symbols.push(ConflictingSymbol {
@@ -166,7 +172,7 @@ impl ConflictBlock {
                     base: None,
                     yours: None,
                     theirs: None,
-                    their_change: side(theirs, "the branch", by),
+                    their_change: side(theirs, "the branch", file_by()),
                     your_change: side(yours, "this session", None),
                 }),
                 TreeConflictKind::Dependency(d) => {
@@ -197,7 +203,7 @@ impl ConflictBlock {
                         their_change: SideChange {
                             description: theirs_text,
                             change_type: theirs,
-                            by,
+                            by: by(&c.path, Some(&d.name)),
                         },
                         your_change: SideChange {
                             description: yours_text,
