@@ -164,6 +164,43 @@ pub fn disk_usage(path: &Path, measure: Measure) -> u64 {
     total
 }
 
+/// What `atomic --json symbols` says of the repository at `repo` (run without a server),
+/// as `T` (a list of files).
+///
+/// # Errors
+/// The command failed, or its output is not a `T`.
+pub fn list_symbols<T: serde::de::DeserializeOwned>(bin: &Path, repo: &Path) -> Result<T, String> {
+    let out = run(Command::new(bin)
+        .current_dir(repo)
+        .env("ATOMIC_NO_SERVER", "1")
+        .args(["--json", "symbols"]))?;
+    serde_json::from_slice(&out.stdout).map_err(|e| format!("atomic symbols --json: {e}"))
+}
+
+/// Prints a benchmark's `result`: `markdown(report)` when `markdown` is set, else the report
+/// as JSON; an error on standard error. Returns the exit code (2 on error).
+pub fn print_report<T: serde::Serialize>(
+    result: Result<T, String>,
+    markdown: Option<fn(&T) -> String>,
+) -> std::process::ExitCode {
+    match result {
+        Ok(report) => {
+            match markdown {
+                Some(render) => print!("{}", render(&report)),
+                None => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).expect("reports serialize")
+                ),
+            }
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}
+
 /// A process's resident memory in KiB: `VmRSS` (now) or `VmHWM` (peak) from
 /// `/proc/<pid>/status`. `None` when the process or the field is missing.
 pub fn memory_kib(pid: u32, field: &str) -> Option<u64> {

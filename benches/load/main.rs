@@ -103,12 +103,7 @@ fn main() -> std::process::ExitCode {
 
 /// Top-level functions with a one-line, unique first line, up to `n`, from the clone.
 fn targets(bin: &Path, repo: &Path, n: usize) -> Result<Vec<Target>, String> {
-    let out = run(Command::new(bin)
-        .current_dir(repo)
-        .env("ATOMIC_NO_SERVER", "1")
-        .args(["--json", "symbols"]))?;
-    let listed: Vec<serde_json::Value> =
-        serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())?;
+    let listed: Vec<serde_json::Value> = atomic_benches::list_symbols(bin, repo)?;
     let mut found = Vec::new();
     for f in &listed {
         let Some(path) = f["path"].as_str() else {

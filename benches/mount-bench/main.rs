@@ -87,23 +87,8 @@ struct Report {
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    match bench(&cli) {
-        Ok(report) => {
-            if cli.markdown {
-                print!("{}", markdown(&report));
-            } else {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&report).expect("reports serialize")
-                );
-            }
-            std::process::ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            std::process::ExitCode::from(2)
-        }
-    }
+    let render: fn(&Report) -> String = markdown;
+    atomic_benches::print_report(bench(&cli), cli.markdown.then_some(render))
 }
 
 /// Reads every file under `dir` (not `.git`, not `ignored`) and returns the bytes read.

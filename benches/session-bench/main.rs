@@ -289,33 +289,13 @@ fn ops(caller: &mut dyn Caller, file: &File, reps: usize, label: &str) -> Result
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    match bench(&cli) {
-        Ok(report) => {
-            if cli.markdown {
-                print!("{}", markdown(&report));
-            } else {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&report).expect("reports serialize")
-                );
-            }
-            std::process::ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            std::process::ExitCode::from(2)
-        }
-    }
+    let render: fn(&Report) -> String = markdown;
+    atomic_benches::print_report(bench(&cli), cli.markdown.then_some(render))
 }
 
 /// Files of the clone with a top-level function, parsed without errors, up to `n`.
 fn pick_files(bin: &Path, repo: &Path, n: usize) -> Result<Vec<File>, String> {
-    let out = run(Command::new(bin)
-        .current_dir(repo)
-        .env("ATOMIC_NO_SERVER", "1")
-        .args(["--json", "symbols"]))?;
-    let listed: Vec<serde_json::Value> =
-        serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())?;
+    let listed: Vec<serde_json::Value> = atomic_benches::list_symbols(bin, repo)?;
     let mut files = Vec::new();
     for f in &listed {
         let (Some(path), Some(first)) = (

@@ -132,11 +132,7 @@ fn symbols(
     bin: &Path,
     repo: &Path,
 ) -> Result<(Vec<plan::FileSymbols>, HashMap<String, String>), String> {
-    let out = run(Command::new(bin)
-        .current_dir(repo)
-        .args(["--json", "symbols"]))?;
-    let files: Vec<plan::FileSymbols> =
-        serde_json::from_slice(&out.stdout).map_err(|e| format!("atomic symbols --json: {e}"))?;
+    let files: Vec<plan::FileSymbols> = atomic_benches::list_symbols(bin, repo)?;
     let contents = files
         .iter()
         .filter_map(|f| {
