@@ -26,6 +26,50 @@ pub fn run(cmd: &mut Command) -> Result<Output, String> {
     Ok(out)
 }
 
+/// Runs `cmd` like [`run`], with `input` on its standard input.
+///
+/// # Errors
+/// As [`run`], and a failed write of the input.
+pub fn run_with_input(cmd: &mut Command, input: &[u8]) -> Result<Output, String> {
+    use std::io::Write as _;
+    let mut child = cmd
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+    child
+        .stdin
+        .take()
+        .ok_or("no stdin")?
+        .write_all(input)
+        .map_err(|e| format!("writing to {cmd:?}: {e}"))?;
+    let out = child
+        .wait_with_output()
+        .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{cmd:?} failed ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    Ok(out)
+}
+
+/// Clones `source` with `atomic clone` (atomic binary `bin`) into `dest`.
+///
+/// # Errors
+/// As [`run`].
+pub fn atomic_clone(bin: &Path, source: &Path, dest: &Path) -> Result<(), String> {
+    eprintln!("atomic clone {} ...", source.display());
+    run(Command::new(bin)
+        .args(["--quiet", "clone"])
+        .arg(source)
+        .arg(dest))
+    .map(drop)
+}
+
 /// Runs `cmd` like [`run`] and returns its output with the wall time it took.
 ///
 /// # Errors

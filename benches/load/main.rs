@@ -215,11 +215,7 @@ fn load(cli: &Cli) -> Result<Vec<RunReport>, String> {
     let mut raw = Vec::new();
     for (run_no, &agents) in cli.agents.iter().enumerate() {
         let repo = work.join(format!("atomic-{run_no}"));
-        eprintln!("atomic clone {} ...", source.display());
-        run(Command::new(&bin)
-            .args(["--quiet", "clone"])
-            .arg(&source)
-            .arg(&repo))?;
+        atomic_benches::atomic_clone(&bin, &source, &repo)?;
         let all = targets(&bin, &repo, most)?;
         let mut server = start_server(&bin, &repo)?;
         eprintln!("{agents} agents at once ...");

@@ -164,11 +164,7 @@ fn bench(cli: &Cli) -> Result<Report, String> {
     let work = std::path::absolute(&work).map_err(|e| e.to_string())?;
     let source = std::path::absolute(&cli.repo).map_err(|e| e.to_string())?;
     let repo = work.join("atomic");
-    eprintln!("atomic clone {} ...", source.display());
-    run(Command::new(&bin)
-        .args(["--quiet", "clone"])
-        .arg(&source)
-        .arg(&repo))?;
+    atomic_benches::atomic_clone(&bin, &source, &repo)?;
     let git = work.join("git");
     run(Command::new("git")
         .args(["clone", "-q"])

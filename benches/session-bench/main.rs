@@ -7,9 +7,8 @@
 //! session-bench --repo PATH [--reps 30] [--sessions 1000] [--files 10] [--cold] [--markdown]
 //! ```
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Instant;
 
 use atomic_benches::{
@@ -189,28 +188,11 @@ impl Caller for Processes {
     }
 
     fn write(&mut self, s: &(String, String), path: &str, text: &str) -> Result<(), String> {
-        let mut child = self
-            .cmd(Some(s))
-            .args(["--json", "session", "write", path])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(|e| e.to_string())?;
-        child
-            .stdin
-            .take()
-            .ok_or("no stdin")?
-            .write_all(text.as_bytes())
-            .map_err(|e| e.to_string())?;
-        let out = child.wait_with_output().map_err(|e| e.to_string())?;
-        if !out.status.success() {
-            return Err(format!(
-                "session write: {}",
-                String::from_utf8_lossy(&out.stderr)
-            ));
-        }
-        Ok(())
+        atomic_benches::run_with_input(
+            self.cmd(Some(s)).args(["--json", "session", "write", path]),
+            text.as_bytes(),
+        )
+        .map(drop)
     }
 
     fn submit(&mut self, s: &(String, String), message: &str) -> Result<serde_json::Value, String> {
@@ -345,11 +327,7 @@ fn bench(cli: &Cli) -> Result<Report, String> {
     std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
     let source = std::path::absolute(&cli.repo).map_err(|e| e.to_string())?;
     let repo = work.join("atomic");
-    eprintln!("atomic clone {} ...", source.display());
-    run(Command::new(&bin)
-        .args(["--quiet", "clone"])
-        .arg(&source)
-        .arg(&repo))?;
+    atomic_benches::atomic_clone(&bin, &source, &repo)?;
     let mut files = pick_files(&bin, &repo, cli.files)?;
     let files_in_head = run(Command::new("git").current_dir(&repo).args(["ls-files"]))?
         .stdout

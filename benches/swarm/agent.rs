@@ -1,9 +1,8 @@
 //! One agent, run as its own process (`swarm agent ...`): a session, one edit, a submit,
 //! all through the `atomic` command line.
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Instant;
 
 use atomic_benches::run;
@@ -93,28 +92,11 @@ fn steps(
 
     let mut write = atomic(bin, repo);
     in_session(&mut write);
-    let mut child = write
-        .args(["--json", "session", "write", &task.file])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("session write: {e}"))?;
-    child
-        .stdin
-        .take()
-        .ok_or("no stdin")?
-        .write_all(edited.as_bytes())
-        .map_err(|e| format!("session write: {e}"))?;
-    let out = child
-        .wait_with_output()
-        .map_err(|e| format!("session write: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "session write: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        ));
-    }
+    atomic_benches::run_with_input(
+        write.args(["--json", "session", "write", &task.file]),
+        edited.as_bytes(),
+    )
+    .map_err(|e| format!("session write: {e}"))?;
 
     let mut submit = atomic(bin, repo);
     in_session(&mut submit);
@@ -194,27 +176,8 @@ fn mounted_steps(
          os.rename(p + '.swp', p)\n",
         &task.file,
     ]);
-    let mut child = save
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("python3: {e}"))?;
-    child
-        .stdin
-        .take()
-        .ok_or("no stdin")?
-        .write_all(edited.as_bytes())
-        .map_err(|e| format!("python3: {e}"))?;
-    let out = child
-        .wait_with_output()
-        .map_err(|e| format!("python3: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "saving {}: {}",
-            task.file,
-            String::from_utf8_lossy(&out.stderr).trim()
-        ));
-    }
+    atomic_benches::run_with_input(&mut save, edited.as_bytes())
+        .map_err(|e| format!("saving {}: {e}", task.file))?;
     let message = format!("{agent}: {intent}");
     submit_and_report(bin, atomic(bin, dir), &message, result, |_| {})
 }

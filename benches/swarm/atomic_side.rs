@@ -134,11 +134,8 @@ pub fn run_side(bin: &Path, repo: &Path, tasks: &[Task], mode: Mode) -> Result<S
 ///
 /// # Errors
 /// The clone failed.
-pub fn clone(bin: &Path, source: &Path, dest: &PathBuf) -> Result<Duration, String> {
+pub fn clone(bin: &Path, source: &Path, dest: &Path) -> Result<Duration, String> {
     let started = Instant::now();
-    run(Command::new(bin)
-        .args(["--quiet", "clone"])
-        .arg(source)
-        .arg(dest))?;
+    atomic_benches::atomic_clone(bin, source, dest)?;
     Ok(started.elapsed())
 }
