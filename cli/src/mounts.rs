@@ -227,10 +227,21 @@ impl Mounts {
             .ok()
             .and_then(|t| t.lines().nth(1).map(str::to_owned));
             let Some(token) = token else {
+                eprintln!(
+                    "atomic: session {} was mounted at {} but its record is gone; mount it again with `atomic session mount`",
+                    s.id,
+                    dir.display()
+                );
                 continue;
             };
-            if self.mount(repo, &s, &token, &dir).is_ok() {
-                mounted += 1;
+            match self.mount(repo, &s, &token, &dir) {
+                Ok(_) => mounted += 1,
+                Err(e) => eprintln!(
+                    "atomic: session {} could not be mounted again at {}: {}",
+                    s.id,
+                    dir.display(),
+                    e.message
+                ),
             }
         }
         mounted

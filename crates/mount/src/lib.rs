@@ -257,15 +257,19 @@ pub fn mount(
         fuser::MountOption::DefaultPermissions,
     ];
     config.n_threads = Some(4);
+    // The record (with the token) is on disk before the mount answers: the next server
+    // mounts the session again from it, whenever this one is killed.
+    repos
+        .with(|r| r.record_session_worktree(session, token, &dir))?;
     let background =
         fuser::spawn_mount2(filesystem, &dir, &config).map_err(|source| MountError::Mount {
             dir: dir.clone(),
             source,
         })?;
-    let (session, token, mount_dir) = (session.clone(), token.to_owned(), dir.clone());
+    let (session, mount_dir) = (session.clone(), dir.clone());
     let repos = Arc::clone(repos);
     let linking = std::thread::spawn(move || {
-        let linked = repos.with(|r| r.link_session_worktree(&session, &token, &mount_dir, stat));
+        let linked = repos.with(|r| r.index_session_worktree(&session, stat));
         if let Err(e) = &linked {
             eprintln!(
                 "atomic: the mount of session {} at {} has no .git: {e}",

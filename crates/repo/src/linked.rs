@@ -137,6 +137,33 @@ impl Repo {
         mount: &Path,
         stat: MountStat,
     ) -> Result<()> {
+        self.record_session_worktree(session, token, mount)?;
+        self.index_session_worktree(session, stat)
+    }
+
+    /// Writes the index of `session`'s linked worktree (recorded first with
+    /// [`Repo::record_session_worktree`]): its base tree, with `stat`'s data.
+    ///
+    /// # Errors
+    /// git and I/O errors.
+    pub fn index_session_worktree(&self, session: &Session, stat: MountStat) -> Result<()> {
+        let path = self.session_worktree_dir(&session.id).join("index");
+        self.write_session_index(session, &path, stat)
+    }
+
+    /// Writes the small files of `session`'s linked worktree, mounted at `mount`: its
+    /// `HEAD`, `commondir`, `gitdir`, `locked` and the session record with its token
+    /// ([`SESSION_FILE`], mode 0600), but not its index. A mount records these before it
+    /// answers, so that a server killed at any moment after can mount it again.
+    ///
+    /// # Errors
+    /// I/O errors.
+    pub fn record_session_worktree(
+        &self,
+        session: &Session,
+        token: &str,
+        mount: &Path,
+    ) -> Result<()> {
         let dir = self.session_worktree_dir(&session.id);
         std::fs::create_dir_all(&dir).map_err(RepoError::io("creating", &dir))?;
         let write = |name: &str, text: &str| -> Result<()> {
@@ -148,8 +175,7 @@ impl Repo {
         write("gitdir", &format!("{}\n", mount.join(".git").display()))?;
         write("locked", &format!("atomic session {}\n", session.id))?;
         let secret = dir.join(SESSION_FILE);
-        replace_file(&secret, 0o600, |f| write!(f, "{}\n{token}\n", session.id))?;
-        self.write_session_index(session, &dir.join("index"), stat)
+        replace_file(&secret, 0o600, |f| write!(f, "{}\n{token}\n", session.id))
     }
 
     /// Writes the index of a session's worktree: its base tree, with the mount's stat data.
