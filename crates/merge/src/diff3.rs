@@ -9,6 +9,8 @@
 
 use std::ops::Range;
 
+use crate::statements::Edit;
+
 /// Labels written after conflict markers.
 #[derive(Clone, Copy, Debug)]
 pub struct Labels<'a> {
@@ -182,7 +184,7 @@ pub fn diff3(base: &[u8], ours: &[u8], theirs: &[u8], labels: &Labels<'_>) -> Li
         &lines(ours),
         &lines(theirs),
         labels,
-        false,
+        None,
         Pick::Keep,
     )
 }
@@ -202,29 +204,53 @@ pub(crate) fn diff3_picking(
         &lines(ours),
         &lines(theirs),
         labels,
-        false,
+        None,
         pick,
     )
 }
 
+/// Decides whether a token-level merge of one region stands, given each side's edits
+/// there (byte ranges of the `base` passed to [`diff3_refined`]).
+pub(crate) type Guard<'a> = &'a dyn Fn(&[Edit], &[Edit]) -> bool;
+
 /// Like [`diff3`], but a conflicting region is merged again token by token (see
-/// [`tokens`]) and kept when that merge is clean: independent edits on one line combine.
-/// Regions still in conflict are settled as in [`diff3_picking`].
+/// [`tokens`]) and kept when that merge is clean and `guard` accepts both sides' edits:
+/// independent edits on one line combine. Regions still in conflict are settled as in
+/// [`diff3_picking`].
 pub(crate) fn diff3_refined(
     base: &[u8],
     ours: &[u8],
     theirs: &[u8],
     labels: &Labels<'_>,
     pick: Pick,
+    guard: Guard<'_>,
 ) -> LineMerge {
     merge_tokens(
         &lines(base),
         &lines(ours),
         &lines(theirs),
         labels,
-        true,
+        Some(guard),
         pick,
     )
+}
+
+/// The edits of `side` against `base` (tokens), as byte ranges of base from `offset`.
+fn edits(base: &[&[u8]], side: &[&[u8]], offset: usize) -> Vec<Edit> {
+    let mut starts = Vec::with_capacity(base.len() + 1);
+    let mut at = offset;
+    for t in base {
+        starts.push(at);
+        at += t.len();
+    }
+    starts.push(at);
+    hunks(base, side)
+        .into_iter()
+        .map(|h| Edit {
+            base: starts[h.base.0]..starts[h.base.1],
+            newline: side[h.side.0..h.side.1].iter().any(|t| t.contains(&b'\n')),
+        })
+        .collect()
 }
 
 fn merge_tokens(
@@ -232,7 +258,7 @@ fn merge_tokens(
     o: &[&[u8]],
     t: &[&[u8]],
     labels: &Labels<'_>,
-    refine: bool,
+    refine: Option<Guard<'_>>,
     pick: Pick,
 ) -> LineMerge {
     let (ho, ht) = (hunks(b, o), hunks(b, t));
@@ -278,18 +304,16 @@ fn merge_tokens(
             out.extend_from_slice(&ours_text);
         } else {
             let base_text = concat(&b[region.clone()]);
-            let refined = refine.then(|| {
-                merge_tokens(
-                    &tokens(&base_text),
-                    &tokens(&ours_text),
-                    &tokens(&theirs_text),
-                    labels,
-                    false,
-                    Pick::Keep,
-                )
+            let refined = refine.and_then(|guard| {
+                let (tb, to, tt) = (tokens(&base_text), tokens(&ours_text), tokens(&theirs_text));
+                let m = merge_tokens(&tb, &to, &tt, labels, None, Pick::Keep);
+                let offset: usize = b[..region.start].iter().map(|l| l.len()).sum();
+                let clean = m.conflicts.is_empty()
+                    && guard(&edits(&tb, &to, offset), &edits(&tb, &tt, offset));
+                clean.then_some(m)
             });
             match refined {
-                Some(m) if m.conflicts.is_empty() => out.extend_from_slice(&m.text),
+                Some(m) => out.extend_from_slice(&m.text),
                 _ if pick == Pick::Ours => {
                     out.extend_from_slice(&ours_text);
                     settled += 1;
@@ -369,12 +393,15 @@ mod tests {
         let o = b"    public final void run(int a) {\n";
         let t = b"    public void run(int a) throws IOException {\n";
         assert_eq!(diff3(b, o, t, &Labels::default()).conflicts.len(), 1);
-        let m = diff3_refined(b, o, t, &Labels::default(), Pick::Keep);
+        let m = diff3_refined(b, o, t, &Labels::default(), Pick::Keep, &|_, _| true);
         assert!(m.conflicts.is_empty());
         assert_eq!(
             m.text,
             b"    public final void run(int a) throws IOException {\n"
         );
+        // A guard that refuses keeps the conflict.
+        let m = diff3_refined(b, o, t, &Labels::default(), Pick::Keep, &|_, _| false);
+        assert_eq!(m.conflicts.len(), 1);
         // The same token changed twice stays a conflict.
         let m = diff3_refined(
             b"x = 1;\n",
@@ -382,6 +409,7 @@ mod tests {
             b"x = 3;\n",
             &Labels::default(),
             Pick::Keep,
+            &|_, _| true,
         );
         assert_eq!(m.conflicts.len(), 1);
         assert_eq!(

@@ -25,15 +25,18 @@
 //! syntax trees node by node; atomic merges by named items, which keeps untouched text
 //! exactly and names the symbol of every conflict.
 
+mod audit;
 mod dependency;
 mod diff3;
 mod level;
+mod statements;
 mod structured;
 mod tree;
 
 use serde::{Deserialize, Serialize};
 
 pub use atomic_semantic::SymbolKind;
+pub use audit::audit;
 pub use dependency::{DependencyConflict, dependency_conflicts};
 pub use diff3::{Labels, LineConflict, LineMerge, Pick, diff3};
 pub use tree::{

@@ -1,13 +1,16 @@
 //! The structured merge: levels of items, decided one by one.
 
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use atomic_core::is_binary;
 use atomic_semantic::{FileSymbols, SymbolKind, extract, language_for_path};
 
+use crate::audit::audit_symbols;
 use crate::diff3::{LineConflict, diff3, diff3_picking, diff3_refined, write_conflict};
 use crate::level::{Chunk, Level, Version, split};
+use crate::statements::{Edit, Statements};
 use crate::{Action, Conflict, Labels, MergeOutcome, Pick, Policy, Strategy};
 
 fn text(b: &[u8]) -> String {
@@ -98,6 +101,8 @@ struct Merger<'a> {
     conflicts: Vec<Conflict>,
     /// Conflicts the policy settled.
     settled: usize,
+    /// Base's statements, parsed when a token-level merge is first tried.
+    statements: OnceCell<Option<Statements<'a>>>,
 }
 
 #[derive(Clone, Copy)]
@@ -163,17 +168,36 @@ impl<'a> Merger<'a> {
     fn merge_text(
         &mut self,
         out: &mut Vec<u8>,
-        b: &[u8],
+        rb: Range<usize>,
         o: &[u8],
         t: &[u8],
         who: (Option<String>, Option<SymbolKind>),
     ) {
+        let b = &self.base.src[rb.clone()];
         if o == b {
             out.extend_from_slice(t);
         } else if t == b || o == t {
             out.extend_from_slice(o);
         } else {
-            let m = diff3_refined(b, o, t, self.labels, (self.policy)(who.0.as_deref()));
+            // Token-level merges stand only for edits in separate statements of base.
+            let statements = self
+                .statements
+                .get_or_init(|| Statements::parse(self.base.profile, self.base.src));
+            let guard = |ours: &[Edit], theirs: &[Edit]| {
+                let shift = |e: &[Edit]| -> Vec<Edit> {
+                    e.iter()
+                        .map(|e| Edit {
+                            base: e.base.start + rb.start..e.base.end + rb.start,
+                            newline: e.newline,
+                        })
+                        .collect()
+                };
+                statements
+                    .as_ref()
+                    .is_some_and(|s| s.independent(&rb, &shift(ours), &shift(theirs)))
+            };
+            let pick = (self.policy)(who.0.as_deref());
+            let m = diff3_refined(b, o, t, self.labels, pick, &guard);
             out.extend_from_slice(&m.text);
             self.settled += m.settled;
             for c in &m.conflicts {
@@ -203,24 +227,22 @@ impl<'a> Merger<'a> {
             None => (None, None),
         };
         let mut out = Vec::new();
-        let (hb, ho, ht) = (
-            &self.base.src[lb.header.clone()],
+        let (ho, ht) = (
             &self.ours.src[lo.header.clone()],
             &self.theirs.src[lt.header.clone()],
         );
-        self.merge_text(&mut out, hb, ho, ht, who.clone());
+        self.merge_text(&mut out, lb.header.clone(), ho, ht, who.clone());
         let order = merge_order(&lb.keys(), &lo.keys(), &lt.keys());
         let items_start = out.len();
         for key in &order {
             let first = out.len() == items_start;
             self.decide(&mut out, key, [&lb, &lo, &lt], first);
         }
-        let (tb, to, tt) = (
-            &self.base.src[lb.tail.clone()],
+        let (to, tt) = (
             &self.ours.src[lo.tail.clone()],
             &self.theirs.src[lt.tail.clone()],
         );
-        self.merge_text(&mut out, tb, to, tt, who);
+        self.merge_text(&mut out, lb.tail.clone(), to, tt, who);
         Some(out)
     }
 
@@ -240,7 +262,7 @@ impl<'a> Merger<'a> {
                 let who = self.symbol_of(self.ours, o);
                 self.merge_text(
                     out,
-                    &bs[b.gap.clone()],
+                    b.gap.clone(),
                     &os[o.gap.clone()],
                     &ts[t.gap.clone()],
                     who.clone(),
@@ -259,7 +281,7 @@ impl<'a> Merger<'a> {
                     // Both changed a container: merge its members one by one.
                     out.extend_from_slice(&merged);
                 } else {
-                    self.merge_text(out, bb, ob, tb, who);
+                    self.merge_text(out, b.body.clone(), ob, tb, who);
                 }
             }
             (Some(b), Some(o), None) => self.one_deleted(out, b, o, Side::Theirs),
@@ -406,40 +428,16 @@ pub(crate) fn merge_order(base: &[String], ours: &[String], theirs: &[String]) -
     result
 }
 
-/// Whether a merged `text` parses and keeps every symbol it must (see [`lost_symbols`]).
-fn sound(path: &str, text: &[u8], [b, o, t]: [&Version<'_>; 3]) -> bool {
-    parse(path, text).is_some_and(|r| {
-        !r.has_errors && lost_symbols(&b.symbols, &o.symbols, &t.symbols, &r).is_empty()
-    })
+/// What a merged `text` gets wrong (see [`audit_symbols`]); empty when it is sound.
+fn audit_text(path: &str, text: &[u8], [b, o, t]: [&Version<'_>; 3]) -> Vec<String> {
+    match parse(path, text) {
+        Some(r) => audit_symbols(b.profile, [&b.symbols, &o.symbols, &t.symbols], &r),
+        None => Vec::new(),
+    }
 }
 
 fn parse(path: &str, src: &[u8]) -> Option<FileSymbols> {
     language_for_path(path).map(|p| extract(p, src))
-}
-
-/// Scoped names `result` must still define: those both sides have, and those one side added.
-fn lost_symbols(
-    base: &FileSymbols,
-    ours: &FileSymbols,
-    theirs: &FileSymbols,
-    result: &FileSymbols,
-) -> Vec<String> {
-    let names = |fs: &FileSymbols| -> HashSet<String> {
-        fs.symbols
-            .iter()
-            .map(|s| format!("{:?} {}", s.kind, s.scoped_name))
-            .collect()
-    };
-    let (b, o, t, r) = (names(base), names(ours), names(theirs), names(result));
-    let mut lost: Vec<String> = o
-        .iter()
-        .filter(|n| (t.contains(*n) || !b.contains(*n)) && !r.contains(*n))
-        .chain(t.iter().filter(|n| !b.contains(*n) && !r.contains(*n)))
-        .cloned()
-        .collect();
-    lost.sort();
-    lost.dedup();
-    lost
 }
 
 pub(crate) fn merge(
@@ -491,6 +489,7 @@ pub(crate) fn merge(
         needed_by_theirs: newly_called(&vb.symbols, &vt.symbols),
         conflicts: Vec::new(),
         settled: 0,
+        statements: OnceCell::new(),
     };
     let Some(text) = merger.merge_level(
         [None, None, None],
@@ -506,17 +505,19 @@ pub(crate) fn merge(
         );
     };
     let (conflicts, settled) = (merger.conflicts, merger.settled);
+    let versions = [&vb, &vo, &vt];
     if !conflicts.is_empty() {
-        // A dependency conflict is what the line merge would hide: keep it. Otherwise a
-        // clean line merge that parses and keeps every symbol wins: item boundaries can
-        // fall differently in each version, and the structured merge must never conflict
-        // where the line merge does not.
-        let dependency = conflicts.iter().any(|c| {
-            c.ours_action == Action::AddedDependency || c.theirs_action == Action::AddedDependency
+        // Item boundaries can fall differently in each version (a rename, code in the
+        // gap of a deleted item), so a clean line merge that passes the audit wins. Never
+        // over the conflicts a line merge is blind to: one name added by both sides, a
+        // deleted function called anew.
+        let blind = conflicts.iter().any(|c| {
+            matches!(c.ours_action, Action::Added | Action::AddedDependency)
+                || matches!(c.theirs_action, Action::Added | Action::AddedDependency)
         });
-        if !dependency {
+        if !blind {
             let line = diff3(base, ours, theirs, labels);
-            if line.conflicts.is_empty() && sound(path, &line.text, [&vb, &vo, &vt]) {
+            if line.conflicts.is_empty() && audit_text(path, &line.text, versions).is_empty() {
                 return MergeOutcome {
                     text: line.text,
                     conflicts: Vec::new(),
@@ -535,19 +536,8 @@ pub(crate) fn merge(
             strategy: Strategy::Structured,
         };
     }
-    let Some(result) = parse(path, &text) else {
-        return line_based(
-            base,
-            ours,
-            theirs,
-            labels,
-            policy,
-            "no language profile for this file",
-        );
-    };
-    let new_errors = result.has_errors;
-    let lost = lost_symbols(&vb.symbols, &vo.symbols, &vt.symbols, &result);
-    if !new_errors && lost.is_empty() {
+    let problems = audit_text(path, &text, versions);
+    if problems.is_empty() {
         return MergeOutcome {
             text,
             conflicts,
@@ -555,23 +545,22 @@ pub(crate) fn merge(
             strategy: Strategy::Structured,
         };
     }
-    let reason = if new_errors {
-        "the structured result does not parse".to_owned()
-    } else {
-        format!("the structured result lost {}", lost.join(", "))
-    };
+    let reason = format!("the structured result {}", problems.join(", "));
     let mut fallback = line_based(base, ours, theirs, labels, policy, &reason);
-    if fallback.conflicts.is_empty() && !sound(path, &fallback.text, [&vb, &vo, &vt]) {
-        fallback.conflicts.push(Conflict {
-            symbol: None,
-            kind: None,
-            base: None,
-            ours: None,
-            theirs: None,
-            ours_action: Action::Modified,
-            theirs_action: Action::Modified,
-            reason: format!("{reason}, and neither does the line merge"),
-        });
+    if fallback.conflicts.is_empty() {
+        let line_problems = audit_text(path, &fallback.text, versions);
+        if !line_problems.is_empty() {
+            fallback.conflicts.push(Conflict {
+                symbol: None,
+                kind: None,
+                base: None,
+                ours: None,
+                theirs: None,
+                ours_action: Action::Modified,
+                theirs_action: Action::Modified,
+                reason: format!("{reason}; the line merge {}", line_problems.join(", ")),
+            });
+        }
     }
     fallback
 }

@@ -1,10 +1,12 @@
 //! Properties of the merge, on generated programs (structured path) and plain text (line
-//! path): merge(b, x, b) == x, merge(b, b, y) == y, merge(b, x, x) == x, and swapping ours
-//! and theirs never turns a clean merge into a conflict.
+//! path): merge(b, x, b) == x, merge(b, b, y) == y, merge(b, x, x) == x; swapping ours
+//! and theirs never turns a clean merge into a conflict; a clean result passes the audit
+//! (both sides' changed items kept as written, no name defined twice) and holds the same
+//! symbols whichever side is ours.
 
 #![allow(clippy::unwrap_used)]
 
-use atomic_merge::{Labels, merge};
+use atomic_merge::{Labels, audit, merge};
 use proptest::prelude::*;
 
 /// A small Rust program: functions with bodies, and a struct with fields.
@@ -53,10 +55,11 @@ fn edited(p: Program) -> impl Strategy<Value = Program> {
     (
         prop::collection::vec(any::<bool>(), n),
         prop::collection::vec(prop::option::of(prop::collection::vec(0u8..50, 0..5)), n),
-        prop::collection::vec((16u8..32, prop::collection::vec(0u8..50, 0..3)), 0..2),
+        prop::collection::vec((16u8..24, prop::collection::vec(0u8..50, 0..3)), 0..2),
         prop::collection::vec(12u8..20, 0..2),
+        any::<prop::sample::Index>(),
     )
-        .prop_map(move |(keep, bodies, added, fields)| {
+        .prop_map(move |(keep, bodies, added, fields, at)| {
             let mut q = p.clone();
             q.functions = p
                 .functions
@@ -65,7 +68,9 @@ fn edited(p: Program) -> impl Strategy<Value = Program> {
                 .filter(|(_, (k, _))| **k)
                 .map(|((name, body), (_, new))| (*name, new.unwrap_or_else(|| body.clone())))
                 .collect();
-            q.functions.extend(added);
+            // Additions go anywhere: both sides may add one name at different places.
+            let at = at.index(q.functions.len() + 1);
+            q.functions.splice(at..at, added);
             q.fields.extend(fields);
             q
         })
@@ -80,6 +85,27 @@ fn merged(path: &str, b: &str, o: &str, t: &str) -> (String, bool) {
         &Labels::default(),
     );
     (String::from_utf8(m.text.clone()).unwrap(), m.is_clean())
+}
+
+/// The symbols of a Rust text, as sorted (scoped name, text hash) pairs; containers
+/// without their hash, since the order of what both sides added to them may differ.
+fn symbols(text: &str) -> Vec<(String, String)> {
+    let fs = atomic_semantic::extract_path("lib.rs", text.as_bytes()).unwrap();
+    let parents: std::collections::HashSet<u32> =
+        fs.symbols.iter().filter_map(|s| s.parent).collect();
+    let mut v: Vec<_> = (0u32..)
+        .zip(fs.symbols)
+        .map(|(i, s)| {
+            let hash = if parents.contains(&i) {
+                String::new()
+            } else {
+                s.hash
+            };
+            (s.scoped_name, hash)
+        })
+        .collect();
+    v.sort();
+    v
 }
 
 fn plain_text() -> impl Strategy<Value = String> {
@@ -109,6 +135,21 @@ proptest! {
         let (_, clean_xy) = merged("lib.rs", &b, &x, &y);
         let (_, clean_yx) = merged("lib.rs", &b, &y, &x);
         prop_assert_eq!(clean_xy, clean_yx);
+    }
+
+    #[test]
+    fn clean_results_keep_both_sides_and_do_not_depend_on_which_is_ours(
+        (b, x, y) in program().prop_flat_map(|p| (Just(p.clone()), edited(p.clone()), edited(p)))
+    ) {
+        let (b, x, y) = (b.render(), x.render(), y.render());
+        let (xy, clean_xy) = merged("lib.rs", &b, &x, &y);
+        let (yx, clean_yx) = merged("lib.rs", &b, &y, &x);
+        prop_assert_eq!(clean_xy, clean_yx);
+        if clean_xy {
+            let problems = audit("lib.rs", b.as_bytes(), x.as_bytes(), y.as_bytes(), xy.as_bytes());
+            prop_assert!(problems.is_empty(), "{:?}\n{}", problems, xy);
+            prop_assert_eq!(symbols(&xy), symbols(&yx));
+        }
     }
 
     #[test]

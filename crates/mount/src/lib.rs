@@ -259,8 +259,7 @@ pub fn mount(
     config.n_threads = Some(4);
     // The record (with the token) is on disk before the mount answers: the next server
     // mounts the session again from it, whenever this one is killed.
-    repos
-        .with(|r| r.record_session_worktree(session, token, &dir))?;
+    repos.with(|r| r.record_session_worktree(session, token, &dir))?;
     let background =
         fuser::spawn_mount2(filesystem, &dir, &config).map_err(|source| MountError::Mount {
             dir: dir.clone(),

@@ -23,6 +23,10 @@ pub struct LanguageProfile {
     /// Line prefixes (after indentation) of comments, attributes and decorators that
     /// belong to the definition below them: a merge moves them with it.
     pub leading_prefixes: &'static [&'static str],
+    /// Node kinds whose named children are statements, members or cases, each one unit
+    /// of code (a function body's `block`, a `class_body`, a `match_block`, the file's
+    /// root). The merge takes edits by both sides inside one such child as a conflict.
+    pub statement_parents: &'static [&'static str],
     grammar: fn() -> Language,
     queries: QueryTexts,
     loaded: OnceLock<Loaded>,
@@ -122,10 +126,39 @@ const JS_WRAPPERS: &[&str] = &[
     "variable_declaration",
 ];
 
+const JS_STATEMENT_PARENTS: &[&str] = &[
+    "program",
+    "statement_block",
+    "class_body",
+    "switch_body",
+    "switch_case",
+    "switch_default",
+];
+
+const TS_STATEMENT_PARENTS: &[&str] = &[
+    "program",
+    "statement_block",
+    "class_body",
+    "switch_body",
+    "switch_case",
+    "switch_default",
+    "enum_body",
+    "interface_body",
+    "object_type",
+];
+
 /// Every language atomic understands.
 pub static LANGUAGES: [LanguageProfile; 7] = [
     LanguageProfile {
         name: "rust",
+        statement_parents: &[
+            "source_file",
+            "block",
+            "declaration_list",
+            "field_declaration_list",
+            "enum_variant_list",
+            "match_block",
+        ],
         leading_prefixes: &["//", "/*", "*", "#["],
         extensions: &["rs"],
         scope_separator: "::",
@@ -138,6 +171,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
     },
     LanguageProfile {
         name: "python",
+        statement_parents: &["module", "block"],
         leading_prefixes: &["#", "@"],
         extensions: &["py", "pyi"],
         scope_separator: ".",
@@ -150,6 +184,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
     },
     LanguageProfile {
         name: "javascript",
+        statement_parents: JS_STATEMENT_PARENTS,
         leading_prefixes: &["//", "/*", "*", "@"],
         extensions: &["js", "mjs", "cjs", "jsx"],
         scope_separator: ".",
@@ -162,6 +197,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
     },
     LanguageProfile {
         name: "typescript",
+        statement_parents: TS_STATEMENT_PARENTS,
         leading_prefixes: &["//", "/*", "*", "@"],
         extensions: &["ts", "mts", "cts"],
         scope_separator: ".",
@@ -174,6 +210,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
     },
     LanguageProfile {
         name: "tsx",
+        statement_parents: TS_STATEMENT_PARENTS,
         leading_prefixes: &["//", "/*", "*", "@"],
         extensions: &["tsx"],
         scope_separator: ".",
@@ -186,6 +223,16 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
     },
     LanguageProfile {
         name: "go",
+        statement_parents: &[
+            "source_file",
+            "block",
+            "statement_list",
+            "field_declaration_list",
+            "expression_case",
+            "default_case",
+            "type_case",
+            "communication_case",
+        ],
         leading_prefixes: &["//", "/*", "*"],
         extensions: &["go"],
         scope_separator: ".",
@@ -198,6 +245,18 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
     },
     LanguageProfile {
         name: "java",
+        statement_parents: &[
+            "program",
+            "block",
+            "class_body",
+            "interface_body",
+            "enum_body",
+            "enum_body_declarations",
+            "constructor_body",
+            "switch_block",
+            "switch_block_statement_group",
+            "annotation_type_body",
+        ],
         leading_prefixes: &["//", "/*", "*", "@"],
         extensions: &["java"],
         scope_separator: ".",

@@ -1,0 +1,191 @@
+//! The checks every clean merge result must pass: it parses, keeps every edit of each
+//! side, and defines no name twice where no input did.
+//!
+//! [`crate::merge`] audits its own results and turns a failing one into a conflict; the
+//! property tests and `benches/replay-merges.py` audit results of any tool the same way.
+
+use std::collections::{HashMap, HashSet};
+
+use atomic_semantic::{FileSymbols, LanguageProfile, Symbol, extract, language_for_path};
+
+/// A symbol's identity within one file: its kind and scoped name, and for languages with
+/// overloading (Java, TypeScript) its signature too.
+type Key = String;
+
+/// The symbols of one version by identity.
+fn by_key<'a>(profile: &LanguageProfile, fs: &'a FileSymbols) -> HashMap<Key, Vec<&'a Symbol>> {
+    let overloads = matches!(profile.name, "java" | "typescript" | "tsx");
+    let mut map: HashMap<Key, Vec<&Symbol>> = HashMap::new();
+    for s in &fs.symbols {
+        map.entry(key(s, overloads)).or_default().push(s);
+    }
+    map
+}
+
+/// Renames by one side: pairs (old key, new key) where `side` dropped a symbol of base
+/// and added one of the same kind with the same body (text after the signature).
+fn renames(
+    base: &HashMap<Key, Vec<&Symbol>>,
+    side: &HashMap<Key, Vec<&Symbol>>,
+) -> Vec<(Key, Key)> {
+    let mut pairs = Vec::new();
+    for (old, olds) in base {
+        if side.contains_key(old) || olds.len() != 1 {
+            continue;
+        }
+        let new = side.iter().find(|(k, v)| {
+            !base.contains_key(*k)
+                && v.len() == 1
+                && v[0].kind == olds[0].kind
+                && v[0].body_hash == olds[0].body_hash
+        });
+        if let Some((new, _)) = new {
+            pairs.push((old.clone(), new.clone()));
+        }
+    }
+    pairs
+}
+
+fn key(s: &Symbol, overloads: bool) -> Key {
+    if overloads {
+        format!("{:?} {} {}", s.kind, s.scoped_name, s.signature)
+    } else {
+        format!("{:?} {}", s.kind, s.scoped_name)
+    }
+}
+
+/// Returns what `result`, offered as the clean merge of `ours` and `theirs` from `base`
+/// at `path`, gets wrong, for people (`["does not parse"]`, `["lost fn add"]`, ...);
+/// empty when it passes every check:
+/// - it parses wherever all three inputs parse;
+/// - every symbol one side changed or added (and the other left as in base) is in the
+///   result in that side's text (compared with white space collapsed), every symbol one
+///   side deleted (and the other left alone) is gone, and every symbol both sides kept is
+///   still there;
+/// - no symbol identity is defined more often than in any input (two `fn clamp` where each
+///   side added one).
+///
+/// Symbols defined more than once in an input (overloads, several `impl` blocks of one
+/// type) are checked only for the count. Files of no known language pass.
+pub fn audit(path: &str, base: &[u8], ours: &[u8], theirs: &[u8], result: &[u8]) -> Vec<String> {
+    let Some(profile) = language_for_path(path) else {
+        return Vec::new();
+    };
+    let [b, o, t, r] = [base, ours, theirs, result].map(|src| extract(profile, src));
+    audit_symbols(profile, [&b, &o, &t], &r)
+}
+
+/// [`audit`] on symbol tables already extracted.
+pub(crate) fn audit_symbols(
+    profile: &LanguageProfile,
+    [b, o, t]: [&FileSymbols; 3],
+    r: &FileSymbols,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    if r.has_errors && !(b.has_errors || o.has_errors || t.has_errors) {
+        problems.push("does not parse".to_owned());
+    }
+    let [kb, ko, kt, kr] = [b, o, t, r].map(|fs| by_key(profile, fs));
+    // A symbol one side renamed and the other changed: the result must hold the new name
+    // and not the old; its text merges both.
+    let mut renamed = HashSet::new();
+    for (old, new) in renames(&kb, &ko).into_iter().chain(renames(&kb, &kt)) {
+        if kr.contains_key(&old) && !(ko.contains_key(&old) && kt.contains_key(&old)) {
+            problems.push(format!("kept {old}, which one side renamed"));
+        }
+        if !kr.contains_key(&new) {
+            problems.push(format!("lost {new}"));
+        }
+        renamed.insert(old);
+        renamed.insert(new);
+    }
+    let mut keys: Vec<&Key> = kb.keys().chain(ko.keys()).chain(kt.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    for key in keys {
+        let [vb, vo, vt, vr] = [&kb, &ko, &kt, &kr].map(|m| m.get(key));
+        let count = |v: Option<&Vec<&Symbol>>| v.map_or(0, Vec::len);
+        let most = count(vb).max(count(vo)).max(count(vt));
+        if count(vr) > most.max(1) {
+            problems.push(format!("defines {key} {} times", count(vr)));
+            continue;
+        }
+        if most > 1 || renamed.contains(key) {
+            continue;
+        }
+        let [hb, ho, ht, hr] = [vb, vo, vt, vr].map(|v| v.map(|v| v[0].hash.as_str()));
+        // What the merge owes: a side's change when the other side left the symbol alone,
+        // the common text when both agree.
+        let owed = if ho == hb {
+            ht
+        } else if ht == hb || ho == ht {
+            ho
+        } else {
+            match (ho, ht, hr) {
+                // Both changed it differently: any merge of the two will do, if it is there.
+                (Some(_), Some(_), None) => problems.push(format!("lost {key}")),
+                (None, Some(_), _) | (Some(_), None, _) if hb.is_some() => {
+                    problems.push(format!(
+                        "{key} is deleted on one side and changed on the other"
+                    ));
+                }
+                _ => {}
+            }
+            continue;
+        };
+        match (owed, hr) {
+            (Some(_), None) => problems.push(format!("lost {key}")),
+            (None, Some(_)) => problems.push(format!("kept {key}, which one side deleted")),
+            (Some(want), Some(got)) if want != got => {
+                problems.push(format!("{key} is not as the side that changed it wrote it"));
+            }
+            _ => {}
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::audit;
+
+    const BASE: &str = "fn a() -> u32 {\n    1\n}\n\nfn b() -> u32 {\n    2\n}\n";
+
+    #[test]
+    fn a_result_that_keeps_both_sides_passes() {
+        let ours = BASE.replace("    1", "    10");
+        let theirs = BASE.replace("    2", "    20");
+        let result = BASE.replace("    1", "    10").replace("    2", "    20");
+        let problems = audit(
+            "x.rs",
+            BASE.as_bytes(),
+            ours.as_bytes(),
+            theirs.as_bytes(),
+            result.as_bytes(),
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    #[test]
+    fn dropped_edits_duplicates_and_syntax_errors_are_named() {
+        let ours = BASE.replace("    1", "    10");
+        let theirs = format!("{BASE}\nfn c() {{}}\n");
+        let p = |result: &str| {
+            audit(
+                "x.rs",
+                BASE.as_bytes(),
+                ours.as_bytes(),
+                theirs.as_bytes(),
+                result.as_bytes(),
+            )
+        };
+        assert_eq!(
+            p(&format!("{BASE}\nfn c() {{}}\n")),
+            ["Function a is not as the side that changed it wrote it"]
+        );
+        assert_eq!(p(&ours), ["lost Function c"]);
+        let twice = format!("{ours}\nfn c() {{}}\nfn c() {{ }}\n");
+        assert_eq!(p(&twice), ["defines Function c 2 times"]);
+        assert!(p("fn a( {").contains(&"does not parse".to_owned()));
+    }
+}

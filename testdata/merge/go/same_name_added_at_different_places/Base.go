@@ -1,0 +1,9 @@
+package shapes
+
+func First(a int) int {
+	return a + 1
+}
+
+func Second(a int) int {
+	return a + 2
+}

@@ -1,0 +1,21 @@
+package shapes
+
+
+func First(a int) int {
+	return a + 1
+}
+
+func Second(a int) int {
+	return a + 2
+}
+<<<<<<< ours
+func Clamp(a int) int {
+	return max(a, 0)
+}
+||||||| base
+=======
+
+func Clamp(a int) int {
+	return min(a, 100)
+}
+>>>>>>> theirs

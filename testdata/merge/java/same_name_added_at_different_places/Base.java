@@ -1,0 +1,9 @@
+public class Shape {
+    int first() {
+        return 1;
+    }
+
+    int second() {
+        return 2;
+    }
+}

@@ -1,0 +1,13 @@
+public class Shape {
+    int area() {
+        return 0;
+    }
+
+    int first() {
+        return 1;
+    }
+
+    int second() {
+        return 2;
+    }
+}

@@ -1,0 +1,13 @@
+public class Shape {
+    int first() {
+        return 1;
+    }
+
+    int second() {
+        return 2;
+    }
+
+    int area() {
+        return w * h;
+    }
+}

@@ -1,0 +1,6 @@
+export function allowed(age, member) {
+  if (age >= 18 && member) {
+    return true;
+  }
+  return false;
+}

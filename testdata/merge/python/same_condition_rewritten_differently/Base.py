@@ -1,0 +1,4 @@
+def allowed(age, member):
+    if age >= 18 and member:
+        return True
+    return False

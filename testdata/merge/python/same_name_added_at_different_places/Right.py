@@ -1,0 +1,9 @@
+class Shape:
+    def first(self):
+        return 1
+
+    def second(self):
+        return 2
+
+    def area(self):
+        return self.w * self.h

@@ -1,0 +1,7 @@
+pub fn first(a: i32) -> i32 {
+    a + 1
+}
+
+pub fn second(a: i32) -> i32 {
+    a + 2
+}

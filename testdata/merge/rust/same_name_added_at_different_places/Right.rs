@@ -1,0 +1,11 @@
+pub fn first(a: i32) -> i32 {
+    a + 1
+}
+
+pub fn second(a: i32) -> i32 {
+    a + 2
+}
+
+pub fn clamp(a: i32) -> i32 {
+    a.min(100)
+}

@@ -1,0 +1,9 @@
+export class Shape {
+  first(): number {
+    return 1;
+  }
+
+  second(): number {
+    return 2;
+  }
+}

@@ -1,0 +1,7 @@
+export function First() {
+  return <b>1</b>;
+}
+
+export function Second() {
+  return <b>2</b>;
+}

@@ -1,0 +1,11 @@
+export function Label() {
+  return <i>label</i>;
+}
+
+export function First() {
+  return <b>1</b>;
+}
+
+export function Second() {
+  return <b>2</b>;
+}

@@ -1,0 +1,11 @@
+export function First() {
+  return <b>1</b>;
+}
+
+export function Second() {
+  return <b>2</b>;
+}
+
+export function Label() {
+  return <em>label</em>;
+}
