@@ -448,6 +448,20 @@ pub(crate) fn merge(
     labels: &Labels<'_>,
     policy: Policy<'_>,
 ) -> MergeOutcome {
+    // One side changed nothing (or both made the same change): the result is the other,
+    // with nothing to parse.
+    let unchanged = |text: &[u8]| MergeOutcome {
+        text: text.to_vec(),
+        conflicts: Vec::new(),
+        settled: 0,
+        strategy: Strategy::Structured,
+    };
+    if ours == base || ours == theirs {
+        return unchanged(theirs);
+    }
+    if theirs == base {
+        return unchanged(ours);
+    }
     let Some(profile) = language_for_path(path) else {
         return line_based(
             base,
