@@ -1,18 +1,19 @@
-//! Which token-level merges are allowed: edits by both sides to one statement conflict.
+//! Which token-level merges are allowed: edits by both sides to one expression conflict.
 //!
 //! When both sides change the same lines, the merge retries them token by token
-//! ([`crate::diff3`]). That retry may only combine edits that lie in different units of
-//! code; otherwise it interleaves two rewrites of one condition into an expression that
-//! neither side wrote. A unit is a statement: a named child of a node of the language
-//! profile's `statement_parents` (a body's `block`, a `class_body`, a `match_block`). Edits
-//! outside any statement of the merged piece (in a function's signature) fall in the
-//! child of the definition they touch: its modifiers, its parameters, its return type.
+//! ([`crate::diff3`]). That retry may only combine edits to separate parts of the code;
+//! otherwise it interleaves two rewrites of one condition (`age >= 21` and `age > 18`)
+//! into an expression that neither side wrote (`age > 21`). Each edit falls in a unit: the
+//! smallest named syntax node of base holding the text it replaced (an operator belongs to
+//! its whole expression), or, for an insertion, the node holding the token before it. The
+//! token merge stands only when no unit of one side lies within a unit of the other:
+//! edits to two arguments of a call, or to the modifiers and the `throws` clause of a
+//! method, combine; edits to one expression, or to an expression and one of its parts,
+//! conflict. New lines inserted after a statement touch no unit.
 //!
-//! Mergiraf merges inside a statement node by node; atomic keeps its token retry for edits
-//! that stay in separate statements and calls the rest a conflict, so that a clean result
-//! never holds an expression that neither side wrote.
+//! This is Mergiraf's rule for merging syntax trees (a node changed by both sides is a
+//! conflict), applied to the edits of a token-level merge.
 
-use std::collections::HashSet;
 use std::ops::Range;
 
 use atomic_semantic::LanguageProfile;
@@ -28,7 +29,7 @@ pub(crate) struct Edit {
     pub newline: bool,
 }
 
-/// The base version's syntax tree, asked which statements edits touch.
+/// The base version's syntax tree, asked which units edits touch.
 pub(crate) struct Statements<'a> {
     tree: Tree,
     src: &'a [u8],
@@ -48,28 +49,31 @@ impl<'a> Statements<'a> {
         })
     }
 
-    /// Whether edits `ours` and `theirs` of the base piece at `piece` (byte range) touch no
-    /// unit in common, so their token-level merge may stand.
+    /// Whether edits `ours` and `theirs` of the base piece at `piece` (byte range) touch
+    /// separate units, so their token-level merge may stand.
     pub fn independent(&self, piece: &Range<usize>, ours: &[Edit], theirs: &[Edit]) -> bool {
         let o = self.units(piece, ours);
-        self.units(piece, theirs).is_disjoint(&o)
+        let t = self.units(piece, theirs);
+        let within = |a: &Range<usize>, b: &Range<usize>| b.start <= a.start && a.end <= b.end;
+        !o.iter()
+            .any(|a| t.iter().any(|b| within(a, b) || within(b, a)))
     }
 
-    /// The ids of the units `edits` touch.
-    fn units(&self, piece: &Range<usize>, edits: &[Edit]) -> HashSet<usize> {
-        let mut units = HashSet::new();
+    /// The byte ranges of the units `edits` touch.
+    fn units(&self, piece: &Range<usize>, edits: &[Edit]) -> Vec<Range<usize>> {
+        let mut units = Vec::new();
         for edit in edits {
             let (start, end) = (edit.base.start, edit.base.end);
             let first = (start..end).find(|&i| !self.blank(i));
             let Some(first) = first else {
-                // An insertion (or white space replaced): it belongs to the unit it
-                // continues, unless it starts new lines after that unit's end.
+                // An insertion (or white space replaced): it belongs to the unit of the
+                // token before it, unless it starts new lines after that token's statement.
                 let Some(before) = (piece.start..start).rev().find(|&i| !self.blank(i)) else {
                     continue;
                 };
-                let (statement, unit) = self.unit(piece, before);
-                if !(edit.newline && start >= statement.end_byte()) {
-                    units.insert(unit.id());
+                let unit = self.named(before, before + 1);
+                if !(edit.newline && start >= self.statement(unit).end_byte()) {
+                    units.push(unit.byte_range());
                 }
                 continue;
             };
@@ -77,8 +81,7 @@ impl<'a> Statements<'a> {
                 .rev()
                 .find(|&i| !self.blank(i))
                 .unwrap_or(first);
-            units.insert(self.unit(piece, first).1.id());
-            units.insert(self.unit(piece, last).1.id());
+            units.push(self.named(first, last + 1).byte_range());
         }
         units
     }
@@ -87,26 +90,22 @@ impl<'a> Statements<'a> {
         self.src.get(i).is_none_or(u8::is_ascii_whitespace)
     }
 
-    /// The statement holding byte `at`, and the unit an edit there touches: the statement
-    /// itself, or, where the climb left `piece` before meeting a statement parent, the
-    /// child of the outermost node inside `piece` that holds `at`.
-    fn unit(&self, piece: &Range<usize>, at: usize) -> (Node<'_>, Node<'_>) {
+    /// The smallest named node holding bytes `start..end`.
+    fn named(&self, start: usize, end: usize) -> Node<'_> {
         let root = self.tree.root_node();
-        let mut node = root.descendant_for_byte_range(at, at + 1).unwrap_or(root);
-        let mut below = None;
-        loop {
-            let Some(parent) = node.parent() else {
-                return (node, below.unwrap_or(node));
-            };
-            if parent.start_byte() < piece.start || parent.end_byte() > piece.end {
-                return (node, below.unwrap_or(node));
-            }
+        root.named_descendant_for_byte_range(start, end)
+            .unwrap_or(root)
+    }
+
+    /// The statement holding `node`: its outermost ancestor below a statement parent.
+    fn statement<'t>(&self, mut node: Node<'t>) -> Node<'t> {
+        while let Some(parent) = node.parent() {
             if self.parents.contains(&parent.kind()) {
-                return (node, node);
+                break;
             }
-            below = Some(node);
             node = parent;
         }
+        node
     }
 }
 
@@ -129,32 +128,25 @@ mod tests {
     }
 
     #[test]
-    fn one_condition_is_one_unit_and_separate_statements_are_not() {
-        let src = "fn f(a: bool, b: bool) -> u32 {\n    if a && b { g(); }\n    h(1, 2)\n}\n";
-        assert!(!independent(
-            "rust",
-            src,
-            edit(src, "a &&", false),
-            edit(src, "b {", false)
-        ));
-        assert!(!independent(
-            "rust",
-            src,
-            edit(src, "1,", false),
-            edit(src, "2)", false)
-        ));
-        assert!(independent(
-            "rust",
-            src,
-            edit(src, "a &&", false),
-            edit(src, "g()", false)
-        ));
-        assert!(independent(
-            "rust",
-            src,
-            edit(src, "g()", false),
-            edit(src, "h(1", false)
-        ));
+    fn edits_to_one_expression_conflict_and_to_separate_parts_do_not() {
+        let src =
+            "fn f(age: u32, m: bool) -> u32 {\n    if age >= 18 && m { g(); }\n    h(1, 2)\n}\n";
+        let rust = |o: Edit, t: Edit| independent("rust", src, o, t);
+        // An operator belongs to its whole expression, which holds the other edit.
+        assert!(!rust(edit(src, "18", false), edit(src, ">=", false)));
+        assert!(!rust(edit(src, "18", false), edit(src, "&&", false)));
+        assert!(!rust(edit(src, "18", false), edit(src, "18", false)));
+        // Separate operands, arguments and statements combine.
+        // An edit spanning an operand and the `{` of the `if` holds the whole condition.
+        assert!(!rust(edit(src, "age >=", false), edit(src, "m {", false)));
+        assert!(rust(edit(src, "18", false), edit(src, "g()", false)));
+        assert!(rust(edit(src, "1,", false), edit(src, "g()", false)));
+        let one = src.find("1, 2").unwrap();
+        let arg = |at: usize| Edit {
+            base: at..at + 1,
+            newline: false,
+        };
+        assert!(rust(arg(one), arg(one + 3)));
     }
 
     #[test]

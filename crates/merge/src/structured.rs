@@ -449,12 +449,14 @@ pub(crate) fn merge(
     policy: Policy<'_>,
 ) -> MergeOutcome {
     // One side changed nothing (or both made the same change): the result is the other,
-    // with nothing to parse.
+    // as the line merge gives it, with nothing to parse.
     let unchanged = |text: &[u8]| MergeOutcome {
         text: text.to_vec(),
         conflicts: Vec::new(),
         settled: 0,
-        strategy: Strategy::Structured,
+        strategy: Strategy::LineBased {
+            reason: "one side changed nothing".into(),
+        },
     };
     if ours == base || ours == theirs {
         return unchanged(theirs);
