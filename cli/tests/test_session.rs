@@ -216,9 +216,10 @@ fn the_same_function_gives_a_conflict_block_and_keeps_the_session() {
     // `by` names the change that touched the symbol's file, with its agent.
     assert_eq!(c["their_change"]["by"]["agent"], "alice");
     assert_eq!(c["their_change"]["by"]["summary"], "alice");
-    assert!(c["base"].as_str().unwrap().contains("    2\n"));
-    assert!(c["yours"].as_str().unwrap().contains("200"));
-    assert!(c["theirs"].as_str().unwrap().contains("20"));
+    // Each side's whole symbol, not only the lines in conflict.
+    assert_eq!(c["base"], "pub fn b() -> u32 {\n    2\n}\n");
+    assert_eq!(c["yours"], "pub fn b() -> u32 {\n    200\n}\n");
+    assert_eq!(c["theirs"], "pub fn b() -> u32 {\n    20\n}\n");
     assert!(
         block["actions"]
             .as_array()

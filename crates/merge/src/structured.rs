@@ -164,7 +164,9 @@ impl<'a> Merger<'a> {
     }
 
     /// Merges a piece of text (a header, a tail, an item both sides changed) by lines,
-    /// recording conflicts against `who`.
+    /// recording conflicts against `who`. A piece that is a whole symbol (`whole`) gives
+    /// one conflict with the symbol's three texts however many regions conflict in it;
+    /// other pieces give one per region, with its lines.
     fn merge_text(
         &mut self,
         out: &mut Vec<u8>,
@@ -172,6 +174,7 @@ impl<'a> Merger<'a> {
         o: &[u8],
         t: &[u8],
         who: (Option<String>, Option<SymbolKind>),
+        whole: bool,
     ) {
         let b = &self.base.src[rb.clone()];
         if o == b {
@@ -200,13 +203,20 @@ impl<'a> Merger<'a> {
             let m = diff3_refined(b, o, t, self.labels, pick, &guard);
             out.extend_from_slice(&m.text);
             self.settled += m.settled;
+            let reason = "both sides changed the same lines of this symbol";
+            if whole && !m.conflicts.is_empty() {
+                let whole = LineConflict {
+                    base: b.to_vec(),
+                    ours: o.to_vec(),
+                    theirs: t.to_vec(),
+                };
+                self.conflicts
+                    .push(line_conflict(&whole, who.0.clone(), who.1, reason));
+                return;
+            }
             for c in &m.conflicts {
-                self.conflicts.push(line_conflict(
-                    c,
-                    who.0.clone(),
-                    who.1,
-                    "both sides changed the same lines of this symbol",
-                ));
+                self.conflicts
+                    .push(line_conflict(c, who.0.clone(), who.1, reason));
             }
         }
     }
@@ -231,7 +241,7 @@ impl<'a> Merger<'a> {
             &self.ours.src[lo.header.clone()],
             &self.theirs.src[lt.header.clone()],
         );
-        self.merge_text(&mut out, lb.header.clone(), ho, ht, who.clone());
+        self.merge_text(&mut out, lb.header.clone(), ho, ht, who.clone(), false);
         let order = merge_order(&lb.keys(), &lo.keys(), &lt.keys());
         let items_start = out.len();
         for key in &order {
@@ -242,7 +252,7 @@ impl<'a> Merger<'a> {
             &self.ours.src[lo.tail.clone()],
             &self.theirs.src[lt.tail.clone()],
         );
-        self.merge_text(&mut out, lb.tail.clone(), to, tt, who);
+        self.merge_text(&mut out, lb.tail.clone(), to, tt, who, false);
         Some(out)
     }
 
@@ -266,6 +276,7 @@ impl<'a> Merger<'a> {
                     &os[o.gap.clone()],
                     &ts[t.gap.clone()],
                     who.clone(),
+                    false,
                 );
                 if ob == bb {
                     out.extend_from_slice(tb);
@@ -281,7 +292,7 @@ impl<'a> Merger<'a> {
                     // Both changed a container: merge its members one by one.
                     out.extend_from_slice(&merged);
                 } else {
-                    self.merge_text(out, b.body.clone(), ob, tb, who);
+                    self.merge_text(out, b.body.clone(), ob, tb, who, true);
                 }
             }
             (Some(b), Some(o), None) => self.one_deleted(out, b, o, Side::Theirs),

@@ -171,7 +171,7 @@ impl Repo {
             time_seconds: now_seconds(),
             description: pending.description.clone(),
             refs: BTreeMap::from([(branch.to_owned(), edit)]),
-            session: pending.session.as_ref().map(|s| s.id.clone()),
+            session_id: pending.session.as_ref().map(|s| s.id.clone()),
         })?;
         if let Some((session, p)) = &session {
             self.stage_session_end(&mut tx, session, p, &change)?;

@@ -77,7 +77,7 @@ pub(crate) fn v1_to_v2(store: &Store) -> Result<()> {
             time_seconds: op.time_seconds,
             description: op.description,
             refs: ref_edits(&op.refs_before, &op.refs_after),
-            session: None,
+            session_id: None,
         };
         batch.put(OPLOG, &seq, &new);
     }

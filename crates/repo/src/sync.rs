@@ -185,7 +185,7 @@ impl Repo {
             time_seconds: now_seconds(),
             description: format!("{label}: {} commit(s) from git", plan.commits.len()),
             refs: edits,
-            session: None,
+            session_id: None,
         })?;
         tx.commit()?;
         Ok(ImportSummary {
@@ -217,7 +217,7 @@ impl Repo {
             time_seconds: now_seconds(),
             description,
             refs: edits,
-            session: None,
+            session_id: None,
         })?;
         tx.commit()?;
         Ok(changed)

@@ -27,7 +27,7 @@ pub struct Operation {
     /// The refs it moved, created or deleted (full name → edit); only those.
     pub refs: BTreeMap<String, RefEdit>,
     /// The session that did it, when an agent's session did.
-    pub session: Option<String>,
+    pub session_id: Option<String>,
 }
 
 /// Returns the edits that turn `before` into `after`: every ref whose commit differs.

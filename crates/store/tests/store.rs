@@ -36,7 +36,7 @@ fn operation(seq: u64, description: &str) -> Operation {
         time_seconds: 5,
         description: description.into(),
         refs: BTreeMap::new(),
-        session: None,
+        session_id: None,
     }
 }
 
