@@ -1,6 +1,6 @@
 //! The values commands print: one shape for human text and JSON alike.
 
-use atomic_core::{Change, FileChange, FileKind, FileMode, Origin, Signature};
+use atomic_core::{Change, FileChange, FileKind, FileState, Origin, Signature};
 
 use serde::{Deserialize, Serialize};
 
@@ -58,10 +58,10 @@ pub struct FileView {
     /// The old path of a renamed file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
-    pub old_mode: Option<FileMode>,
-    pub new_mode: Option<FileMode>,
-    pub old_blob: Option<String>,
-    pub new_blob: Option<String>,
+    /// Mode and blob in the first parent.
+    pub old: Option<FileState>,
+    /// Mode and blob after the change.
+    pub new: Option<FileState>,
     pub binary: bool,
     pub added_lines: u64,
     pub removed_lines: u64,
@@ -80,10 +80,8 @@ impl FileView {
                 FileKind::Renamed { from } => Some(from.clone()),
                 _ => None,
             },
-            old_mode: fc.old.map(|s| s.mode),
-            new_mode: fc.new.map(|s| s.mode),
-            old_blob: fc.old.map(|s| s.blob.to_hex()),
-            new_blob: fc.new.map(|s| s.blob.to_hex()),
+            old: fc.old,
+            new: fc.new,
             binary: fc.binary,
             added_lines,
             removed_lines,

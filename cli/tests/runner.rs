@@ -10,6 +10,7 @@ mod test_crash;
 mod test_edit;
 mod test_engine;
 mod test_hostile;
+mod test_json;
 mod test_mcp;
 mod test_merge;
 mod test_mount;

@@ -240,3 +240,36 @@ fn a_git_diff_applies_to_every_file_or_to_none() {
         env.git(&copy, &["write-tree"])
     );
 }
+
+/// A patch made by `diff -u` (no `diff --git` line; paths with and without git's `a/` and
+/// `b/` prefixes), as agents and people write them, applies.
+#[test]
+fn a_plain_unified_diff_applies() {
+    let env = TestEnv::new();
+    let dir = repo(&env);
+    let s = session(&env, &dir, "x");
+    std::fs::write(env.path("old.rs"), LIB).unwrap();
+    std::fs::write(env.path("new.rs"), LIB.replace("    3\n", "    30\n")).unwrap();
+    for labels in [
+        "--label a/lib.rs --label b/lib.rs",
+        "--label lib.rs --label lib.rs",
+    ] {
+        let out = env
+            .sh_cmd(&env.path(""), &format!("diff -u {labels} old.rs new.rs"))
+            .output()
+            .unwrap();
+        let patch = String::from_utf8(out.stdout).unwrap();
+        assert!(patch.starts_with("--- "), "{patch}");
+        let out = run(&env, &dir, &s, &["apply"], Some(&patch));
+        assert!(
+            out.status.success(),
+            "{labels}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let read = run(&env, &dir, &s, &["read", "lib.rs"], None);
+        assert!(String::from_utf8_lossy(&read.stdout).contains("    30"));
+        // Back to base for the next form.
+        let back = run(&env, &dir, &s, &["write", "lib.rs"], Some(LIB));
+        assert!(back.status.success());
+    }
+}

@@ -104,8 +104,8 @@ fn changes_describe_renames_binaries_modes_and_merges() {
         .iter()
         .find(|f| f["path"] == "build.sh")
         .expect("build.sh changed");
-    assert_eq!(build["old_mode"], "executable");
-    assert_eq!(build["new_mode"], "blob");
+    assert_eq!(build["old"]["mode"], "executable");
+    assert_eq!(build["new"]["mode"], "blob");
     assert_eq!(build["kind"], "mode");
 
     let merge = show("main");
@@ -113,5 +113,5 @@ fn changes_describe_renames_binaries_modes_and_merges() {
     assert_eq!(merge["message"], "Merge branch 'feature'\n");
 
     let link = show("v0.1~3");
-    assert_eq!(link["files"][0]["new_mode"], "symlink");
+    assert_eq!(link["files"][0]["new"]["mode"], "symlink");
 }

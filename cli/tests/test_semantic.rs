@@ -83,18 +83,15 @@ fn diff_and_show_list_changed_symbols() {
         .map(|s| {
             (
                 s["scoped_name"].as_str().unwrap().to_owned(),
-                s["change"].to_string(),
+                format!("{} {} {}", s["change_type"], s["signature"], s["body"]),
             )
         })
         .collect();
     assert_eq!(
         symbols,
         vec![
-            (
-                "audit".to_owned(),
-                r#"{"modified":{"body":true,"signature":false}}"#.to_owned()
-            ),
-            ("fresh".to_owned(), r#""added""#.to_owned()),
+            ("audit".to_owned(), r#""modified" false true"#.to_owned()),
+            ("fresh".to_owned(), r#""added" null null"#.to_owned()),
         ]
     );
     env.atomic_ok(&dir, &["record", "-m", "Edit audit"]);

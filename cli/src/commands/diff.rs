@@ -1,6 +1,6 @@
 //! `atomic diff`.
 
-use atomic_core::{FileMode, is_binary, unified_diff};
+use atomic_core::{FileMode, FileState, is_binary, unified_diff};
 use atomic_repo::{Progress, Repo, StatusKind};
 use atomic_semantic::SymbolChange;
 use serde::{Deserialize, Serialize};
@@ -28,8 +28,10 @@ pub struct Args {
 pub struct FileDiff {
     pub path: String,
     pub kind: StatusKind,
-    pub old_mode: Option<FileMode>,
-    pub new_mode: Option<FileMode>,
+    /// Mode and blob in HEAD.
+    pub old: Option<FileState>,
+    /// Mode and blob id in the working tree (the blob is not written).
+    pub new: Option<FileState>,
     pub binary: bool,
     pub diff: String,
 }
@@ -192,8 +194,8 @@ impl Method for Diff {
             files.push(FileDiff {
                 path: c.path.clone(),
                 kind: c.kind,
-                old_mode: old.map(|o| o.0),
-                new_mode: new.map(|n| n.0),
+                old: c.old,
+                new: c.new,
                 binary,
                 diff,
             });

@@ -64,7 +64,9 @@ pub use session::{SessionFileView, SessionStatus, SubmitResult};
 pub use symbols::{IndexSummary, TreeSource};
 pub use sync::{ExportSummary, ImportSummary};
 pub use verify::{CommandResult, VerifyReport};
-pub use worktree::{CheckoutReport, StaleFile, StatusEntry, StatusKind, WorkingTreeStatus};
+pub use worktree::{
+    CheckoutReport, StaleFile, StatusEntry, StatusKind, WorkingTreeStatus, file_state,
+};
 
 /// Reports progress of long operations (import, doctor). Implementations must be cheap.
 pub trait Progress: Sync {

@@ -4,7 +4,7 @@
 use std::sync::PoisonError;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use atomic_core::{ChangeId, FileMode, GitId, Origin, Signature};
+use atomic_core::{ChangeId, FileMode, FileState, GitId, Origin, Signature};
 use atomic_gitbridge as bridge;
 use atomic_session::{
     ChangeRef, ConflictBlock, Integration, ResolveAction, ResolvedFile, Session, SessionError,
@@ -84,10 +84,10 @@ pub struct SessionFileView {
     pub path: String,
     /// `added`, `modified` or `deleted`.
     pub kind: crate::StatusKind,
-    /// Its mode in the base, if it was there.
-    pub old_mode: Option<FileMode>,
-    /// Its mode in the session, if it is there.
-    pub new_mode: Option<FileMode>,
+    /// Its mode and blob in the base, if it was there.
+    pub old: Option<FileState>,
+    /// Its mode and blob in the session, if it is there (the blob is not written).
+    pub new: Option<FileState>,
     /// The symbols changed.
     pub symbols: Vec<atomic_semantic::SymbolChange>,
 }
@@ -340,8 +340,8 @@ impl Repo {
                     (_, None) => crate::StatusKind::Deleted,
                     _ => crate::StatusKind::Modified,
                 },
-                old_mode: d.old.as_ref().map(|(m, _)| *m),
-                new_mode: d.new.as_ref().map(|(m, _)| *m),
+                old: crate::file_state(&d.old),
+                new: crate::file_state(&d.new),
                 path: d.path,
                 symbols: d.symbols,
             })

@@ -112,7 +112,8 @@ fn relative(root: &std::path::Path, path: &std::path::Path) -> Option<String> {
     (!text.is_empty()).then(|| text.to_owned())
 }
 
-fn state_of(contents: &Option<FileContents>) -> Option<FileState> {
+/// The mode and git blob id of `contents` (the blob is not written); `None` for none.
+pub fn file_state(contents: &Option<FileContents>) -> Option<FileState> {
     contents.as_ref().map(|(mode, data)| FileState {
         mode: *mode,
         blob: bridge::blob_id(data),
@@ -211,7 +212,7 @@ impl Repo {
             {
                 continue;
             }
-            if let Some(state) = state_of(&root.read(&rel)?) {
+            if let Some(state) = file_state(&root.read(&rel)?) {
                 files.insert(rel, state);
             }
         }
@@ -223,7 +224,7 @@ impl Repo {
                 if self.root.join(path).is_dir() {
                     files.insert(path.clone(), *state);
                 }
-            } else if let Some(s) = state_of(&root.read(path)?) {
+            } else if let Some(s) = file_state(&root.read(path)?) {
                 files.insert(path.clone(), s);
             }
         }
@@ -414,7 +415,7 @@ impl Repo {
                     _ => None,
                 };
                 let checked_out = index.as_ref().and_then(|i| index_state(i, path));
-                let disk = state_of(&root.read(path)?);
+                let disk = file_state(&root.read(path)?);
                 entries.push((path.clone(), new));
                 if disk == new {
                     continue;

@@ -6,9 +6,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::{FileSymbols, Symbol, SymbolKind};
 
-/// How a symbol changed between two versions of a file.
+/// How a symbol changed between two versions of a file. In JSON, beside the symbol's
+/// other fields: `"change_type": "added" | "modified" | "deleted" | "renamed"`, with
+/// `signature` and `body` (booleans) for a modification and `from` for a rename.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", tag = "change_type")]
 pub enum ChangeKind {
     /// New in the new version.
     Added,
@@ -36,6 +38,7 @@ pub struct SymbolChange {
     /// Its kind.
     pub kind: SymbolKind,
     /// What happened.
+    #[serde(flatten)]
     pub change: ChangeKind,
     /// Lines in the new version (the old one for a deletion), 1-based inclusive.
     pub lines: (u32, u32),

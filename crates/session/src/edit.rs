@@ -78,7 +78,15 @@ impl Sessions<'_> {
     /// [`SessionError::NoSuchPath`] for a change to a missing file; path errors as for a
     /// write. Nothing is written on error.
     pub fn apply_patch(&self, session: &Session, patch: &str) -> Result<Vec<Applied>> {
-        let files: Vec<_> = PatchSet::parse(patch, ParseOptions::gitdiff())
+        // `git diff` output starts each file with `diff --git`; `diff -u` output (and most
+        // patches agents write by hand) has only the `---`/`+++` headers.
+        let git = patch.lines().any(|l| l.starts_with("diff --git "));
+        let options = if git {
+            ParseOptions::gitdiff()
+        } else {
+            ParseOptions::unidiff()
+        };
+        let files: Vec<_> = PatchSet::parse(patch, options)
             .collect::<std::result::Result<_, _>>()
             .map_err(|e| bad_patch(e.to_string()))?;
         if files.is_empty() {

@@ -18,10 +18,10 @@ pub struct SessionFileDiff {
     pub path: String,
     /// `added`, `modified` or `deleted`.
     pub kind: StatusKind,
-    /// Its mode in the base, if there.
-    pub old_mode: Option<atomic_core::FileMode>,
-    /// Its mode in the session, if there.
-    pub new_mode: Option<atomic_core::FileMode>,
+    /// Its mode and blob in the base, if there.
+    pub old: Option<atomic_core::FileState>,
+    /// Its mode and blob in the session, if there (the blob is not written).
+    pub new: Option<atomic_core::FileState>,
     /// The symbols changed.
     pub symbols: Vec<SymbolChange>,
     /// The unified diff, uncolored.
@@ -55,8 +55,8 @@ impl Method for Diff {
                         (_, None) => StatusKind::Deleted,
                         _ => StatusKind::Modified,
                     },
-                    old_mode: d.old.as_ref().map(|(m, _)| *m),
-                    new_mode: d.new.as_ref().map(|(m, _)| *m),
+                    old: atomic_repo::file_state(&d.old),
+                    new: atomic_repo::file_state(&d.new),
                     path: d.path,
                     symbols: d.symbols,
                     diff,
