@@ -206,6 +206,9 @@ fn every_command_speaks_one_json_vocabulary() {
         None,
     );
     o.run(&dir, &["remote", "list"], None);
+    o.run(&dir, &["remote", "add", "spare", "/nowhere.git"], None);
+    o.run(&dir, &["remote", "remove", "spare"], None);
+    o.run(&dir, &["git", "setup-merge-driver"], None);
     o.run(&dir, &["push", "origin", "main"], None);
     o.run(&dir, &["fetch", "origin"], None);
     o.run(&top, &["clone", remote.to_str().unwrap(), "c"], None);
@@ -277,6 +280,12 @@ fn every_command_speaks_one_json_vocabulary() {
             "--- a/lib.rs\n+++ b/lib.rs\n@@ -1,3 +1,3 @@\n pub fn a() -> u32 {\n-    10\n+    12\n }\n",
         ),
     );
+    std::fs::write(
+        dir.join(".atomic/config.toml"),
+        "[verify]\ncommands = [\"grep -q 'fn a' lib.rs\"]\n",
+    )
+    .unwrap();
+    run_s(&mut o, &["session", "verify"], &sa, None);
     run_s(&mut o, &["session", "diff"], &sa, None);
     run_s(&mut o, &["session", "status"], &sb, None);
     o.run(&dir, &["session", "list"], None);
