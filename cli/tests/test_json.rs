@@ -126,6 +126,9 @@ impl Outputs<'_> {
             {
                 Value::from(0)
             }
+            Value::String(s) if self.names.iter().any(|(from, _)| s == from) => {
+                Value::from(self.redact_str(s))
+            }
             Value::String(s) if hex(s, 64) => Value::from("<change id>"),
             Value::String(s) if hex(s, 40) => Value::from("<git id>"),
             Value::String(s) => Value::from(self.redact_str(s)),
@@ -319,6 +322,23 @@ fn every_command_speaks_one_json_vocabulary() {
         &["agent", "setup", "--host", "claude", "--dry-run"],
         None,
     );
+    // Mounts, through a server (FUSE is needed, as for `test_mount`).
+    let server = crate::test_serve::start(&env, &dir);
+    let m = env.path("m");
+    let carol = o.run(
+        &dir,
+        &["session", "new", "--agent", "carol", "--mount", m.to_str().unwrap()],
+        None,
+    );
+    let (c, ct) = (id(&carol, "session_id"), id(&carol, "token"));
+    o.name(&c, "<carol's session>");
+    o.name(&ct, "<carol's token>");
+    let sc = ["--session", &c, "--token", &ct];
+    run_s(&mut o, &["session", "unmount"], &sc, None);
+    run_s(&mut o, &["session", "mount", m.to_str().unwrap()], &sc, None);
+    run_s(&mut o, &["session", "close"], &sc, None);
+    o.run(&dir, &["serve", "--stop"], None);
+    assert!(server.wait_with_output().unwrap().status.success());
     // Errors, usage errors included, are one JSON document too.
     run_s(&mut o, &["session", "rm", "missing.rs"], &sa, None);
     o.run(&dir, &["log", "--no-such-flag"], None);

@@ -27,9 +27,9 @@ pub struct MountParams {
 pub struct MountView {
     /// The session.
     pub session_id: String,
-    /// The mount's directory, absolute; `None` after an unmount of a session that was not
-    /// mounted.
-    pub dir: Option<PathBuf>,
+    /// The mount's directory, absolute (as `session new --mount` gives it); `None` after an
+    /// unmount of a session that was not mounted.
+    pub mount: Option<PathBuf>,
 }
 
 /// `session.mount`: the session presented as a directory until it ends or is unmounted;
@@ -54,7 +54,7 @@ impl Method for Mount {
         let dir = registry.mount(repo, &session, &p.auth.token, &dir)?;
         Ok(MountView {
             session_id: session.id,
-            dir: Some(dir),
+            mount: Some(dir),
         })
     }
 }
@@ -84,7 +84,7 @@ impl Method for Unmount {
         }
         Ok(MountView {
             session_id: session.id,
-            dir,
+            mount: dir,
         })
     }
 }
@@ -93,7 +93,7 @@ pub fn mount(ctx: &Context<'_>, auth: Auth, dir: &Path) -> Result<(), CommandErr
     let dir = std::path::absolute(ctx.path(dir)).unwrap_or_else(|_| ctx.path(dir));
     let view = ctx.call::<Mount>(MountParams { auth, dir })?;
     ctx.ui.emit(&view, |out| {
-        if let Some(dir) = &view.dir {
+        if let Some(dir) = &view.mount {
             out.push_str(&format!(
                 "Mounted {} at {}\n",
                 view.session_id,
@@ -106,7 +106,7 @@ pub fn mount(ctx: &Context<'_>, auth: Auth, dir: &Path) -> Result<(), CommandErr
 
 pub fn unmount(ctx: &Context<'_>, auth: Auth) -> Result<(), CommandError> {
     let view = ctx.call::<Unmount>(auth)?;
-    ctx.ui.emit(&view, |out| match &view.dir {
+    ctx.ui.emit(&view, |out| match &view.mount {
         Some(dir) => out.push_str(&format!(
             "Unmounted {} from {}\n",
             view.session_id,
