@@ -327,7 +327,14 @@ fn every_command_speaks_one_json_vocabulary() {
     let m = env.path("m");
     let carol = o.run(
         &dir,
-        &["session", "new", "--agent", "carol", "--mount", m.to_str().unwrap()],
+        &[
+            "session",
+            "new",
+            "--agent",
+            "carol",
+            "--mount",
+            m.to_str().unwrap(),
+        ],
         None,
     );
     let (c, ct) = (id(&carol, "session_id"), id(&carol, "token"));
@@ -335,7 +342,12 @@ fn every_command_speaks_one_json_vocabulary() {
     o.name(&ct, "<carol's token>");
     let sc = ["--session", &c, "--token", &ct];
     run_s(&mut o, &["session", "unmount"], &sc, None);
-    run_s(&mut o, &["session", "mount", m.to_str().unwrap()], &sc, None);
+    run_s(
+        &mut o,
+        &["session", "mount", m.to_str().unwrap()],
+        &sc,
+        None,
+    );
     run_s(&mut o, &["session", "close"], &sc, None);
     o.run(&dir, &["serve", "--stop"], None);
     assert!(server.wait_with_output().unwrap().status.success());

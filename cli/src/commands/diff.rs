@@ -111,25 +111,12 @@ pub fn print_symbol_changes(ui: &Ui, changes: &Files<FileSymbolChanges>) {
         for FileSymbolChanges { path, symbols } in &changes.files {
             out.push_str(&format!("{}\n", ui.paint(Label::Meta, path)));
             for c in symbols {
-                let (mark, label, what) = match &c.change {
-                    atomic_semantic::ChangeKind::Added => ("+", Label::Added, "added".to_owned()),
-                    atomic_semantic::ChangeKind::Deleted => {
-                        ("-", Label::Removed, "deleted".to_owned())
-                    }
-                    atomic_semantic::ChangeKind::Modified { signature, body } => (
-                        "~",
-                        Label::Meta,
-                        match (signature, body) {
-                            (true, true) => "signature and body modified",
-                            (true, false) => "signature modified",
-                            _ => "body modified",
-                        }
-                        .to_owned(),
-                    ),
-                    atomic_semantic::ChangeKind::Renamed { from } => {
-                        ("~", Label::Meta, format!("renamed from {from}"))
-                    }
+                let (mark, label) = match &c.change {
+                    atomic_semantic::ChangeKind::Added => ("+", Label::Added),
+                    atomic_semantic::ChangeKind::Deleted => ("-", Label::Removed),
+                    _ => ("~", Label::Meta),
                 };
+                let what = &c.change;
                 out.push_str(&format!(
                     "  {} {:<9} {}  ({what})\n",
                     ui.paint(label, mark),

@@ -30,6 +30,23 @@ pub enum ChangeKind {
     },
 }
 
+impl std::fmt::Display for ChangeKind {
+    /// For people: `added`, `deleted`, `body modified`, `signature modified`, `signature
+    /// and body modified`, `renamed from OLD`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ChangeKind::Added => f.write_str("added"),
+            ChangeKind::Deleted => f.write_str("deleted"),
+            ChangeKind::Modified { signature, body } => f.write_str(match (signature, body) {
+                (true, true) => "signature and body modified",
+                (true, false) => "signature modified",
+                _ => "body modified",
+            }),
+            ChangeKind::Renamed { from } => write!(f, "renamed from {from}"),
+        }
+    }
+}
+
 /// One symbol's change.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SymbolChange {

@@ -286,7 +286,7 @@ pub fn render_write(out: &mut String, result: &WriteResult) {
         &result.content_hash[..12]
     ));
     for s in &result.symbols {
-        out.push_str(&format!("  {:?} {}\n", s.change, s.scoped_name));
+        out.push_str(&format!("  {} ({})\n", s.scoped_name, s.change));
     }
     for w in &result.conflict_warnings {
         out.push_str(&format!(

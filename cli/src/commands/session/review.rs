@@ -123,7 +123,7 @@ pub fn status(ctx: &Context<'_>, auth: Auth) -> Result<(), CommandError> {
             };
             out.push_str(&format!("{} {}\n", ctx.ui.paint(label, mark), f.path));
             for sym in &f.symbols {
-                out.push_str(&format!("    {:?} {}\n", sym.change, sym.scoped_name));
+                out.push_str(&format!("    {} ({})\n", sym.scoped_name, sym.change));
             }
         }
         for w in &st.conflict_warnings {
