@@ -88,8 +88,8 @@ macro_rules! methods {
 }
 
 use crate::commands::{
-    branch, context, diff, doctor, git, index, log, merge, op, record, remote, session, show,
-    status, switch, symbols, sync, watch,
+    branch, context, diff, doctor, git, index, log, merge, op, record, remote, restore, session,
+    show, status, switch, symbols, sync, watch,
 };
 
 methods![
@@ -117,6 +117,8 @@ methods![
     context::ContextQuery,
     index::Index,
     merge::Merge,
+    merge::Abort,
+    restore::Restore,
     watch::Events,
     session::new::New,
     session::list::List,

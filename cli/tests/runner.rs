@@ -19,3 +19,4 @@ mod test_semantic;
 mod test_serve;
 mod test_session;
 mod test_setup;
+mod test_way_back;

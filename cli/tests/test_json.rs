@@ -203,6 +203,18 @@ fn every_command_speaks_one_json_vocabulary() {
     o.run(&dir, &["merge", "feat"], None);
     o.run(&dir, &["branch", "list"], None);
     o.run(&dir, &["branch", "delete", "feat"], None);
+    // A conflicting merge, abandoned; an edit, discarded.
+    let lib = std::fs::read_to_string(dir.join("lib.rs")).unwrap();
+    env.atomic_ok(&dir, &["switch", "-c", "clash"]);
+    std::fs::write(dir.join("lib.rs"), lib.replace("    10\n", "    15\n")).unwrap();
+    env.atomic_ok(&dir, &["record", "-m", "Fifteen"]);
+    env.atomic_ok(&dir, &["switch", "main"]);
+    std::fs::write(dir.join("lib.rs"), lib.replace("    10\n", "    16\n")).unwrap();
+    env.atomic_ok(&dir, &["record", "-m", "Sixteen"]);
+    o.run(&dir, &["merge", "clash"], None);
+    o.run(&dir, &["merge", "--abort"], None);
+    std::fs::write(dir.join("lib.rs"), "scratch\n").unwrap();
+    o.run(&dir, &["restore", "lib.rs"], None);
     o.run(
         &dir,
         &["remote", "add", "origin", remote.to_str().unwrap()],

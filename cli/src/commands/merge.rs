@@ -11,12 +11,45 @@ use crate::ui::Label;
 /// Merge another branch into the current one, symbol by symbol
 ///
 /// A clean merge is recorded as a change with two parents (a git merge commit). Conflicts
-/// are written into the files with diff3 markers and listed by `atomic status`; edit them
-/// and `atomic record -m MSG` to finish.
+/// are written into the files with diff3 markers, into git's index as conflict stages, and
+/// listed by `atomic status`; edit them and `atomic record -m MSG` to finish, or
+/// `atomic merge --abort` to go back. `git merge --abort` and a `git commit` that concludes
+/// the merge end it for atomic too.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// The branch (or any revision) to merge
-    pub branch: String,
+    #[arg(required_unless_present = "abort")]
+    pub branch: Option<String>,
+    /// Abandon the merge in progress: every file it changed gets HEAD's version back
+    #[arg(long, conflicts_with = "branch")]
+    pub abort: bool,
+}
+
+/// What `merge --abort` did.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Aborted {
+    /// Always true.
+    pub aborted: bool,
+    /// The paths written or removed, sorted.
+    pub restored: Vec<String>,
+}
+
+/// `merge.abort`: the merge in progress abandoned.
+pub struct Abort;
+
+impl Method for Abort {
+    const NAME: &'static str = "merge.abort";
+    type Params = ();
+    type Output = Aborted;
+
+    fn run(repo: &Repo, _: (), _: &dyn Progress) -> Result<Aborted, CommandError> {
+        let mut restored = repo.merge_abort()?;
+        restored.sort();
+        Ok(Aborted {
+            aborted: true,
+            restored,
+        })
+    }
 }
 
 /// What `merge` takes.
@@ -40,8 +73,18 @@ impl Method for Merge {
 }
 
 pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
+    let Some(branch) = args.branch else {
+        let aborted = ctx.call::<Abort>(())?;
+        ctx.ui.emit(&aborted, |out| {
+            out.push_str(&format!(
+                "Merge aborted; {} file(s) restored\n",
+                aborted.restored.len()
+            ));
+        });
+        return Ok(());
+    };
     let result = ctx.call::<Merge>(Params {
-        branch: args.branch.clone(),
+        branch: branch.clone(),
     })?;
     ctx.ui.emit(&result, |out| match &result {
         MergeResult::UpToDate => out.push_str("Already up to date\n"),
@@ -55,7 +98,7 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
         } => {
             out.push_str(&format!(
                 "Merged {} as change {} (commit {})\n",
-                args.branch,
+                branch,
                 ctx.ui.paint(Label::Id, &change_id.short()),
                 ctx.ui.paint(Label::Id, &commit.short())
             ));
@@ -64,7 +107,7 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
             }
         }
         MergeResult::Conflicts { conflicts, .. } => {
-            out.push_str(&format!("Conflicts merging {}:\n", args.branch));
+            out.push_str(&format!("Conflicts merging {}:\n", branch));
             for c in conflicts {
                 out.push_str(&format!(
                     "  {} {} {}\n",

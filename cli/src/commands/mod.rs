@@ -16,6 +16,7 @@ mod merge_file;
 pub mod op;
 pub mod record;
 pub mod remote;
+pub mod restore;
 mod serve;
 pub mod session;
 pub mod show;
@@ -98,6 +99,7 @@ pub enum Command {
     Index(index::Args),
     MergeFile(merge_file::Args),
     Merge(merge::Args),
+    Restore(restore::Args),
     Session(session::Args),
     Agent(agent::Args),
     Watch(watch::Args),
@@ -142,6 +144,7 @@ pub fn run(command: Command, ctx: &Context<'_>) -> Result<(), CommandError> {
         Command::Index(args) => index::run(ctx, args),
         Command::MergeFile(args) => merge_file::run(ctx, args),
         Command::Merge(args) => merge::run(ctx, args),
+        Command::Restore(args) => restore::run(ctx, args),
         Command::Session(args) => session::run(ctx, args),
         Command::Agent(args) => agent::run(ctx, args),
         Command::Watch(args) => watch::run(ctx, args),

@@ -88,6 +88,14 @@ impl TestEnv {
         serde_json::from_str(&self.atomic_ok(cwd, &all)).expect("one JSON document")
     }
 
+    /// Returns a `Command` for git in `cwd`, in the same environment.
+    pub fn git_cmd(&self, cwd: &Path, args: &[&str]) -> Command {
+        let mut cmd = Command::new("git");
+        self.hermetic(&mut cmd);
+        cmd.current_dir(cwd).args(args);
+        cmd
+    }
+
     /// Runs git in `cwd` and returns stdout; panics with stderr on failure.
     pub fn git(&self, cwd: &Path, args: &[&str]) -> String {
         let mut cmd = Command::new("git");

@@ -94,6 +94,15 @@ pub enum RepoError {
     /// A merge is already in progress.
     #[error("a merge is in progress")]
     MergeInProgress,
+    /// No merge is in progress (to abort).
+    #[error("no merge is in progress")]
+    NoMergeInProgress,
+    /// A pathspec matched no file of the working tree or of the source.
+    #[error("pathspec '{spec}' did not match any file known to atomic")]
+    PathspecNoMatch {
+        /// The pathspec, as given.
+        spec: String,
+    },
     /// Conflict markers remain in files of a merge.
     #[error("conflict markers remain in {}", paths.join(", "))]
     UnresolvedConflicts {
@@ -207,6 +216,8 @@ impl RepoError {
             E::DetachedHead => "detached_head",
             E::DirtyWorkingTree { .. } => "dirty_working_tree",
             E::MergeInProgress => "merge_in_progress",
+            E::NoMergeInProgress => "no_merge_in_progress",
+            E::PathspecNoMatch { .. } => "pathspec_no_match",
             E::UnresolvedConflicts { .. } => "unresolved_conflicts",
             E::StaleConflicts { .. } => "unresolved_conflicts",
             E::BadConfig { .. } => "bad_config",

@@ -31,6 +31,7 @@ mod open;
 mod record;
 mod remote;
 mod repair;
+mod restore;
 mod safe_fs;
 mod session;
 mod stamp;

@@ -58,12 +58,64 @@ pub enum MergeResult {
 }
 
 impl Repo {
-    /// Returns the unfinished merge, if any.
+    /// Returns the unfinished merge, if any. atomic's record of it holds only while git's
+    /// `MERGE_HEAD` names the same commit: a `git merge --abort`, or a `git commit` that
+    /// concluded the merge, ends it for atomic too.
     ///
     /// # Errors
     /// Store errors.
     pub fn merge_state(&self) -> Result<Option<MergeState>> {
-        Ok(self.store.get(MERGE_STATE, &MERGE_STATE_KEY.to_owned())?)
+        let Some(state) = self.store.get(MERGE_STATE, &MERGE_STATE_KEY.to_owned())? else {
+            return Ok(None);
+        };
+        let merge_head = std::fs::read_to_string(self.git.git_dir().join("MERGE_HEAD"))
+            .ok()
+            .and_then(|t| GitId::from_hex(t.trim()).ok());
+        Ok((merge_head == Some(state.other)).then_some(state))
+    }
+
+    /// Abandons the unfinished merge, as `git merge --abort` does: every path the merge
+    /// changed gets HEAD's version again (conflict resolutions in progress included),
+    /// files it added go, git's index is HEAD's tree, and `MERGE_HEAD` goes. Untracked
+    /// files the merge did not write are kept. Returns the paths written or removed.
+    ///
+    /// # Errors
+    /// [`RepoError::NoMergeInProgress`]; git, store and I/O errors.
+    pub fn merge_abort(&self) -> Result<Vec<String>> {
+        let state = self.merge_state()?.ok_or(RepoError::NoMergeInProgress)?;
+        let _worktree = self
+            .shared
+            .worktree
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let head_files = self.head_files()?;
+        let theirs = bridge::tree_files(&self.git, bridge::commit_tree(&self.git, state.other)?)?;
+        let root = Root::open(&self.root)?;
+        let mut restored = Vec::new();
+        for change in self.status()?.changes {
+            let path = change.path;
+            match head_files.get(&path) {
+                Some(s) => {
+                    let data = match s.mode {
+                        atomic_core::FileMode::Submodule => Vec::new(),
+                        _ => self.blob(s)?,
+                    };
+                    root.write(&path, s.mode, &data)?;
+                }
+                // Added by the merge (theirs has it): it goes. Other untracked files stay.
+                None if theirs.contains_key(&path) => root.remove(&path)?,
+                None => continue,
+            }
+            restored.push(path);
+        }
+        if let Some(head) = self.head_commit()? {
+            self.write_index(bridge::commit_tree(&self.git, head)?)?;
+        }
+        let mut batch = self.store.batch();
+        self.stage_merge_end(&mut batch);
+        self.store.write(batch)?;
+        self.clear_git_merge_files();
+        Ok(restored)
     }
 
     /// Returns the merge base of two commits: their most recent common ancestor, walking
@@ -192,6 +244,20 @@ impl Repo {
         }
         let mut files: Vec<String> = outcome.conflicts.iter().map(|c| c.path.clone()).collect();
         files.dedup();
+        // git's index as git leaves a conflicted merge: clean paths merged, each conflicted
+        // one in stages 1 (base), 2 (ours) and 3 (theirs), so `git status` and
+        // `git ls-files -u` see the conflicts and `git commit` refuses them.
+        let conflicted: Vec<&PathVersions> =
+            paths.iter().filter(|p| files.contains(&p.path)).collect();
+        let mut staged = merged.clone();
+        for p in &conflicted {
+            match p.ours {
+                Some(s) => staged.insert(p.path.clone(), s),
+                None => staged.remove(&p.path),
+            };
+        }
+        let tree = bridge::write_tree(&self.git, &staged)?;
+        self.write_conflicted_index(tree, &conflicted)?;
         let state = MergeState {
             other_name: rev.to_owned(),
             other,

@@ -312,6 +312,94 @@ impl Repo {
         Ok(removed)
     }
 
+    /// Writes git's index for a conflicted merge: `tree` at stage 0 except the paths of
+    /// `conflicted`, which get stages 1 (base), 2 (ours) and 3 (theirs) for the versions
+    /// that exist, as `git merge` leaves them.
+    pub(crate) fn write_conflicted_index(
+        &self,
+        tree: GitId,
+        conflicted: &[&atomic_merge::PathVersions],
+    ) -> Result<()> {
+        use gix::index::entry::{Flags, Mode, Stage, Stat};
+        self.writing_index(|| {
+            let mut index = self
+                .git
+                .index_from_tree(&bridge::object_id(tree))
+                .map_err(RepoError::git("building the index"))?;
+            let paths: std::collections::HashSet<&str> =
+                conflicted.iter().map(|p| p.path.as_str()).collect();
+            index.remove_entries(|_, path, _| {
+                std::str::from_utf8(path).is_ok_and(|p| paths.contains(p))
+            });
+            for p in conflicted {
+                let stages = [
+                    (Stage::Base, p.base),
+                    (Stage::Ours, p.ours),
+                    (Stage::Theirs, p.theirs),
+                ];
+                for (stage, state) in stages {
+                    let Some(state) = state else { continue };
+                    let mode = match state.mode {
+                        FileMode::Blob => Mode::FILE,
+                        FileMode::Executable => Mode::FILE_EXECUTABLE,
+                        FileMode::Symlink => Mode::SYMLINK,
+                        FileMode::Submodule => Mode::COMMIT,
+                    };
+                    index.dangerously_push_entry(
+                        Stat::default(),
+                        bridge::object_id(state.blob),
+                        Flags::from_stage(stage),
+                        mode,
+                        p.path.as_str().into(),
+                    );
+                }
+            }
+            index.sort_entries();
+            self.refresh_stats(&mut index)?;
+            index
+                .write(gix::index::write::Options::default())
+                .map_err(RepoError::git("writing the index"))?;
+            Ok(())
+        })
+    }
+
+    /// Gives the stage-0 entries of `index` that have no stat data the stat of their
+    /// working-tree file, when that file holds exactly the entry's blob and mode (as `git
+    /// update-index --refresh` does), so that git trusts them without reading them again:
+    /// `git merge --abort` refuses entries it cannot trust.
+    fn refresh_stats(&self, index: &mut gix::index::File) -> Result<()> {
+        use gix::index::entry::{Mode, Stage, Stat};
+        let root = Root::open(&self.root)?;
+        for (entry, path) in index.entries_mut_with_paths() {
+            if entry.stat != Stat::default() || entry.stage() != Stage::Unconflicted {
+                continue;
+            }
+            let Ok(path) = std::str::from_utf8(path) else {
+                continue;
+            };
+            let Ok(Some(contents)) = root.read(path) else {
+                continue;
+            };
+            let mode = match contents.0 {
+                FileMode::Blob => Mode::FILE,
+                FileMode::Executable => Mode::FILE_EXECUTABLE,
+                FileMode::Symlink => Mode::SYMLINK,
+                FileMode::Submodule => continue,
+            };
+            if mode != entry.mode || bridge::object_id(bridge::blob_id(&contents.1)) != entry.id {
+                continue;
+            }
+            let Ok(meta) = gix::index::fs::Metadata::from_path_no_follow(&self.root.join(path))
+            else {
+                continue;
+            };
+            if let Ok(stat) = Stat::from_fs(&meta) {
+                entry.stat = stat;
+            }
+        }
+        Ok(())
+    }
+
     fn write_index_file(&self, tree: GitId) -> Result<()> {
         let mut index = self
             .git
@@ -332,6 +420,7 @@ impl Repo {
                 }
             }
         }
+        self.refresh_stats(&mut index)?;
         index
             .write(gix::index::write::Options::default())
             .map_err(RepoError::git("writing the index"))?;

@@ -1,0 +1,246 @@
+//! A way back, as git gives it: `restore`, `merge --abort`, and a merge state that follows
+//! git's (`git merge --abort`, a concluding `git commit`), each compared with git itself on
+//! a clone of the same history.
+
+use std::path::{Path, PathBuf};
+
+use crate::common::TestEnv;
+
+const LIB: &str = "pub fn a() -> u32 {\n    1\n}\n\npub fn b() -> u32 {\n    2\n}\n";
+
+/// An atomic repository with lib.rs, docs/guide.md and an executable run.sh recorded on
+/// main, and a plain git clone of it beside.
+fn repos(env: &TestEnv) -> (PathBuf, PathBuf) {
+    let dir = env.path("r");
+    env.atomic_ok(&env.path(""), &["init", dir.to_str().unwrap()]);
+    std::fs::write(dir.join("lib.rs"), LIB).unwrap();
+    std::fs::create_dir_all(dir.join("docs")).unwrap();
+    std::fs::write(dir.join("docs/guide.md"), "# Guide\n").unwrap();
+    std::fs::write(dir.join("run.sh"), "#!/bin/sh\necho run\n").unwrap();
+    env.sh_cmd(&dir, "chmod +x run.sh").status().unwrap();
+    env.atomic_ok(&dir, &["record", "-m", "Base"]);
+    std::fs::write(dir.join("docs/guide.md"), "# Guide\n\nMore.\n").unwrap();
+    env.atomic_ok(&dir, &["record", "-m", "Guide"]);
+    let git = env.path("g");
+    env.git(
+        &env.path(""),
+        &["clone", "-q", dir.to_str().unwrap(), git.to_str().unwrap()],
+    );
+    (dir, git)
+}
+
+/// Every file under `dir` but `.git` and `.atomic`, with its contents and whether it is
+/// executable.
+fn tree(dir: &Path) -> Vec<(String, Vec<u8>, bool)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let name = e.file_name();
+            if name == ".git" || name == ".atomic" {
+                continue;
+            }
+            let path = e.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let exec =
+                std::os::unix::fs::PermissionsExt::mode(&e.metadata().unwrap().permissions())
+                    & 0o111
+                    != 0;
+            let rel = path
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            out.push((rel, std::fs::read(&path).unwrap(), exec));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The same edits in both working trees.
+fn edit_both(env: &TestEnv, dirs: [&Path; 2]) {
+    for d in dirs {
+        std::fs::write(d.join("lib.rs"), LIB.replace("    1\n", "    10\n")).unwrap();
+        std::fs::remove_file(d.join("docs/guide.md")).unwrap();
+        env.sh_cmd(d, "chmod -x run.sh").status().unwrap();
+        std::fs::write(d.join("notes.txt"), "mine, untracked\n").unwrap();
+    }
+}
+
+#[test]
+fn restore_brings_back_what_git_restore_does() {
+    let env = TestEnv::new();
+    let (dir, git) = repos(&env);
+    edit_both(&env, [&dir, &git]);
+    // From a subdirectory, a path relative to it.
+    let out = env.atomic_json(&dir.join("docs"), &["restore", "guide.md"]);
+    assert_eq!(out["restored"], serde_json::json!(["docs/guide.md"]));
+    env.git(&git.join("docs"), &["restore", "guide.md"]);
+    assert_eq!(tree(&dir), tree(&git));
+    // Everything else; the untracked file stays.
+    env.atomic_ok(&dir, &["restore", "."]);
+    env.git(&git, &["restore", "."]);
+    assert_eq!(tree(&dir), tree(&git));
+    assert!(dir.join("notes.txt").exists());
+    assert_eq!(
+        env.atomic_json(&dir, &["status"])["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["path"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["notes.txt"]
+    );
+    // From another revision: the guide as it was first recorded.
+    env.atomic_ok(&dir, &["restore", "--source", "HEAD~1", "docs"]);
+    env.git(&git, &["restore", "--source", "HEAD~1", "docs"]);
+    assert_eq!(tree(&dir), tree(&git));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("docs/guide.md")).unwrap(),
+        "# Guide\n"
+    );
+    // A pathspec that names nothing is an error, as in git, and nothing is written.
+    std::fs::write(dir.join("lib.rs"), "changed\n").unwrap();
+    let out = env.atomic(&dir, &["--json", "restore", "lib.rs", "nope.rs"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(err["error"]["kind"], "pathspec_no_match");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("lib.rs")).unwrap(),
+        "changed\n"
+    );
+}
+
+/// `feat` and `main` change the same function: the merge conflicts.
+fn conflicting_branches(env: &TestEnv, dir: &Path) {
+    env.atomic_ok(dir, &["branch", "create", "feat"]);
+    env.atomic_ok(dir, &["switch", "feat"]);
+    std::fs::write(dir.join("lib.rs"), LIB.replace("    1\n", "    100\n")).unwrap();
+    std::fs::write(dir.join("feat.txt"), "from feat\n").unwrap();
+    env.atomic_ok(dir, &["record", "-m", "Feat"]);
+    env.atomic_ok(dir, &["switch", "main"]);
+    std::fs::write(dir.join("lib.rs"), LIB.replace("    1\n", "    200\n")).unwrap();
+    env.atomic_ok(dir, &["record", "-m", "Main"]);
+}
+
+fn merge_conflicts(env: &TestEnv, dir: &Path) {
+    let out = env.atomic(dir, &["--json", "merge", "feat"]);
+    let result: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(result["result"], "conflicts", "{result}");
+}
+
+#[test]
+fn git_sees_atomics_conflicts_and_merge_abort_goes_back_as_git_does() {
+    let env = TestEnv::new();
+    let (dir, _) = repos(&env);
+    conflicting_branches(&env, &dir);
+    let git = env.path("g2");
+    env.git(
+        &env.path(""),
+        &[
+            "clone",
+            "-q",
+            "--no-local",
+            dir.to_str().unwrap(),
+            git.to_str().unwrap(),
+        ],
+    );
+    env.git(&git, &["branch", "-q", "feat", "origin/feat"]);
+    std::fs::write(dir.join("notes.txt"), "mine, untracked\n").unwrap();
+    std::fs::write(git.join("notes.txt"), "mine, untracked\n").unwrap();
+
+    merge_conflicts(&env, &dir);
+    let git_merge = env
+        .git_cmd(&git, &["merge", "-q", "feat"])
+        .output()
+        .unwrap();
+    assert!(!git_merge.status.success(), "git conflicts too");
+    // git sees atomic's conflict as its own: three stages, "both modified".
+    let stages = |d: &Path| -> Vec<String> {
+        env.git(d, &["ls-files", "-u"])
+            .lines()
+            .map(|l| {
+                l.split_whitespace().nth(2).unwrap().to_owned()
+                    + " "
+                    + l.split('\t').nth(1).unwrap()
+            })
+            .collect()
+    };
+    assert_eq!(stages(&dir), ["1 lib.rs", "2 lib.rs", "3 lib.rs"]);
+    assert_eq!(stages(&dir), stages(&git));
+    assert!(
+        env.git(&dir, &["status", "--porcelain"])
+            .contains("UU lib.rs")
+    );
+    // `git commit` refuses, as after git's own merge.
+    assert!(
+        !env.git_cmd(&dir, &["commit", "-q", "-m", "x"])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+
+    // A resolution half done, then abandoned.
+    std::fs::write(dir.join("lib.rs"), "half\n").unwrap();
+    std::fs::write(git.join("lib.rs"), "half\n").unwrap();
+    let out = env.atomic_json(&dir, &["merge", "--abort"]);
+    assert_eq!(out["aborted"], true);
+    env.git(&git, &["merge", "--abort"]);
+    assert_eq!(tree(&dir), tree(&git));
+    assert!(dir.join("notes.txt").exists());
+    assert!(!dir.join(".git/MERGE_HEAD").exists());
+    assert_eq!(env.git(&dir, &["status", "--porcelain"]), "?? notes.txt\n");
+    assert!(env.atomic_json(&dir, &["status"])["merge"].is_null());
+    // Nothing left to abort.
+    let again = env.atomic(&dir, &["--json", "merge", "--abort"]);
+    assert_eq!(again.status.code(), Some(1));
+}
+
+#[test]
+fn a_merge_git_aborted_or_concluded_is_over_for_atomic_too() {
+    for ending in ["git merge --abort", "git commit"] {
+        let env = TestEnv::new();
+        let (dir, _) = repos(&env);
+        conflicting_branches(&env, &dir);
+        merge_conflicts(&env, &dir);
+        if ending == "git commit" {
+            std::fs::write(dir.join("lib.rs"), LIB.replace("    1\n", "    300\n")).unwrap();
+            env.git(&dir, &["add", "lib.rs"]);
+            env.git(&dir, &["commit", "-q", "--no-edit"]);
+            assert_eq!(
+                env.git(&dir, &["log", "-1", "--format=%P"])
+                    .split(' ')
+                    .count(),
+                2
+            );
+        } else {
+            env.git(&dir, &["merge", "--abort"]);
+        }
+        assert!(
+            env.atomic_json(&dir, &["status"])["merge"].is_null(),
+            "{ending}: atomic still merging"
+        );
+        // The next record of unrelated work is an ordinary one-parent change.
+        std::fs::write(dir.join("other.txt"), "unrelated\n").unwrap();
+        env.atomic_ok(&dir, &["record", "-m", "Unrelated"]);
+        assert_eq!(
+            env.git(&dir, &["log", "-1", "--format=%P"])
+                .trim()
+                .split(' ')
+                .count(),
+            1,
+            "{ending}: the record after it has one parent"
+        );
+        assert!(
+            env.atomic_json(&dir, &["doctor"])["problems"]
+                .as_array()
+                .unwrap()
+                .is_empty()
+        );
+    }
+}
