@@ -113,6 +113,8 @@ methods![
     git::Export,
     doctor::Doctor,
     op::Log,
+    op::Undo,
+    op::Restore,
     symbols::Symbols,
     context::ContextQuery,
     index::Index,

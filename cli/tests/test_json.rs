@@ -203,18 +203,6 @@ fn every_command_speaks_one_json_vocabulary() {
     o.run(&dir, &["merge", "feat"], None);
     o.run(&dir, &["branch", "list"], None);
     o.run(&dir, &["branch", "delete", "feat"], None);
-    // A conflicting merge, abandoned; an edit, discarded.
-    let lib = std::fs::read_to_string(dir.join("lib.rs")).unwrap();
-    env.atomic_ok(&dir, &["switch", "-c", "clash"]);
-    std::fs::write(dir.join("lib.rs"), lib.replace("    10\n", "    15\n")).unwrap();
-    env.atomic_ok(&dir, &["record", "-m", "Fifteen"]);
-    env.atomic_ok(&dir, &["switch", "main"]);
-    std::fs::write(dir.join("lib.rs"), lib.replace("    10\n", "    16\n")).unwrap();
-    env.atomic_ok(&dir, &["record", "-m", "Sixteen"]);
-    o.run(&dir, &["merge", "clash"], None);
-    o.run(&dir, &["merge", "--abort"], None);
-    std::fs::write(dir.join("lib.rs"), "scratch\n").unwrap();
-    o.run(&dir, &["restore", "lib.rs"], None);
     o.run(
         &dir,
         &["remote", "add", "origin", remote.to_str().unwrap()],
@@ -304,13 +292,15 @@ fn every_command_speaks_one_json_vocabulary() {
     run_s(&mut o, &["session", "diff"], &sa, None);
     run_s(&mut o, &["session", "status"], &sb, None);
     o.run(&dir, &["session", "list"], None);
-    run_s(&mut o, &["session", "submit", "-m", "Tune a"], &sa, None);
-    run_s(
+    let sub = run_s(&mut o, &["session", "submit", "-m", "Tune a"], &sa, None);
+    assert_eq!(sub["status"], "merged", "{sub}");
+    let clash = run_s(
         &mut o,
         &["session", "submit", "-m", "Tune a too"],
         &sb,
         None,
     );
+    assert_eq!(clash["status"], "conflict", "{clash}");
     run_s(
         &mut o,
         &["session", "resolve", "--action", "keep_theirs"],
@@ -320,7 +310,23 @@ fn every_command_speaks_one_json_vocabulary() {
     run_s(&mut o, &["session", "close"], &sb, None);
     o.run(&dir, &["session", "prune", "--older-than", "0"], None);
     o.run(&dir, &["watch", "--since", "0"], None);
+    // A conflicting merge, abandoned; an edit, discarded; a branch made, undone.
+    std::fs::write(dir.join("clash.rs"), "pub fn z() -> u32 {\n    0\n}\n").unwrap();
+    env.atomic_ok(&dir, &["record", "-m", "Zero"]);
+    env.atomic_ok(&dir, &["switch", "-c", "clash"]);
+    std::fs::write(dir.join("clash.rs"), "pub fn z() -> u32 {\n    15\n}\n").unwrap();
+    env.atomic_ok(&dir, &["record", "-m", "Fifteen"]);
+    env.atomic_ok(&dir, &["switch", "main"]);
+    std::fs::write(dir.join("clash.rs"), "pub fn z() -> u32 {\n    16\n}\n").unwrap();
+    env.atomic_ok(&dir, &["record", "-m", "Sixteen"]);
+    o.run(&dir, &["merge", "clash"], None);
+    o.run(&dir, &["merge", "--abort"], None);
+    std::fs::write(dir.join("clash.rs"), "scratch\n").unwrap();
+    o.run(&dir, &["restore", "clash.rs"], None);
+    env.atomic_ok(&dir, &["branch", "create", "spare"]);
+    o.run(&dir, &["undo"], None);
     o.run(&dir, &["op", "log"], None);
+    o.run(&dir, &["op", "restore", "1"], None);
     std::fs::write(top.join("base.rs"), LIB).unwrap();
     std::fs::write(top.join("ours.rs"), LIB.replace("    1\n", "    5\n")).unwrap();
     std::fs::write(top.join("theirs.rs"), LIB.replace("    1\n", "    6\n")).unwrap();

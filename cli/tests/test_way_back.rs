@@ -244,3 +244,82 @@ fn a_merge_git_aborted_or_concluded_is_over_for_atomic_too() {
         );
     }
 }
+
+fn head(env: &TestEnv, dir: &Path) -> String {
+    env.git(dir, &["rev-parse", "HEAD"]).trim().to_owned()
+}
+
+/// `undo` walks records back as `git reset --soft` would, keeps their edits in the working
+/// tree, undoes a branch creation, and never undoes over a session's landing.
+#[test]
+fn undo_moves_refs_back_keeps_the_files_and_leaves_sessions_alone() {
+    let env = TestEnv::new();
+    let (dir, git) = repos(&env);
+    let guide_commit = head(&env, &dir);
+    std::fs::write(dir.join("lib.rs"), LIB.replace("    2\n", "    20\n")).unwrap();
+    env.atomic_ok(&dir, &["record", "-m", "Twenty"]);
+    let undone = env.atomic_json(&dir, &["undo"]);
+    assert_eq!(undone["description"], "record: Twenty");
+    assert_eq!(head(&env, &dir), guide_commit);
+    // The edits are uncommitted changes now, as after git's reset --soft in a clone.
+    env.git(&git, &["pull", "-q", "--ff-only"]);
+    std::fs::write(git.join("lib.rs"), LIB.replace("    2\n", "    20\n")).unwrap();
+    assert_eq!(tree(&dir), tree(&git));
+    let changed: Vec<String> = env.atomic_json(&dir, &["status"])["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["path"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(changed, ["lib.rs"]);
+    // Undo again: the record before it.
+    env.atomic_ok(&dir, &["undo"]);
+    assert_eq!(env.git(&dir, &["log", "--format=%s"]).trim(), "Base");
+    // op restore: back to just after the guide's record.
+    let ops = env.atomic_json(&dir, &["op", "log"]);
+    let seq = ops
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["description"] == "record: Guide")
+        .unwrap()["seq"]
+        .as_u64()
+        .unwrap();
+    env.atomic_ok(&dir, &["op", "restore", &seq.to_string()]);
+    assert_eq!(head(&env, &dir), guide_commit);
+    // A branch creation, undone.
+    env.atomic_ok(&dir, &["restore", "."]);
+    env.atomic_ok(&dir, &["branch", "create", "topic"]);
+    env.atomic_ok(&dir, &["undo"]);
+    assert!(!env.git(&dir, &["branch"]).contains("topic"));
+
+    // A session lands on main: undo never takes it back, and says why.
+    std::fs::write(dir.join("x.txt"), "x\n").unwrap();
+    env.atomic_ok(&dir, &["record", "-m", "X"]);
+    let s = env.atomic_json(&dir, &["session", "new", "--agent", "ann"]);
+    let auth = [
+        "--session",
+        s["session_id"].as_str().unwrap(),
+        "--token",
+        s["token"].as_str().unwrap(),
+    ];
+    let mut write = env.atomic_cmd(&dir, &[&["session", "write", "y.txt"], &auth[..]].concat());
+    write.stdin(std::process::Stdio::piped());
+    let mut child = write.spawn().unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), b"y\n").unwrap();
+    drop(child.stdin.take());
+    assert!(child.wait().unwrap().success());
+    env.atomic_ok(
+        &dir,
+        &[&["session", "submit", "-m", "Y"], &auth[..]].concat(),
+    );
+    let landed = head(&env, &dir);
+    let out = env.atomic(&dir, &["--json", "undo"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(err["error"]["kind"], "undo_blocked", "{err}");
+    assert_eq!(head(&env, &dir), landed);
+    let out = env.atomic(&dir, &["--json", "op", "restore", &seq.to_string()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(head(&env, &dir), landed);
+}

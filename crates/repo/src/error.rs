@@ -94,6 +94,31 @@ pub enum RepoError {
     /// A merge is already in progress.
     #[error("a merge is in progress")]
     MergeInProgress,
+    /// No operation is left to undo.
+    #[error("nothing to undo: every operation made outside sessions is undone already")]
+    NothingToUndo,
+    /// A ref the undo would move has moved since the operation.
+    #[error("cannot undo op {seq}: {name} has moved since")]
+    UndoBlocked {
+        /// The operation (the one to undo, or a session's in the way).
+        seq: u64,
+        /// The ref.
+        name: String,
+    },
+    /// A session's operation came after the one to restore to.
+    #[error("op {seq}, after it, is session {session_id}'s; restoring would take that work away")]
+    SessionWorkAfter {
+        /// The session's operation.
+        seq: u64,
+        /// The session.
+        session_id: String,
+    },
+    /// No operation has this number.
+    #[error("no operation {seq} in the op log")]
+    NoSuchOperation {
+        /// The number asked for.
+        seq: u64,
+    },
     /// No merge is in progress (to abort).
     #[error("no merge is in progress")]
     NoMergeInProgress,
@@ -217,6 +242,9 @@ impl RepoError {
             E::DirtyWorkingTree { .. } => "dirty_working_tree",
             E::MergeInProgress => "merge_in_progress",
             E::NoMergeInProgress => "no_merge_in_progress",
+            E::NothingToUndo => "nothing_to_undo",
+            E::UndoBlocked { .. } | E::SessionWorkAfter { .. } => "undo_blocked",
+            E::NoSuchOperation { .. } => "no_such_operation",
             E::PathspecNoMatch { .. } => "pathspec_no_match",
             E::UnresolvedConflicts { .. } => "unresolved_conflicts",
             E::StaleConflicts { .. } => "unresolved_conflicts",

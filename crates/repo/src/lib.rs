@@ -37,6 +37,7 @@ mod session;
 mod stamp;
 mod symbols;
 mod sync;
+mod undo;
 mod verify;
 mod worktree;
 
@@ -64,6 +65,7 @@ pub use remote::Remote;
 pub use session::{SessionFileView, SessionStatus, SubmitResult};
 pub use symbols::{IndexSummary, TreeSource};
 pub use sync::{ExportSummary, ImportSummary};
+pub use undo::Undone;
 pub use verify::{CommandResult, VerifyReport};
 pub use worktree::{
     CheckoutReport, StaleFile, StatusEntry, StatusKind, WorkingTreeStatus, file_state,
