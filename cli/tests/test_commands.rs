@@ -296,3 +296,50 @@ fn init_adopts_an_existing_git_repository() {
         0
     );
 }
+
+/// Shell completions load in bash and name the commands; man pages are written for every
+/// command, from the same definitions as `--help`.
+#[test]
+fn completions_and_man_pages_come_from_the_command_line() {
+    let env = TestEnv::new();
+    let top = env.path("");
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let script = env.atomic_ok(&top, &["completions", shell]);
+        for word in ["restore", "session", "merge-file"] {
+            assert!(script.contains(word), "{shell} completions lack {word}");
+        }
+    }
+    let out = env
+        .sh_cmd(
+            &top,
+            "bash -c 'source <(\"$ATOMIC\" completions bash) && complete -p atomic'",
+        )
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("-F _atomic atomic"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pages = env.atomic_json(&top, &["man", "man1"]);
+    let names: Vec<&str> = pages["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    for page in [
+        "atomic.1",
+        "atomic-record.1",
+        "atomic-session-new.1",
+        "atomic-undo.1",
+    ] {
+        assert!(names.contains(&page), "{names:?}");
+    }
+    assert!(!names.iter().any(|n| n.contains("-help")), "{names:?}");
+    let record = std::fs::read_to_string(top.join("man1/atomic-record.1")).unwrap();
+    assert!(
+        record.starts_with(".ie") || record.contains(".TH"),
+        "{record}"
+    );
+}

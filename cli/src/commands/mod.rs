@@ -3,6 +3,7 @@
 pub mod agent;
 pub mod branch;
 mod clone;
+mod completions;
 pub mod context;
 pub mod diff;
 pub mod doctor;
@@ -105,6 +106,8 @@ pub enum Command {
     Agent(agent::Args),
     Watch(watch::Args),
     Serve(serve::Args),
+    Completions(completions::CompletionsArgs),
+    Man(completions::ManArgs),
     /// Serve MCP (the Model Context Protocol) on standard input and output, for agent hosts
     ///
     /// Sessions as tools: atomic_session_new, atomic_read, atomic_edit, atomic_submit and
@@ -151,6 +154,8 @@ pub fn run(command: Command, ctx: &Context<'_>) -> Result<(), CommandError> {
         Command::Agent(args) => agent::run(ctx, args),
         Command::Watch(args) => watch::run(ctx, args),
         Command::Serve(args) => serve::run(ctx, args),
+        Command::Completions(args) => completions::completions(args),
+        Command::Man(args) => completions::man(ctx, args),
         Command::Mcp => crate::mcp::serve(ctx.root()?),
     }
 }
