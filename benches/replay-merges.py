@@ -14,6 +14,10 @@ many atomic merges cleanly and how many of those equal the committed file; files
 cleanly where atomic's result differs from git's, and where atomic reports a conflict; and the
 time of each tool per file, as a ratio. The committed file is noisy ground truth (people edit
 merges), so the figures say "equals committed", not "correct".
+
+With REPLAY_KEEP=DIR set, the inputs of every file where atomic conflicts but git does not,
+or where atomic's result differs from git's clean one, are kept under DIR/<n>/ (base, ours,
+theirs, committed, atomic's and git's results, and the path) for auditing.
 """
 import collections, os, subprocess, sys, tempfile, time
 
@@ -70,6 +74,14 @@ def main():
                 s["atomic_errors"] += 1
                 continue
             git_clean, atomic_clean = g.returncode == 0, a.returncode == 0
+            keep = os.environ.get("REPLAY_KEEP")
+            if keep and git_clean and (not atomic_clean or a.stdout != g.stdout):
+                d = os.path.join(keep, str(sum(x["files"] for x in stats.values())))
+                os.makedirs(d, exist_ok=True)
+                for name, data in (("base", blobs["base"]), ("ours", blobs["ours"]), ("theirs", blobs["theirs"]),
+                                   ("committed", blobs["committed"]), ("atomic", a.stdout), ("git", g.stdout)):
+                    open(os.path.join(d, name), "wb").write(data)
+                open(os.path.join(d, "path"), "w").write(f"{m} {path}\n")
             if not git_clean:
                 s["git_conflicts"] += 1
                 if atomic_clean:

@@ -8,16 +8,45 @@ use std::collections::{HashMap, HashSet};
 
 use atomic_semantic::{FileSymbols, LanguageProfile, Symbol, extract, language_for_path};
 
-/// A symbol's identity within one file: its kind and scoped name, and for languages with
-/// overloading (Java, TypeScript) its signature too.
+/// A symbol's identity within one file: its kind and scoped name; for an overloaded name
+/// (defined more than once in one version) of a language with overloading (Java,
+/// TypeScript), its signature too.
 type Key = String;
 
+fn plain_key(s: &Symbol) -> Key {
+    format!("{:?} {}", s.kind, s.scoped_name)
+}
+
+/// The names that need their signature to tell definitions apart: in languages with
+/// overloading, those defined more than once in one of `versions`.
+fn overloaded(profile: &LanguageProfile, versions: &[&FileSymbols]) -> HashSet<Key> {
+    if !matches!(profile.name, "java" | "typescript" | "tsx") {
+        return HashSet::new();
+    }
+    let mut found = HashSet::new();
+    for fs in versions {
+        let mut seen = HashSet::new();
+        for s in &fs.symbols {
+            let k = plain_key(s);
+            if !seen.insert(k.clone()) {
+                found.insert(k);
+            }
+        }
+    }
+    found
+}
+
 /// The symbols of one version by identity.
-fn by_key<'a>(profile: &LanguageProfile, fs: &'a FileSymbols) -> HashMap<Key, Vec<&'a Symbol>> {
-    let overloads = matches!(profile.name, "java" | "typescript" | "tsx");
+fn by_key<'a>(overloaded: &HashSet<Key>, fs: &'a FileSymbols) -> HashMap<Key, Vec<&'a Symbol>> {
     let mut map: HashMap<Key, Vec<&Symbol>> = HashMap::new();
     for s in &fs.symbols {
-        map.entry(key(s, overloads)).or_default().push(s);
+        let plain = plain_key(s);
+        let key = if overloaded.contains(&plain) {
+            format!("{plain} {}", s.signature)
+        } else {
+            plain
+        };
+        map.entry(key).or_default().push(s);
     }
     map
 }
@@ -44,14 +73,6 @@ fn renames(
         }
     }
     pairs
-}
-
-fn key(s: &Symbol, overloads: bool) -> Key {
-    if overloads {
-        format!("{:?} {} {}", s.kind, s.scoped_name, s.signature)
-    } else {
-        format!("{:?} {}", s.kind, s.scoped_name)
-    }
 }
 
 /// Returns what `result`, offered as the clean merge of `ours` and `theirs` from `base`
@@ -85,7 +106,8 @@ pub(crate) fn audit_symbols(
     if r.has_errors && !(b.has_errors || o.has_errors || t.has_errors) {
         problems.push("does not parse".to_owned());
     }
-    let [kb, ko, kt, kr] = [b, o, t, r].map(|fs| by_key(profile, fs));
+    let overloaded = overloaded(profile, &[b, o, t, r]);
+    let [kb, ko, kt, kr] = [b, o, t, r].map(|fs| by_key(&overloaded, fs));
     // A symbol one side renamed and the other changed: the result must hold the new name
     // and not the old; its text merges both.
     let mut renamed = HashSet::new();
@@ -164,6 +186,36 @@ mod tests {
             result.as_bytes(),
         );
         assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    #[test]
+    fn overloads_are_told_apart_and_a_changed_class_header_is_no_rename() {
+        let base = "class A<T> {\n    int f(int x) { return x; }\n}\n";
+        let ours =
+            "class A<T> {\n    int f(int x) { return x; }\n    int f(long x) { return 1; }\n}\n";
+        let theirs = "class A<T extends B> {\n    int f(int x) { return x; }\n    int f(String x) { return 2; }\n}\n";
+        let result = "class A<T extends B> {\n    int f(int x) { return x; }\n    int f(long x) { return 1; }\n    int f(String x) { return 2; }\n}\n";
+        let problems = audit(
+            "A.java",
+            base.as_bytes(),
+            ours.as_bytes(),
+            theirs.as_bytes(),
+            result.as_bytes(),
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        // Dropping one side's overload is still caught.
+        let dropped = "class A<T extends B> {\n    int f(int x) { return x; }\n    int f(String x) { return 2; }\n}\n";
+        let problems = audit(
+            "A.java",
+            base.as_bytes(),
+            ours.as_bytes(),
+            theirs.as_bytes(),
+            dropped.as_bytes(),
+        );
+        assert!(
+            problems.iter().any(|p| p.starts_with("lost")),
+            "{problems:?}"
+        );
     }
 
     #[test]

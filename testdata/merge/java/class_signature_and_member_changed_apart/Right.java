@@ -1,0 +1,9 @@
+public class Box<T> {
+    int size() {
+        return 1;
+    }
+
+    int weight() {
+        return 20;
+    }
+}

@@ -1,0 +1,9 @@
+export class Box<T> {
+  size(): number {
+    return 1;
+  }
+
+  weight(): number {
+    return 20;
+  }
+}
