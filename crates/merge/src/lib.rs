@@ -16,9 +16,14 @@
 //!    newly called on the other, which git merges silently.
 //! 3. Items keep the order of the side that did not reorder them; additions from both
 //!    sides at one place keep ours first. Untouched items are copied byte for byte.
-//! 4. The result is parsed: new syntax errors, or a symbol both sides kept that is gone,
-//!    turn the file into a line-based merge, reported as a conflict unless that parses.
-//! 5. Conflicts are written with git's diff3 markers and returned as [`Conflict`]s.
+//! 4. A conflicting region inside a symbol is retried token by token; that merge stands
+//!    only when the two sides' edits fall in separate syntax nodes (`statements`).
+//! 5. The result is audited ([`audit`]: it parses, keeps each side's changed symbols as
+//!    that side wrote them, defines no name twice); a failing result turns the file into
+//!    a line-based merge, reported as a conflict unless that passes the audit. A clean
+//!    line merge also wins over item conflicts, but never over a name added by both
+//!    sides or a deleted function called anew.
+//! 6. Conflicts are written with git's diff3 markers and returned as [`Conflict`]s.
 //!
 //! ### Relation to git and Mergiraf
 //! Where no structure is found the result is git's `merge-file --diff3`. Mergiraf merges
