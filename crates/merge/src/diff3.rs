@@ -248,7 +248,7 @@ fn edits(base: &[&[u8]], side: &[&[u8]], offset: usize) -> Vec<Edit> {
         .into_iter()
         .map(|h| Edit {
             base: starts[h.base.0]..starts[h.base.1],
-            newline: side[h.side.0..h.side.1].iter().any(|t| t.contains(&b'\n')),
+            text: side[h.side.0..h.side.1].concat(),
         })
         .collect()
 }

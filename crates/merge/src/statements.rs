@@ -20,13 +20,13 @@ use atomic_semantic::LanguageProfile;
 use tree_sitter::{Node, Parser, Tree};
 
 /// One side's edit of a base text: the base bytes it replaced (empty for an insertion) and
-/// whether the text it put there holds a line break.
+/// the text it put there.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Edit {
     /// Byte range in base.
     pub base: Range<usize>,
-    /// Whether the replacement text contains `\n`.
-    pub newline: bool,
+    /// The replacement text.
+    pub text: Vec<u8>,
 }
 
 /// The base version's syntax tree, asked which units edits touch.
@@ -52,8 +52,19 @@ impl<'a> Statements<'a> {
     /// Whether edits `ours` and `theirs` of the base piece at `piece` (byte range) touch
     /// separate units, so their token-level merge may stand.
     pub fn independent(&self, piece: &Range<usize>, ours: &[Edit], theirs: &[Edit]) -> bool {
-        let o = self.units(piece, ours);
-        let t = self.units(piece, theirs);
+        // The same edit made by both sides is agreement, not a clash.
+        let ours: Vec<Edit> = ours
+            .iter()
+            .filter(|e| !theirs.contains(e))
+            .cloned()
+            .collect();
+        let theirs: Vec<Edit> = theirs
+            .iter()
+            .filter(|e| !ours.contains(e))
+            .cloned()
+            .collect();
+        let o = self.units(piece, &ours);
+        let t = self.units(piece, &theirs);
         let within = |a: &Range<usize>, b: &Range<usize>| b.start <= a.start && a.end <= b.end;
         !o.iter()
             .any(|a| t.iter().any(|b| within(a, b) || within(b, a)))
@@ -72,7 +83,8 @@ impl<'a> Statements<'a> {
                     continue;
                 };
                 let unit = self.named(before, before + 1);
-                if !(edit.newline && start >= self.statement(unit).end_byte()) {
+                let newline = edit.text.contains(&b'\n');
+                if !(newline && start >= self.statement(unit).end_byte()) {
                     units.push(unit.byte_range());
                 }
                 continue;
@@ -113,11 +125,12 @@ impl<'a> Statements<'a> {
 mod tests {
     use super::*;
 
-    fn edit(src: &str, old: &str, newline: bool) -> Edit {
+    /// Replaces the first `old` in `src` with `new`.
+    fn edit(src: &str, old: &str, new: &str) -> Edit {
         let at = src.find(old).unwrap();
         Edit {
             base: at..at + old.len(),
-            newline,
+            text: new.as_bytes().to_vec(),
         }
     }
 
@@ -133,18 +146,20 @@ mod tests {
             "fn f(age: u32, m: bool) -> u32 {\n    if age >= 18 && m { g(); }\n    h(1, 2)\n}\n";
         let rust = |o: Edit, t: Edit| independent("rust", src, o, t);
         // An operator belongs to its whole expression, which holds the other edit.
-        assert!(!rust(edit(src, "18", false), edit(src, ">=", false)));
-        assert!(!rust(edit(src, "18", false), edit(src, "&&", false)));
-        assert!(!rust(edit(src, "18", false), edit(src, "18", false)));
+        assert!(!rust(edit(src, "18", "x"), edit(src, ">=", "x")));
+        assert!(!rust(edit(src, "18", "x"), edit(src, "&&", "x")));
+        assert!(!rust(edit(src, "18", "21"), edit(src, "18", "17")));
+        // The same edit on both sides is agreement.
+        assert!(rust(edit(src, "18", "21"), edit(src, "18", "21")));
         // Separate operands, arguments and statements combine.
         // An edit spanning an operand and the `{` of the `if` holds the whole condition.
-        assert!(!rust(edit(src, "age >=", false), edit(src, "m {", false)));
-        assert!(rust(edit(src, "18", false), edit(src, "g()", false)));
-        assert!(rust(edit(src, "1,", false), edit(src, "g()", false)));
+        assert!(!rust(edit(src, "age >=", "x"), edit(src, "m {", "x")));
+        assert!(rust(edit(src, "18", "x"), edit(src, "g()", "x")));
+        assert!(rust(edit(src, "1,", "x"), edit(src, "g()", "x")));
         let one = src.find("1, 2").unwrap();
         let arg = |at: usize| Edit {
             base: at..at + 1,
-            newline: false,
+            text: b"x".to_vec(),
         };
         assert!(rust(arg(one), arg(one + 3)));
     }
@@ -155,18 +170,22 @@ mod tests {
         let at = src.find("void").unwrap();
         let ours = Edit {
             base: at..at,
-            newline: false,
+            text: b"final ".to_vec(),
+        };
+        let other_modifier = Edit {
+            base: at..at,
+            text: b"static ".to_vec(),
         };
         let at = src.find(") {").unwrap() + 1;
         let theirs = Edit {
             base: at..at,
-            newline: false,
+            text: b"x".to_vec(),
         };
         let piece = src.find("    public").unwrap()..src.find("}\n}").unwrap() + 2;
         let profile = atomic_semantic::language_by_name("java").unwrap();
         let s = Statements::parse(profile, src.as_bytes()).unwrap();
         let (ours, theirs) = (std::slice::from_ref(&ours), std::slice::from_ref(&theirs));
         assert!(s.independent(&piece, ours, theirs));
-        assert!(!s.independent(&piece, ours, ours));
+        assert!(!s.independent(&piece, ours, std::slice::from_ref(&other_modifier)));
     }
 }

@@ -191,7 +191,7 @@ impl<'a> Merger<'a> {
                     e.iter()
                         .map(|e| Edit {
                             base: e.base.start + rb.start..e.base.end + rb.start,
-                            newline: e.newline,
+                            text: e.text.clone(),
                         })
                         .collect()
                 };
