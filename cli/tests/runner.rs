@@ -9,6 +9,7 @@ mod test_commands;
 mod test_crash;
 mod test_edit;
 mod test_engine;
+mod test_git_flags;
 mod test_hostile;
 mod test_json;
 mod test_mcp;

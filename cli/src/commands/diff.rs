@@ -10,10 +10,20 @@ use crate::api::Method;
 use crate::error::CommandError;
 use crate::ui::{Label, Ui};
 
-/// Show the working tree's changes against HEAD as a unified diff
+/// Show changes as a unified diff: the working tree against HEAD, or against REV, or
+/// between two revisions
+///
+/// As git: `atomic diff` (working tree against HEAD), `atomic diff REV` (working tree
+/// against REV), `atomic diff A B` or `atomic diff A..B` (between two revisions), each
+/// followed by optional paths; `--` ends the revisions. An argument that is neither a
+/// revision nor a path is an error.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Only these paths (relative to the current directory, as git's pathspecs)
+    /// Up to two revisions, then paths (relative to the current directory)
+    #[arg(value_name = "REV_OR_PATH")]
+    pub args: Vec<String>,
+    /// Paths only, after `--`
+    #[arg(last = true, value_name = "PATH")]
     pub paths: Vec<String>,
     /// Lines of context around each hunk
     #[arg(short = 'U', long, default_value_t = 3)]
@@ -145,6 +155,11 @@ pub struct Params {
     /// Only these paths, relative to the repository root (all when empty).
     #[serde(default)]
     pub paths: Vec<String>,
+    /// Arguments before `--` that may be revisions: each as given and as a path relative
+    /// to the repository root. Leading ones that name a revision and no path are taken as
+    /// up to two revisions (or one `A..B`); the rest must be paths.
+    #[serde(default)]
+    pub revs_or_paths: Vec<(String, String)>,
     /// Lines of context.
     #[serde(default = "three")]
     pub context: u32,
@@ -160,14 +175,20 @@ impl Method for Diff {
     type Output = Files<FileDiff>;
 
     fn run(repo: &Repo, p: Params, _: &dyn Progress) -> Result<Files<FileDiff>, CommandError> {
-        let status = repo.status()?;
+        let (revs, paths) = split_revisions(repo, &p)?;
+        let (changes, to_tree) = match revs.as_slice() {
+            [] => (repo.status()?.changes, false),
+            [from] => (repo.compare(from, None)?, false),
+            [from, to, ..] => (repo.compare(from, Some(to))?, true),
+        };
         let mut files = Vec::new();
-        for c in status.changes.iter().filter(|c| under(&c.path, &p.paths)) {
+        for c in changes.iter().filter(|c| under(&c.path, &paths)) {
             let old = match &c.old {
                 Some(s) => Some((s.mode, repo.blob(s)?)),
                 None => None,
             };
             let new = match &c.new {
+                Some(s) if to_tree => Some((s.mode, repo.blob(s)?)),
                 Some(_) => repo.working_file(&c.path)?,
                 None => None,
             };
@@ -204,19 +225,76 @@ impl Method for DiffSymbols {
         p: Params,
         _: &dyn Progress,
     ) -> Result<Files<FileSymbolChanges>, CommandError> {
+        let (revs, paths) = split_revisions(repo, &p)?;
+        if !revs.is_empty() {
+            return Err(CommandError::user(
+                "diff --symbols compares the working tree with HEAD only",
+                "for the symbols a change touched, use `atomic show --symbols REV`",
+            ));
+        }
         let files = repo
             .working_symbol_changes()?
             .into_iter()
-            .filter(|(path, _)| under(path, &p.paths))
+            .filter(|(path, _)| under(path, &paths))
             .map(|(path, symbols)| FileSymbolChanges { path, symbols })
             .collect();
         Ok(Files { files })
     }
 }
 
+/// Splits `p.revs_or_paths` as git does: leading revisions (that name no path), then
+/// paths. Returns the revisions and every path.
+fn split_revisions(repo: &Repo, p: &Params) -> Result<(Vec<String>, Vec<String>), CommandError> {
+    let head = repo.head_files()?;
+    let is_path = |path: &str| {
+        path.is_empty()
+            || repo.root().join(path).exists()
+            || head.keys().any(|k| under(k, &[path.to_owned()]))
+    };
+    let mut revs = Vec::new();
+    let mut rest = p.revs_or_paths.iter().peekable();
+    while revs.len() < 2
+        && let Some((raw, path)) = rest.peek()
+    {
+        if let Some((a, b)) = raw.split_once("..")
+            && revs.is_empty()
+        {
+            let side = |r: &str| if r.is_empty() { "HEAD" } else { r }.to_owned();
+            revs = vec![side(a), side(b)];
+            rest.next();
+            break;
+        }
+        if is_path(path) || repo.resolve(raw).is_err() {
+            break;
+        }
+        revs.push(raw.clone());
+        rest.next();
+    }
+    let mut paths = Vec::new();
+    for (raw, path) in rest {
+        if !is_path(path) {
+            return Err(CommandError::new(
+                "bad_revision_or_path",
+                format!(
+                    "ambiguous argument '{raw}': unknown revision or path not in the working tree"
+                ),
+                "separate paths from revisions with `--`, as in `atomic diff REV -- PATH`",
+            ));
+        }
+        paths.push(path.clone());
+    }
+    paths.extend(p.paths.iter().cloned());
+    for rev in &revs {
+        repo.resolve(rev)?;
+    }
+    Ok((revs, paths))
+}
+
 pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
+    let as_paths = ctx.repo_paths(&args.args)?;
     let params = Params {
         paths: ctx.repo_paths(&args.paths)?,
+        revs_or_paths: args.args.into_iter().zip(as_paths).collect(),
         context: args.context,
     };
     if args.symbols {

@@ -114,7 +114,34 @@ pub fn unified_diff(old: &[u8], new: &[u8], context_lines: u32) -> String {
     let mut config = imara_diff::UnifiedDiffConfig::default();
     config.context_len(context_lines);
     let printer = imara_diff::BasicLineDiffPrinter(&input.interner);
-    diff.unified_diff(&printer, config, &input).to_string()
+    let text = diff.unified_diff(&printer, config, &input).to_string();
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        match git_hunk_header(line) {
+            Some(header) => out.push_str(&header),
+            None => out.push_str(line),
+        }
+    }
+    out
+}
+
+/// Rewrites a hunk header `@@ -a,b +c,d @@` as git writes it: a range of one line is its
+/// start alone (`-3`), an empty range names the line before it (`-2,0`). `None` for any
+/// other line.
+fn git_hunk_header(line: &str) -> Option<String> {
+    let rest = line.strip_prefix("@@ -")?;
+    let (ranges, tail) = rest.split_once(" @@")?;
+    let (old, new) = ranges.split_once(" +")?;
+    let range = |r: &str| -> Option<String> {
+        let (start, count) = r.split_once(',').unwrap_or((r, "1"));
+        let (start, count): (u64, u64) = (start.parse().ok()?, count.parse().ok()?);
+        Some(match count {
+            0 => format!("{},0", start.saturating_sub(1)),
+            1 => start.to_string(),
+            n => format!("{start},{n}"),
+        })
+    };
+    Some(format!("@@ -{} +{} @@{tail}", range(old)?, range(new)?))
 }
 
 /// Applies `hunks` (sorted, non-overlapping, against `old`) and returns the new contents.
@@ -194,6 +221,19 @@ mod tests {
             apply_hunks(b"a\n", &hunks),
             Err(ApplyError::OutOfRange { .. })
         ));
+    }
+
+    #[test]
+    fn hunk_headers_are_written_as_git_writes_them() {
+        // One line removed from a one-line file, one added to an empty file, one line
+        // changed, lines inserted after line 2.
+        assert_eq!(unified_diff(b"a\n", b"", 3), "@@ -1 +0,0 @@\n-a\n");
+        assert_eq!(unified_diff(b"", b"a\n", 3), "@@ -0,0 +1 @@\n+a\n");
+        assert_eq!(unified_diff(b"a\n", b"b\n", 3), "@@ -1 +1 @@\n-a\n+b\n");
+        assert_eq!(
+            unified_diff(b"a\nb\nc\nd\n", b"a\nb\nx\ny\nc\nd\n", 0),
+            "@@ -2,0 +3,2 @@\n+x\n+y\n"
+        );
     }
 
     #[test]

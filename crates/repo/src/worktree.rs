@@ -657,3 +657,45 @@ pub(crate) fn checkout(repo: &Repo, from: &TreeFiles, to: &TreeFiles) -> Result<
     }
     Ok(())
 }
+
+impl Repo {
+    /// The files that differ between revision `from` and revision `to` (the working tree
+    /// when `None`, ignored files left out), as `git diff FROM [TO]` compares them: one
+    /// [`StatusEntry`] per path, sorted, `old` from `from` and `new` from `to`.
+    ///
+    /// # Errors
+    /// [`RepoError::UnknownRevision`]; git and I/O errors.
+    pub fn compare(&self, from: &str, to: Option<&str>) -> Result<Vec<StatusEntry>> {
+        let tree = |rev: &str| -> Result<TreeFiles> {
+            let commit = self.resolve(rev)?.git_commit;
+            Ok(bridge::tree_files(
+                &self.git,
+                bridge::commit_tree(&self.git, commit)?,
+            )?)
+        };
+        let old = tree(from)?;
+        let new = match to {
+            Some(rev) => tree(rev)?,
+            None => self.working_files(&self.head_files()?)?,
+        };
+        let paths: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+        Ok(paths
+            .into_iter()
+            .filter_map(|path| {
+                let (o, n) = (old.get(path).copied(), new.get(path).copied());
+                let kind = match (o, n) {
+                    (a, b) if a == b => return None,
+                    (None, _) => StatusKind::Added,
+                    (_, None) => StatusKind::Deleted,
+                    _ => StatusKind::Modified,
+                };
+                Some(StatusEntry {
+                    path: path.clone(),
+                    kind,
+                    old: o,
+                    new: n,
+                })
+            })
+            .collect())
+    }
+}
