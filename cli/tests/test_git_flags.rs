@@ -80,3 +80,95 @@ fn diff_takes_revisions_ranges_and_paths_as_git_does() {
             .success()
     );
 }
+
+/// The commits `atomic log ARGS` lists, oldest last, as git ids.
+fn atomic_commits(env: &TestEnv, dir: &Path, args: &[&str]) -> Vec<String> {
+    env.atomic_json(dir, &[&["log"], args].concat())
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["commit"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn git_commits(env: &TestEnv, dir: &Path, args: &[&str]) -> Vec<String> {
+    env.git(dir, &[&["log", "--format=%H"], args].concat())
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn log_takes_ranges_paths_authors_and_patches_as_git_does() {
+    let env = TestEnv::new();
+    let dir = repo(&env);
+    // A commit by someone else, made with git.
+    std::fs::write(dir.join("docs/c.md"), "# C\n").unwrap();
+    env.git(&dir, &["add", "docs/c.md"]);
+    env.git(
+        &dir,
+        &[
+            "-c",
+            "user.name=Other",
+            "-c",
+            "user.email=other@example.com",
+            "commit",
+            "-q",
+            "--author=Other <other@example.com>",
+            "-m",
+            "C",
+        ],
+    );
+    let cases: &[&[&str]] = &[
+        &[],
+        &["HEAD~3..HEAD~1"],
+        &["HEAD", "^HEAD~2"],
+        &["--", "docs"],
+        &["--", "docs/a.md"],
+        &["--author", "Other"],
+        &["--reverse"],
+        &["-n", "2", "--reverse"],
+    ];
+    for args in cases {
+        assert_eq!(
+            atomic_commits(&env, &dir, args),
+            git_commits(&env, &dir, args),
+            "atomic log {args:?}"
+        );
+    }
+    // From a subdirectory, the path is relative to it.
+    let docs = dir.join("docs");
+    assert_eq!(
+        atomic_commits(&env, &docs, &["--", "a.md"]),
+        git_commits(&env, &docs, &["--", "a.md"])
+    );
+    // -p: each commit's diff, as git log -p prints it (atomic has no index lines).
+    let diffs = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| {
+                [
+                    "diff --git",
+                    "---",
+                    "+++",
+                    "@@",
+                    "+",
+                    "-",
+                    " ",
+                    "new file",
+                    "deleted file",
+                ]
+                .iter()
+                .any(|p| l.starts_with(p))
+                    && !l.starts_with("    ")
+            })
+            .map(str::to_owned)
+            .collect()
+    };
+    let atomic = env.atomic_ok(&dir, &["--color", "never", "log", "-p"]);
+    let git = env.git(
+        &dir,
+        &["log", "-p", "--no-color", "--diff-algorithm=histogram"],
+    );
+    assert_eq!(diffs(&atomic), diffs(&git));
+    assert!(atomic.contains("+# C"), "{atomic}");
+}

@@ -138,12 +138,12 @@ pub fn print_symbol_changes(ui: &Ui, changes: &Files<FileSymbolChanges>) {
     });
 }
 
-fn under(path: &str, wanted: &[String]) -> bool {
+/// Whether `path` falls under any of the pathspecs `wanted` (all paths when it is empty).
+pub fn under(path: &str, wanted: &[String]) -> bool {
     wanted.is_empty()
-        || wanted.iter().any(|w| {
-            let w = w.trim_end_matches('/');
-            w.is_empty() || path == w || path.starts_with(&format!("{w}/"))
-        })
+        || wanted
+            .iter()
+            .any(|w| atomic_repo::pathspec_matches(w, path))
 }
 
 /// `diff`: the working tree's changes against HEAD.

@@ -1,19 +1,31 @@
 //! `atomic log`.
 
+use std::collections::HashSet;
+
+use atomic_core::{Change, ChangeId, FileKind};
 use atomic_repo::{Progress, Repo};
 use serde::{Deserialize, Serialize};
 
 use super::Context;
+use super::diff::under;
+use super::show::file_diffs;
 use crate::api::Method;
 use crate::error::CommandError;
 use crate::ui::Label;
 use crate::views::{ChangeView, format_time, short};
 
 /// Show changes, newest first, from HEAD (or the given revisions)
+///
+/// As git: `A..B` shows what B has and A lacks, `^A` leaves out what A reaches, paths
+/// after `--` keep the changes that touched them, `-p` adds each change's diff (none for
+/// merges, as git), `--stat` a line per file.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Start from these revisions (default: HEAD)
+    /// Start from these revisions (default: HEAD); `A..B` and `^A` as git takes them
     pub revisions: Vec<String>,
+    /// Only changes that touched these paths (relative to the current directory)
+    #[arg(last = true, value_name = "PATH")]
+    pub paths: Vec<String>,
     /// Start from every branch, tag and remote branch
     #[arg(long)]
     pub all: bool,
@@ -23,6 +35,21 @@ pub struct Args {
     /// One line per change
     #[arg(long)]
     pub oneline: bool,
+    /// Only changes whose author ("Name <email>") contains this text
+    #[arg(long)]
+    pub author: Option<String>,
+    /// Oldest first (after -n, as git)
+    #[arg(long)]
+    pub reverse: bool,
+    /// Show each change's diff
+    #[arg(short = 'p', long = "patch")]
+    pub patch: bool,
+    /// Show the files each change touched, with lines added and removed
+    #[arg(long)]
+    pub stat: bool,
+    /// Lines of context around each hunk (with -p)
+    #[arg(short = 'U', long, default_value_t = 3)]
+    pub context: u32,
 }
 
 /// `log`: changes reachable from revisions, newest first.
@@ -31,7 +58,7 @@ pub struct Log;
 /// What `log` takes.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Params {
-    /// Start from these revisions (HEAD when empty and `all` is false).
+    /// Start from these revisions (HEAD when empty and `all` is false); `A..B` and `^A`.
     #[serde(default)]
     pub revisions: Vec<String>,
     /// Start from every ref.
@@ -39,6 +66,18 @@ pub struct Params {
     pub all: bool,
     /// At most this many.
     pub limit: Option<usize>,
+    /// Only changes touching these repository-relative paths (all when empty).
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// Only changes whose `Name <email>` contains this.
+    #[serde(default)]
+    pub author: Option<String>,
+    /// Oldest first.
+    #[serde(default)]
+    pub reverse: bool,
+    /// With each file's diff, this many lines of context (`None`: no diffs).
+    #[serde(default)]
+    pub patch_context: Option<u32>,
 }
 
 impl Method for Log {
@@ -48,13 +87,22 @@ impl Method for Log {
 
     fn run(repo: &Repo, p: Params, _: &dyn Progress) -> Result<Vec<ChangeView>, CommandError> {
         let mut starts = Vec::new();
+        let mut excluded_starts = Vec::new();
         if p.all {
             for commit in repo.branch_tips()? {
                 starts.push(repo.change_of_commit(commit)?);
             }
         }
         for rev in &p.revisions {
-            starts.push(repo.resolve(rev)?);
+            if let Some((a, b)) = rev.split_once("..") {
+                let side = |r: &str| if r.is_empty() { "HEAD" } else { r }.to_owned();
+                excluded_starts.push(repo.resolve(&side(a))?);
+                starts.push(repo.resolve(&side(b))?);
+            } else if let Some(a) = rev.strip_prefix('^') {
+                excluded_starts.push(repo.resolve(a)?);
+            } else {
+                starts.push(repo.resolve(rev)?);
+            }
         }
         if starts.is_empty()
             && !p.all
@@ -62,11 +110,52 @@ impl Method for Log {
         {
             starts.push(repo.change_of_commit(head)?);
         }
-        Ok(repo
-            .log(&starts, p.limit)?
-            .iter()
-            .map(ChangeView::summary)
-            .collect())
+        let excluded: HashSet<ChangeId> = if excluded_starts.is_empty() {
+            HashSet::new()
+        } else {
+            repo.log(&excluded_starts, None)?
+                .iter()
+                .map(|c| c.id)
+                .collect()
+        };
+        let touches = |c: &Change| {
+            p.paths.is_empty()
+                || c.files.iter().any(|f| {
+                    let from = match &f.kind {
+                        FileKind::Renamed { from } => Some(from.as_str()),
+                        _ => None,
+                    };
+                    std::iter::once(f.path.as_str())
+                        .chain(from)
+                        .any(|path| under(path, &p.paths))
+                })
+        };
+        let by = |c: &Change| {
+            p.author.as_ref().is_none_or(|a| {
+                format!("{} <{}>", c.author.name, c.author.email).contains(a.as_str())
+            })
+        };
+        let mut shown = Vec::new();
+        for change in repo.log(&starts, None)? {
+            if p.limit.is_some_and(|n| shown.len() >= n) {
+                break;
+            }
+            if excluded.contains(&change.id) || !touches(&change) || !by(&change) {
+                continue;
+            }
+            let view = match p.patch_context {
+                // As git: no diff for a merge.
+                Some(context) if change.parents.len() < 2 => {
+                    ChangeView::new(&change, file_diffs(repo, &change, context)?)
+                }
+                _ => ChangeView::summary(&change),
+            };
+            shown.push(view);
+        }
+        if p.reverse {
+            shown.reverse();
+        }
+        Ok(shown)
     }
 }
 
@@ -75,6 +164,10 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
         revisions: args.revisions,
         all: args.all,
         limit: args.limit,
+        paths: ctx.repo_paths(&args.paths)?,
+        author: args.author,
+        reverse: args.reverse,
+        patch_context: args.patch.then_some(args.context),
     })?;
     ctx.ui.emit(&changes, |out| {
         for c in &changes {
@@ -107,7 +200,42 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
                 out.push_str(&format!("    {line}\n"));
             }
             out.push('\n');
+            if args.stat {
+                out.push_str(&stat(c));
+            }
+            for f in &c.files {
+                if let Some(diff) = &f.diff {
+                    out.push_str(&ctx.ui.paint_diff(diff));
+                }
+            }
+            if args.patch && c.files.iter().any(|f| f.diff.is_some()) {
+                out.push('\n');
+            }
         }
     });
     Ok(())
+}
+
+/// `--stat`: one line per file (` path | N ++--`) and a summary, as git prints them
+/// (bars not scaled to the terminal).
+fn stat(c: &ChangeView) -> String {
+    let width = c.files.iter().map(|f| f.path.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    let (mut added, mut removed) = (0, 0);
+    for f in &c.files {
+        let n = f.added_lines + f.removed_lines;
+        let bar = "+".repeat(f.added_lines.min(50) as usize)
+            + &"-".repeat(f.removed_lines.min(50) as usize);
+        out.push_str(&format!(" {:<width$} | {n} {bar}\n", f.path));
+        added += f.added_lines;
+        removed += f.removed_lines;
+    }
+    let files = c.files.len();
+    out.push_str(&format!(
+        " {files} file{} changed, {added} insertion{}(+), {removed} deletion{}(-)\n\n",
+        if files == 1 { "" } else { "s" },
+        if added == 1 { "" } else { "s" },
+        if removed == 1 { "" } else { "s" },
+    ));
+    out
 }

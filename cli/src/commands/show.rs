@@ -44,31 +44,47 @@ impl Method for Show {
 
     fn run(repo: &Repo, p: Params, _: &dyn Progress) -> Result<ChangeView, CommandError> {
         let change = repo.resolve(&p.revision)?;
-        let mut files = Vec::new();
-        for fc in &change.files {
-            let old = match &fc.old {
-                Some(s) => Some((s.mode, repo.blob(s)?)),
-                None => None,
-            };
-            let new = match &fc.new {
-                Some(s) => Some((s.mode, repo.blob(s)?)),
-                None => None,
-            };
-            let from = match &fc.kind {
-                FileKind::Renamed { from } => from.as_str(),
-                _ => fc.path.as_str(),
-            };
-            let (_, diff) = render(
-                &fc.path,
-                from,
-                old.as_ref().map(|(m, d)| (*m, d.as_slice())),
-                new.as_ref().map(|(m, d)| (*m, d.as_slice())),
-                p.context,
-            );
-            files.push(FileView::new(fc, Some(diff)));
-        }
-        Ok(ChangeView::new(&change, files))
+        Ok(ChangeView::new(
+            &change,
+            file_diffs(repo, &change, p.context)?,
+        ))
     }
+}
+
+/// Each file of `change` with its diff against the first parent, `context` lines around
+/// each hunk (for `show` and `log -p`).
+///
+/// # Errors
+/// Reading a blob.
+pub fn file_diffs(
+    repo: &Repo,
+    change: &atomic_core::Change,
+    context: u32,
+) -> Result<Vec<FileView>, CommandError> {
+    let mut files = Vec::new();
+    for fc in &change.files {
+        let old = match &fc.old {
+            Some(s) => Some((s.mode, repo.blob(s)?)),
+            None => None,
+        };
+        let new = match &fc.new {
+            Some(s) => Some((s.mode, repo.blob(s)?)),
+            None => None,
+        };
+        let from = match &fc.kind {
+            FileKind::Renamed { from } => from.as_str(),
+            _ => fc.path.as_str(),
+        };
+        let (_, diff) = render(
+            &fc.path,
+            from,
+            old.as_ref().map(|(m, d)| (*m, d.as_slice())),
+            new.as_ref().map(|(m, d)| (*m, d.as_slice())),
+            context,
+        );
+        files.push(FileView::new(fc, Some(diff)));
+    }
+    Ok(files)
 }
 
 /// `show.symbols`: the symbols a change added, modified and deleted.

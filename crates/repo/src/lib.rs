@@ -32,6 +32,7 @@ mod record;
 mod remote;
 mod repair;
 mod restore;
+pub use restore::pathspec_matches;
 mod safe_fs;
 mod session;
 mod stamp;

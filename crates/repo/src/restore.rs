@@ -8,9 +8,11 @@ use atomic_gitbridge as bridge;
 use crate::safe_fs::Root;
 use crate::{Repo, RepoError, Result, file_state};
 
-/// Whether repository-relative `path` falls under pathspec `spec`: the path itself, or a
-/// file under it as a directory; `""` (the root) matches everything.
-fn matches(spec: &str, path: &str) -> bool {
+/// Whether repository-relative `path` falls under pathspec `spec` (a repository-relative
+/// path, a trailing `/` allowed): the path itself, or a file under it as a directory;
+/// `""` (the root) matches everything.
+pub fn pathspec_matches(spec: &str, path: &str) -> bool {
+    let spec = spec.trim_end_matches('/');
     spec.is_empty()
         || path == spec
         || path
@@ -48,11 +50,11 @@ impl Repo {
         let known = || head.keys().chain(from.keys()).chain(changed.iter());
         if let Some(spec) = pathspecs
             .iter()
-            .find(|spec| !known().any(|p| matches(spec, p)))
+            .find(|spec| !known().any(|p| pathspec_matches(spec, p)))
         {
             return Err(RepoError::PathspecNoMatch { spec: spec.clone() });
         }
-        let wanted = |p: &str| pathspecs.iter().any(|spec| matches(spec, p));
+        let wanted = |p: &str| pathspecs.iter().any(|spec| pathspec_matches(spec, p));
         let root = Root::open(&self.root)?;
         let mut restored = Vec::new();
         for (path, state) in from.iter().filter(|(p, _)| wanted(p)) {
@@ -79,7 +81,7 @@ impl Repo {
 
 #[cfg(test)]
 mod tests {
-    use super::matches;
+    use super::pathspec_matches as matches;
 
     #[test]
     fn pathspecs_match_the_path_or_what_is_under_it() {
