@@ -206,6 +206,27 @@ fn branches_switch_and_export() {
     );
     env.atomic_ok(&repo, &["branch", "delete", "old"]);
     assert!(env.git(&repo, &["branch", "--list", "old"]).is_empty());
+    // As git: `branch NAME` creates; `-d` refuses a branch with changes HEAD lacks (git
+    // refuses it too), `-D` deletes it anyway.
+    env.atomic_ok(&repo, &["branch", "short-form"]);
+    assert!(
+        !env.git(&repo, &["branch", "--list", "short-form"])
+            .is_empty()
+    );
+    let refused = env.atomic(&repo, &["--json", "branch", "-d", "work"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("not_merged"));
+    assert!(
+        !env.git_cmd(&repo, &["branch", "-d", "work"])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    assert!(!env.git(&repo, &["branch", "--list", "work"]).is_empty());
+    env.atomic_ok(&repo, &["branch", "-d", "short-form"]);
+    env.atomic_ok(&repo, &["branch", "-D", "work"]);
+    assert!(env.git(&repo, &["branch", "--list", "work"]).is_empty());
 
     // `git export` puts back a ref that git moved, when asked before any import.
     let feature = env.git(&repo, &["rev-parse", "feature"]);

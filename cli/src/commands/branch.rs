@@ -10,10 +10,24 @@ use crate::error::CommandError;
 use crate::ui::Label;
 
 /// List, create or delete branches
+///
+/// As git: `atomic branch` lists, `atomic branch NAME [REV]` creates, `-d NAME` deletes a
+/// branch whose changes HEAD contains, `-D NAME` deletes it whatever it holds.
 #[derive(clap::Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Args {
     #[command(subcommand)]
     pub action: Option<Action>,
+    /// Create a branch of this name (as `branch create`)
+    pub name: Option<String>,
+    /// Where the new branch starts (default: HEAD)
+    pub revision: Option<String>,
+    /// Delete this branch, if HEAD contains its changes
+    #[arg(short = 'd', long = "delete", value_name = "NAME", conflicts_with_all = ["name", "force_delete"])]
+    pub delete: Option<String>,
+    /// Delete this branch even if HEAD does not contain its changes
+    #[arg(short = 'D', value_name = "NAME", conflicts_with = "name")]
+    pub force_delete: Option<String>,
 }
 
 /// What to do with branches.
@@ -28,10 +42,13 @@ pub enum Action {
         /// Where it starts
         revision: Option<String>,
     },
-    /// Delete a branch (its changes stay)
+    /// Delete a branch whose changes HEAD contains (its changes stay in the store)
     Delete {
         /// The branch's name
         name: String,
+        /// Delete it even if HEAD does not contain its changes
+        #[arg(long, short)]
+        force: bool,
     },
 }
 
@@ -74,11 +91,21 @@ impl Method for Create {
     }
 }
 
-/// What `branch.delete` takes.
+/// A name, for methods that take only one.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct NameParams {
+    /// The short name.
+    pub name: String,
+}
+
+/// What `branch.delete` takes.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct DeleteParams {
     /// The branch's short name.
     pub name: String,
+    /// Delete it even if HEAD does not contain its changes.
+    #[serde(default)]
+    pub force: bool,
 }
 
 /// `branch.delete`: a branch goes; its changes stay.
@@ -86,16 +113,26 @@ pub struct Delete;
 
 impl Method for Delete {
     const NAME: &'static str = "branch.delete";
-    type Params = NameParams;
+    type Params = DeleteParams;
     type Output = Branch;
 
-    fn run(repo: &Repo, p: NameParams, _: &dyn Progress) -> Result<Branch, CommandError> {
-        Ok(repo.delete_branch(&p.name)?)
+    fn run(repo: &Repo, p: DeleteParams, _: &dyn Progress) -> Result<Branch, CommandError> {
+        Ok(repo.delete_branch(&p.name, p.force)?)
     }
 }
 
 pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
-    match args.action.unwrap_or(Action::List) {
+    let action = match (args.action, args.name, args.delete, args.force_delete) {
+        (Some(action), ..) => action,
+        (None, Some(name), ..) => Action::Create {
+            name,
+            revision: args.revision,
+        },
+        (None, None, Some(name), _) => Action::Delete { name, force: false },
+        (None, None, None, Some(name)) => Action::Delete { name, force: true },
+        (None, None, None, None) => Action::List,
+    };
+    match action {
         Action::List => {
             let branches = ctx.call::<List>(NoParams {})?;
             ctx.ui.emit(&branches, |out| {
@@ -119,8 +156,8 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
                 ))
             });
         }
-        Action::Delete { name } => {
-            let b = ctx.call::<Delete>(NameParams { name })?;
+        Action::Delete { name, force } => {
+            let b = ctx.call::<Delete>(DeleteParams { name, force })?;
             ctx.ui.emit(&b, |out| {
                 out.push_str(&format!(
                     "Deleted branch {} (was {})\n",

@@ -80,11 +80,12 @@ impl Repo {
         })
     }
 
-    /// Deletes branch `name`; its changes stay in the store.
+    /// Deletes branch `name`; its changes stay in the store. Unless `force`, only when HEAD
+    /// contains its tip, as `git branch -d`.
     ///
     /// # Errors
-    /// [`RepoError::NoSuchBranch`], [`RepoError::CurrentBranch`].
-    pub fn delete_branch(&self, name: &str) -> Result<Branch> {
+    /// [`RepoError::NoSuchBranch`], [`RepoError::CurrentBranch`], [`RepoError::NotMerged`].
+    pub fn delete_branch(&self, name: &str, force: bool) -> Result<Branch> {
         let mut lock = self.store.lock();
         let before = self.store.refs()?;
         let commit = *before
@@ -96,6 +97,19 @@ impl Repo {
             return Err(RepoError::CurrentBranch {
                 name: name.to_owned(),
             });
+        }
+        // As `git branch -d`: only a branch HEAD contains, unless forced.
+        if !force {
+            let head = self.head_commit()?;
+            let contained = match head {
+                Some(head) => self.merge_base(commit, head)? == Some(commit),
+                None => false,
+            };
+            if !contained {
+                return Err(RepoError::NotMerged {
+                    name: name.to_owned(),
+                });
+            }
         }
         self.writing_refs(&[&full(name)], || {
             Ok(bridge::delete_ref(&self.git, &full(name))?)

@@ -94,6 +94,12 @@ pub enum RepoError {
     /// A merge is already in progress.
     #[error("a merge is in progress")]
     MergeInProgress,
+    /// A branch to delete holds changes HEAD does not contain.
+    #[error("the branch `{name}` is not fully merged into HEAD")]
+    NotMerged {
+        /// The branch.
+        name: String,
+    },
     /// No operation is left to undo.
     #[error("nothing to undo: every operation made outside sessions is undone already")]
     NothingToUndo,
@@ -243,6 +249,7 @@ impl RepoError {
             E::MergeInProgress => "merge_in_progress",
             E::NoMergeInProgress => "no_merge_in_progress",
             E::NothingToUndo => "nothing_to_undo",
+            E::NotMerged { .. } => "not_merged",
             E::UndoBlocked { .. } | E::SessionWorkAfter { .. } => "undo_blocked",
             E::NoSuchOperation { .. } => "no_such_operation",
             E::PathspecNoMatch { .. } => "pathspec_no_match",
