@@ -364,3 +364,32 @@ fn completions_and_man_pages_come_from_the_command_line() {
         "{record}"
     );
 }
+
+/// After `atomic clone`, the default branch tracks origin's as after `git clone`: `git
+/// status` counts ahead and behind, and `git pull` works.
+#[test]
+fn a_clone_tracks_its_origin_as_git_clone_does() {
+    let (env, src, repo) = setup();
+    let git_clone = env.path("g");
+    env.git(
+        &env.path(""),
+        &[
+            "clone",
+            "-q",
+            src.to_str().unwrap(),
+            git_clone.to_str().unwrap(),
+        ],
+    );
+    for key in ["branch.main.remote", "branch.main.merge"] {
+        assert_eq!(
+            env.git(&repo, &["config", key]),
+            env.git(&git_clone, &["config", key]),
+            "{key}"
+        );
+    }
+    std::fs::write(repo.join("ahead.txt"), "ahead\n").unwrap();
+    env.atomic_ok(&repo, &["record", "-m", "Ahead"]);
+    let status = env.git(&repo, &["status", "-sb"]);
+    assert!(status.contains("[ahead 1]"), "{status}");
+    env.git(&repo, &["pull", "-q", "--ff-only"]);
+}

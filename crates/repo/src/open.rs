@@ -265,7 +265,8 @@ impl Repo {
     ///
     /// Every remote branch becomes a local branch too, so that git users who clone the new
     /// repository see every branch; tags are copied. HEAD follows the source's default
-    /// branch, and its tree is written to the working directory.
+    /// branch, which tracks origin's (as `git clone` sets it), and its tree is written to
+    /// the working directory.
     ///
     /// A directory holding a clone that was killed before it finished (it has the marker
     /// `.git/atomic-clone`) is emptied and cloned into again.
@@ -335,6 +336,19 @@ impl Repo {
         let summary = repo.import_locked(&mut repo.store.lock(), progress, "clone")?;
         repo.index_head(progress)?;
         configure_git(&repo.git)?;
+        // The default branch tracks origin's, as `git clone` sets it: `git pull` works and
+        // `git status` shows ahead and behind.
+        if let Some(branch) = &default_branch {
+            git_cmd::run(
+                &repo.root,
+                &["config", &format!("branch.{branch}.remote"), "origin"],
+            )?;
+            let merge = format!("refs/heads/{branch}");
+            git_cmd::run(
+                &repo.root,
+                &["config", &format!("branch.{branch}.merge"), &merge],
+            )?;
+        }
         std::fs::remove_file(&marker).map_err(RepoError::io("removing", &marker))?;
         disarm(cleanup);
         Ok((repo, summary))
