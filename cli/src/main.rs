@@ -29,11 +29,16 @@ fn main() -> ExitCode {
         return ExitCode::from(error::EXIT_USER);
     };
     let autostart = cli.command.autostarts();
+    if cli.command.pages() && !cli.global.no_pager {
+        ui.start_pager();
+    }
     let ctx = Context::new(cli.global, &ui, cwd, autostart);
-    match commands::run(cli.command, &ctx) {
+    let code = match commands::run(cli.command, &ctx) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => ExitCode::from(err.report(&ui)),
-    }
+    };
+    ui.finish_pager();
+    code
 }
 
 /// Reports a command line clap refused (help and version are not errors): as clap prints

@@ -42,6 +42,8 @@ pub struct Ui {
     /// Print no status messages or progress.
     pub quiet: bool,
     color: bool,
+    /// The pager's standard input, when output goes through one.
+    pager: std::sync::Mutex<Option<(std::process::Child, std::process::ChildStdin)>>,
 }
 
 impl Ui {
@@ -52,6 +54,50 @@ impl Ui {
             json: global.json,
             quiet: global.quiet,
             color: color && !global.json,
+            pager: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// Sends what this invocation prints on stdout through a pager, as git does on a
+    /// terminal: `ATOMIC_PAGER`, else `GIT_PAGER`, else `PAGER`, else `less` (with
+    /// `LESS=FRX` unless set: quit when it fits, keep colors); none for an empty value or
+    /// `cat`, with `--json`, or when stdout is no terminal.
+    pub fn start_pager(&self) {
+        if self.json || !std::io::stdout().is_terminal() {
+            return;
+        }
+        let pager = ["ATOMIC_PAGER", "GIT_PAGER", "PAGER"]
+            .iter()
+            .find_map(|v| std::env::var(v).ok())
+            .unwrap_or_else(|| "less".into());
+        if pager.trim().is_empty() || pager.trim() == "cat" {
+            return;
+        }
+        let mut cmd = std::process::Command::new("sh");
+        cmd.args(["-c", &pager]).stdin(std::process::Stdio::piped());
+        if std::env::var_os("LESS").is_none() {
+            cmd.env("LESS", "FRX");
+        }
+        if let Ok(mut child) = cmd.spawn()
+            && let Some(stdin) = child.stdin.take()
+        {
+            *self
+                .pager
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some((child, stdin));
+        }
+    }
+
+    /// Waits for the pager, if any, once everything is written.
+    pub fn finish_pager(&self) {
+        let taken = self
+            .pager
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        if let Some((mut child, stdin)) = taken {
+            drop(stdin);
+            let _ = child.wait();
         }
     }
 
@@ -60,6 +106,13 @@ impl Ui {
     /// # Errors
     /// The write error; [`std::io::ErrorKind::BrokenPipe`] when the reader went away.
     pub fn write_out(&self, bytes: &[u8]) -> std::io::Result<()> {
+        let mut pager = self
+            .pager
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((_, stdin)) = pager.as_mut() {
+            return stdin.write_all(bytes).and_then(|()| stdin.flush());
+        }
         let mut out = std::io::stdout().lock();
         out.write_all(bytes).and_then(|()| out.flush())
     }

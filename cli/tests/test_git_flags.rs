@@ -172,3 +172,30 @@ fn log_takes_ranges_paths_authors_and_patches_as_git_does() {
     assert_eq!(diffs(&atomic), diffs(&git));
     assert!(atomic.contains("+# C"), "{atomic}");
 }
+
+/// On a terminal, log, show and diff go through the pager (`script` gives them one), as
+/// git's do; not with --no-pager, not into a pipe, not with --json.
+#[test]
+fn log_show_and_diff_page_on_a_terminal_only() {
+    let env = TestEnv::new();
+    let dir = repo(&env);
+    let on_a_terminal = |args: &str| -> String {
+        let out = env
+            .sh_cmd(&dir, &format!("script -qec \"$ATOMIC {args}\" /dev/null"))
+            .env("ATOMIC_PAGER", "sed s/^/PAGED:/")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    for command in ["log --oneline", "show", "diff"] {
+        assert!(on_a_terminal(command).contains("PAGED:"), "{command}");
+        assert!(!on_a_terminal(&format!("--no-pager {command}")).contains("PAGED:"));
+    }
+    assert!(!on_a_terminal("--json log").contains("PAGED:"));
+    let piped = env
+        .atomic_cmd(&dir, &["log", "--oneline"])
+        .env("ATOMIC_PAGER", "sed s/^/PAGED:/")
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&piped.stdout).contains("PAGED:"));
+}

@@ -64,6 +64,10 @@ pub struct GlobalArgs {
     /// Print no status messages or progress on stderr
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    /// Never send log, show and diff through a pager (ATOMIC_PAGER, GIT_PAGER or PAGER;
+    /// `less` by default), which they use on a terminal
+    #[arg(long, global = true)]
+    pub no_pager: bool,
 }
 
 /// When to color the output.
@@ -118,6 +122,12 @@ pub enum Command {
 }
 
 impl Command {
+    /// Whether the command's output goes through a pager on a terminal, as git's `log`,
+    /// `show` and `diff` do.
+    pub fn pages(&self) -> bool {
+        matches!(self, Command::Log(_) | Command::Show(_) | Command::Diff(_))
+    }
+
     /// Whether the command starts a server when none runs: session commands do, so that
     /// many agents in one repository are served at once without anyone starting it.
     pub fn autostarts(&self) -> bool {

@@ -114,6 +114,7 @@ fn context_at<'a>(ctx: &Context<'a>, dir: Option<&Path>) -> Option<Context<'a>> 
             json: ctx.global.json,
             color: ctx.global.color,
             quiet: ctx.global.quiet,
+            no_pager: ctx.global.no_pager,
         },
         ctx.ui,
         ctx.cwd.clone(),
