@@ -89,7 +89,7 @@ macro_rules! methods {
 
 use crate::commands::{
     branch, context, diff, doctor, git, index, log, merge, op, record, remote, restore, session,
-    show, status, switch, symbols, sync, watch,
+    show, status, switch, symbols, sync, tag, watch,
 };
 
 methods![
@@ -103,6 +103,9 @@ methods![
     branch::List,
     branch::Create,
     branch::Delete,
+    tag::List,
+    tag::Create,
+    tag::Delete,
     switch::Switch,
     remote::List,
     remote::Add,

@@ -214,6 +214,8 @@ impl From<RepoError> for CommandError {
             E::DirtyWorkingTree { .. } => (EXIT_USER, Some("record your changes (`atomic record -m ...`) or discard them (`atomic restore <paths>`); see `atomic status`".into())),
             E::MergeInProgress => (EXIT_USER, Some("resolve the conflicts `atomic status` lists, then `atomic record -m ...` to finish the merge; or `atomic merge --abort`".into())),
             E::NoMergeInProgress => (EXIT_USER, Some("nothing to abort; `atomic status` shows the working tree".into())),
+            E::TagExists { .. } => (EXIT_USER, Some("pick another name, or `atomic tag -d` the old one first".into())),
+            E::NoSuchTag { .. } => (EXIT_USER, Some("`atomic tag` lists the tags".into())),
             E::NotMerged { name } => (EXIT_USER, Some(format!("merge it first, or delete it anyway with `atomic branch -D {name}` (`atomic undo` brings it back)"))),
             E::NothingToUndo => (EXIT_USER, Some("`atomic op log` lists the operations".into())),
             E::UndoBlocked { .. } | E::SessionWorkAfter { .. } => (EXIT_USER, Some("later work builds on it (see `atomic op log`); undo that first, or move the ref by hand with `atomic branch`".into())),

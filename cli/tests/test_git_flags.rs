@@ -199,3 +199,35 @@ fn log_show_and_diff_page_on_a_terminal_only() {
         .unwrap();
     assert!(!String::from_utf8_lossy(&piped.stdout).contains("PAGED:"));
 }
+
+/// `atomic tag` lists, creates and deletes lightweight tags that git sees as its own.
+#[test]
+fn tags_are_made_listed_and_deleted_as_git_does() {
+    let env = TestEnv::new();
+    let dir = repo(&env);
+    env.atomic_ok(&dir, &["tag", "v1", "HEAD~2"]);
+    env.atomic_ok(&dir, &["tag", "v2"]);
+    env.git(&dir, &["tag", "v3", "HEAD~1"]);
+    assert_eq!(
+        env.git(&dir, &["rev-parse", "v1"]),
+        env.git(&dir, &["rev-parse", "HEAD~2"])
+    );
+    let listed: Vec<String> = env
+        .atomic_json(&dir, &["tag"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(listed, env.git(&dir, &["tag"]).lines().collect::<Vec<_>>());
+    let again = env.atomic(&dir, &["--json", "tag", "v1"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("tag_exists"));
+    env.atomic_ok(&dir, &["tag", "-d", "v1"]);
+    assert_eq!(env.git(&dir, &["tag"]), "v2\nv3\n");
+    // A tag is a revision like any other.
+    assert_eq!(
+        env.atomic_json(&dir, &["show", "v3"])["commit"],
+        env.git(&dir, &["rev-parse", "HEAD~1"]).trim()
+    );
+}

@@ -203,6 +203,9 @@ fn every_command_speaks_one_json_vocabulary() {
     o.run(&dir, &["merge", "feat"], None);
     o.run(&dir, &["branch", "list"], None);
     o.run(&dir, &["branch", "delete", "feat"], None);
+    o.run(&dir, &["tag", "v1"], None);
+    o.run(&dir, &["tag"], None);
+    o.run(&dir, &["tag", "-d", "v1"], None);
     o.run(
         &dir,
         &["remote", "add", "origin", remote.to_str().unwrap()],

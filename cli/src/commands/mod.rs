@@ -25,6 +25,7 @@ pub mod status;
 pub mod switch;
 pub mod symbols;
 pub mod sync;
+pub mod tag;
 pub mod watch;
 
 use std::cell::RefCell;
@@ -92,6 +93,7 @@ pub enum Command {
     Log(log::Args),
     Show(show::Args),
     Branch(branch::Args),
+    Tag(tag::Args),
     Switch(switch::Args),
     Remote(remote::Args),
     Fetch(sync::FetchArgs),
@@ -146,6 +148,7 @@ pub fn run(command: Command, ctx: &Context<'_>) -> Result<(), CommandError> {
         Command::Log(args) => log::run(ctx, args),
         Command::Show(args) => show::run(ctx, args),
         Command::Branch(args) => branch::run(ctx, args),
+        Command::Tag(args) => tag::run(ctx, args),
         Command::Switch(args) => switch::run(ctx, args),
         Command::Remote(args) => remote::run(ctx, args),
         Command::Fetch(args) => sync::fetch(ctx, args),

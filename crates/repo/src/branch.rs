@@ -22,6 +22,53 @@ fn full(name: &str) -> String {
 }
 
 impl Repo {
+    /// Creates ref `full` at the change `rev` names (HEAD when `None`), logged as
+    /// `description`; `exists` is the error when it is there already. Returns its commit.
+    pub(crate) fn create_ref(
+        &self,
+        full: &str,
+        rev: Option<&str>,
+        description: &str,
+        exists: impl FnOnce() -> RepoError,
+    ) -> Result<GitId> {
+        let mut lock = self.store.lock();
+        let before = self.store.refs()?;
+        if before.contains_key(full) {
+            return Err(exists());
+        }
+        let commit = self.resolve(rev.unwrap_or("HEAD"))?.git_commit;
+        self.writing_refs(&[full], || {
+            Ok(bridge::set_ref(
+                &self.git,
+                full,
+                commit,
+                Some(None),
+                &format!("atomic {description}"),
+            )?)
+        })?;
+        let mut after = before.clone();
+        after.insert(full.to_owned(), commit);
+        self.record_refs(&mut lock, &before, &after, description.to_owned())?;
+        Ok(commit)
+    }
+
+    /// Deletes ref `full`, logged as `description`. Returns the commit it pointed to.
+    pub(crate) fn delete_ref(
+        &self,
+        full: &str,
+        description: &str,
+        missing: impl FnOnce() -> RepoError,
+    ) -> Result<GitId> {
+        let mut lock = self.store.lock();
+        let before = self.store.refs()?;
+        let commit = *before.get(full).ok_or_else(missing)?;
+        self.writing_refs(&[full], || Ok(bridge::delete_ref(&self.git, full)?))?;
+        let mut after = before.clone();
+        after.remove(full);
+        self.record_refs(&mut lock, &before, &after, description.to_owned())?;
+        Ok(commit)
+    }
+
     /// Returns the commits of every ref atomic knows (branches, tags, remote branches).
     ///
     /// # Errors
@@ -53,26 +100,12 @@ impl Repo {
     /// # Errors
     /// [`RepoError::BranchExists`], [`RepoError::UnknownRevision`], an invalid name.
     pub fn create_branch(&self, name: &str, rev: Option<&str>) -> Result<Branch> {
-        let mut lock = self.store.lock();
-        let before = self.store.refs()?;
-        if before.contains_key(&full(name)) {
-            return Err(RepoError::BranchExists {
-                name: name.to_owned(),
-            });
-        }
-        let commit = self.resolve(rev.unwrap_or("HEAD"))?.git_commit;
-        self.writing_refs(&[&full(name)], || {
-            Ok(bridge::set_ref(
-                &self.git,
-                &full(name),
-                commit,
-                Some(None),
-                "atomic branch: created",
-            )?)
-        })?;
-        let mut after = before.clone();
-        after.insert(full(name), commit);
-        self.record_refs(&mut lock, &before, &after, format!("branch: create {name}"))?;
+        let commit =
+            self.create_ref(&full(name), rev, &format!("branch: create {name}"), || {
+                RepoError::BranchExists {
+                    name: name.to_owned(),
+                }
+            })?;
         Ok(Branch {
             name: name.to_owned(),
             commit,
@@ -86,13 +119,10 @@ impl Repo {
     /// # Errors
     /// [`RepoError::NoSuchBranch`], [`RepoError::CurrentBranch`], [`RepoError::NotMerged`].
     pub fn delete_branch(&self, name: &str, force: bool) -> Result<Branch> {
-        let mut lock = self.store.lock();
-        let before = self.store.refs()?;
-        let commit = *before
-            .get(&full(name))
-            .ok_or_else(|| RepoError::NoSuchBranch {
-                name: name.to_owned(),
-            })?;
+        let missing = || RepoError::NoSuchBranch {
+            name: name.to_owned(),
+        };
+        let commit = *self.store.refs()?.get(&full(name)).ok_or_else(missing)?;
         if self.current_branch()?.as_deref() == Some(name) {
             return Err(RepoError::CurrentBranch {
                 name: name.to_owned(),
@@ -100,8 +130,7 @@ impl Repo {
         }
         // As `git branch -d`: only a branch HEAD contains, unless forced.
         if !force {
-            let head = self.head_commit()?;
-            let contained = match head {
+            let contained = match self.head_commit()? {
                 Some(head) => self.merge_base(commit, head)? == Some(commit),
                 None => false,
             };
@@ -111,12 +140,7 @@ impl Repo {
                 });
             }
         }
-        self.writing_refs(&[&full(name)], || {
-            Ok(bridge::delete_ref(&self.git, &full(name))?)
-        })?;
-        let mut after = before.clone();
-        after.remove(&full(name));
-        self.record_refs(&mut lock, &before, &after, format!("branch: delete {name}"))?;
+        let commit = self.delete_ref(&full(name), &format!("branch: delete {name}"), missing)?;
         Ok(Branch {
             name: name.to_owned(),
             commit,

@@ -94,6 +94,18 @@ pub enum RepoError {
     /// A merge is already in progress.
     #[error("a merge is in progress")]
     MergeInProgress,
+    /// A tag of that name exists.
+    #[error("tag `{name}` already exists")]
+    TagExists {
+        /// The tag.
+        name: String,
+    },
+    /// No tag of that name.
+    #[error("no tag `{name}`")]
+    NoSuchTag {
+        /// The tag.
+        name: String,
+    },
     /// A branch to delete holds changes HEAD does not contain.
     #[error("the branch `{name}` is not fully merged into HEAD")]
     NotMerged {
@@ -250,6 +262,8 @@ impl RepoError {
             E::NoMergeInProgress => "no_merge_in_progress",
             E::NothingToUndo => "nothing_to_undo",
             E::NotMerged { .. } => "not_merged",
+            E::TagExists { .. } => "tag_exists",
+            E::NoSuchTag { .. } => "no_such_tag",
             E::UndoBlocked { .. } | E::SessionWorkAfter { .. } => "undo_blocked",
             E::NoSuchOperation { .. } => "no_such_operation",
             E::PathspecNoMatch { .. } => "pathspec_no_match",

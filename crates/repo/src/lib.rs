@@ -38,6 +38,7 @@ mod session;
 mod stamp;
 mod symbols;
 mod sync;
+mod tag;
 mod undo;
 mod verify;
 mod worktree;
@@ -66,6 +67,7 @@ pub use remote::Remote;
 pub use session::{SessionFileView, SessionStatus, SubmitResult};
 pub use symbols::{IndexSummary, TreeSource};
 pub use sync::{ExportSummary, ImportSummary};
+pub use tag::Tag;
 pub use undo::Undone;
 pub use verify::{CommandResult, VerifyReport};
 pub use worktree::{
