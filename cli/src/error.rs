@@ -217,6 +217,7 @@ impl From<RepoError> for CommandError {
             E::TagExists { .. } => (EXIT_USER, Some("pick another name, or `atomic tag -d` the old one first".into())),
             E::NoSuchTag { .. } => (EXIT_USER, Some("`atomic tag` lists the tags".into())),
             E::NotMerged { name } => (EXIT_USER, Some(format!("merge it first, or delete it anyway with `atomic branch -D {name}` (`atomic undo` brings it back)"))),
+            E::PartialMerge => (EXIT_USER, Some("record the whole merge (`atomic record -m MSG` without paths), or `atomic merge --abort`".into())),
             E::NothingToUndo => (EXIT_USER, Some("`atomic op log` lists the operations".into())),
             E::UndoBlocked { .. } | E::SessionWorkAfter { .. } => (EXIT_USER, Some("later work builds on it (see `atomic op log`); undo that first, or move the ref by hand with `atomic branch`".into())),
             E::NoSuchOperation { .. } => (EXIT_USER, Some("`atomic op log` lists the operations with their numbers".into())),

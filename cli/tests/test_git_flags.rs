@@ -231,3 +231,38 @@ fn tags_are_made_listed_and_deleted_as_git_does() {
         env.git(&dir, &["rev-parse", "HEAD~1"]).trim()
     );
 }
+
+/// `record PATHS` records only the changes under them, as `git commit PATHS`; the rest
+/// stays in the working tree.
+#[test]
+fn record_takes_paths_as_git_commit_does() {
+    let env = TestEnv::new();
+    let dir = repo(&env);
+    std::fs::write(dir.join("docs/b.md"), "# B, edited\n").unwrap();
+    std::fs::write(dir.join("src/new.rs"), "pub fn n() {}\n").unwrap();
+    // From src/, `.` is src: its edit and its new file, not the docs.
+    env.atomic_ok(&dir.join("src"), &["record", "-m", "Only src", "."]);
+    assert_eq!(
+        env.git(&dir, &["show", "--format=", "--name-only", "HEAD"]),
+        "src/lib.rs\nsrc/new.rs\n"
+    );
+    let left: Vec<String> = env.atomic_json(&dir, &["status"])["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["path"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(left, ["docs/b.md"]);
+    assert_eq!(env.git(&dir, &["status", "--porcelain"]), " M docs/b.md\n");
+    // A path that names nothing is refused, as git does.
+    let out = env.atomic(&dir, &["--json", "record", "-m", "x", "nope"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("pathspec_no_match"));
+    env.atomic_ok(&dir, &["record", "-m", "Docs", "docs/b.md"]);
+    assert!(
+        env.atomic_json(&dir, &["status"])["changes"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}

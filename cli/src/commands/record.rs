@@ -9,12 +9,19 @@ use crate::error::CommandError;
 use crate::ui::Label;
 use crate::views::ChangeView;
 
-/// Record every change in the working tree as a change and a git commit on the current branch
+/// Record every change in the working tree (or those under PATHS) as a change and a git
+/// commit on the current branch
+///
+/// There is no staging area: new files are recorded too, ignored ones never. With paths
+/// (relative to the current directory), only the changes under them, as `git commit
+/// PATHS`; the others stay in the working tree.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// The message (the first line is the summary)
     #[arg(short, long)]
     pub message: String,
+    /// Only the changes under these paths
+    pub paths: Vec<String>,
 }
 
 /// `record`: the working tree becomes a change on the current branch.
@@ -25,6 +32,9 @@ pub struct Record;
 pub struct Params {
     /// The message.
     pub message: String,
+    /// Only changes under these repository-relative paths (all when empty).
+    #[serde(default)]
+    pub paths: Vec<String>,
 }
 
 impl Method for Record {
@@ -33,13 +43,14 @@ impl Method for Record {
     type Output = ChangeView;
 
     fn run(repo: &Repo, p: Params, _: &dyn Progress) -> Result<ChangeView, CommandError> {
-        Ok(ChangeView::summary(&repo.record(&p.message)?))
+        Ok(ChangeView::summary(&repo.record(&p.message, &p.paths)?))
     }
 }
 
 pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
     let view = ctx.call::<Record>(Params {
         message: args.message,
+        paths: ctx.repo_paths(&args.paths)?,
     })?;
     ctx.ui.emit(&view, |out| {
         out.push_str(&format!(

@@ -112,6 +112,9 @@ pub enum RepoError {
         /// The branch.
         name: String,
     },
+    /// Paths given to `record` while a merge is in progress.
+    #[error("cannot record only some paths during a merge")]
+    PartialMerge,
     /// No operation is left to undo.
     #[error("nothing to undo: every operation made outside sessions is undone already")]
     NothingToUndo,
@@ -261,6 +264,7 @@ impl RepoError {
             E::MergeInProgress => "merge_in_progress",
             E::NoMergeInProgress => "no_merge_in_progress",
             E::NothingToUndo => "nothing_to_undo",
+            E::PartialMerge => "partial_merge",
             E::NotMerged { .. } => "not_merged",
             E::TagExists { .. } => "tag_exists",
             E::NoSuchTag { .. } => "no_such_tag",

@@ -27,18 +27,21 @@ impl Repo {
     }
 
     /// Records every working-tree change (no staging area; ignored files stay out) as one
-    /// change on the current branch, exported as a git commit; moves the branch. During a
-    /// merge ([`Repo::merge`]) the change gets the merged branch as second parent. Files
-    /// the branch changed under the user's edits (see [`crate::worktree`]) are merged
-    /// three ways first.
+    /// change on the current branch, exported as a git commit; moves the branch. With
+    /// `pathspecs` (repository-relative paths or directories), only the changes under them,
+    /// as `git commit PATHS` does; the others stay in the working tree. During a merge
+    /// ([`Repo::merge`]) the change gets the merged branch as second parent. Files the
+    /// branch changed under the user's edits (see [`crate::worktree`]) are merged three
+    /// ways first.
     ///
     /// # Errors
-    /// [`RepoError::NothingToRecord`], [`RepoError::DetachedHead`],
+    /// [`RepoError::NothingToRecord`], [`RepoError::PathspecNoMatch`],
+    /// [`RepoError::PartialMerge`] for paths during a merge, [`RepoError::DetachedHead`],
     /// [`RepoError::EmptyMessage`], [`RepoError::NoIdentity`],
     /// [`RepoError::UnresolvedConflicts`] while conflict markers remain; git and store
     /// errors. The branch moves only after the commit is written; the store follows in one
     /// batch.
-    pub fn record(&self, message: &str) -> Result<Change> {
+    pub fn record(&self, message: &str, pathspecs: &[String]) -> Result<Change> {
         if message.trim().is_empty() {
             return Err(RepoError::EmptyMessage);
         }
@@ -53,6 +56,9 @@ impl Repo {
         let root = Root::open(&self.root)?;
         self.merge_stale(&root)?;
         let merging = self.merge_state()?;
+        if merging.is_some() && !pathspecs.is_empty() {
+            return Err(RepoError::PartialMerge);
+        }
         if let Some(state) = &merging {
             let unresolved: Vec<String> = state
                 .conflicts
@@ -72,7 +78,23 @@ impl Repo {
         let head = self.head_commit()?;
         let head_files = self.head_files()?;
         let work = self.working_files(&head_files)?;
-        let changes = compare(&head_files, &work);
+        let mut changes = compare(&head_files, &work);
+        if !pathspecs.is_empty() {
+            let known = |spec: &String| {
+                head_files
+                    .keys()
+                    .chain(work.keys())
+                    .any(|p| crate::pathspec_matches(spec, p))
+            };
+            if let Some(spec) = pathspecs.iter().find(|s| !known(s)) {
+                return Err(RepoError::PathspecNoMatch { spec: spec.clone() });
+            }
+            changes.retain(|c| {
+                pathspecs
+                    .iter()
+                    .any(|s| crate::pathspec_matches(s, &c.path))
+            });
+        }
         if changes.is_empty() && merging.is_none() {
             return Err(RepoError::NothingToRecord);
         }
