@@ -266,3 +266,21 @@ fn record_takes_paths_as_git_commit_does() {
             .is_empty()
     );
 }
+
+/// `switch -c NAME START` starts the new branch where git's would.
+#[test]
+fn switch_creates_a_branch_at_a_start_point() {
+    let env = TestEnv::new();
+    let dir = repo(&env);
+    env.atomic_ok(&dir, &["restore", "."]);
+    env.atomic_ok(&dir, &["tag", "first", "HEAD~2"]);
+    env.atomic_ok(&dir, &["switch", "-c", "from-tag", "first"]);
+    assert_eq!(
+        env.git(&dir, &["rev-parse", "HEAD"]),
+        env.git(&dir, &["rev-parse", "first"])
+    );
+    assert_eq!(env.git(&dir, &["symbolic-ref", "--short", "HEAD"]), "from-tag\n");
+    assert_eq!(env.git(&dir, &["status", "--porcelain"]), "");
+    // A start point without -c is a usage error, as git's.
+    assert_eq!(env.atomic(&dir, &["switch", "main", "first"]).status.code(), Some(2));
+}

@@ -8,11 +8,17 @@ use crate::api::Method;
 use crate::error::CommandError;
 
 /// Switch the working tree to another branch
+///
+/// `atomic switch -c NAME [START]` creates the branch at START (a branch, tag or any
+/// revision; default: HEAD) first, as `git switch -c`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// The branch
     pub branch: String,
-    /// Create the branch at HEAD first
+    /// With -c: where the new branch starts (default: HEAD)
+    #[arg(requires = "create")]
+    pub start: Option<String>,
+    /// Create the branch first
     #[arg(short, long)]
     pub create: bool,
 }
@@ -25,8 +31,11 @@ pub struct Switch;
 pub struct Params {
     /// The branch's short name.
     pub branch: String,
-    /// Create it at HEAD first.
+    /// Create it first.
     pub create: bool,
+    /// Where a created branch starts (HEAD when absent).
+    #[serde(default)]
+    pub start: Option<String>,
 }
 
 impl Method for Switch {
@@ -35,7 +44,7 @@ impl Method for Switch {
     type Output = Branch;
 
     fn run(repo: &Repo, p: Params, _: &dyn Progress) -> Result<Branch, CommandError> {
-        Ok(repo.switch(&p.branch, p.create)?)
+        Ok(repo.switch(&p.branch, p.create, p.start.as_deref())?)
     }
 }
 
@@ -43,6 +52,7 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
     let b = ctx.call::<Switch>(Params {
         branch: args.branch,
         create: args.create,
+        start: args.start,
     })?;
     ctx.ui.emit(&b, |out| {
         out.push_str(&format!(

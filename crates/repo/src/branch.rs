@@ -148,14 +148,14 @@ impl Repo {
         })
     }
 
-    /// Switches the working tree and HEAD to branch `name`, creating it at HEAD first when
-    /// `create` is set.
+    /// Switches the working tree and HEAD to branch `name`, creating it first at `start`
+    /// (HEAD when `None`) when `create` is set.
     ///
     /// # Errors
     /// [`RepoError::DirtyWorkingTree`] when the working tree has changes (record them
     /// first); [`RepoError::NoSuchBranch`]; an untracked file in the way is overwritten
     /// only if it is identical, otherwise [`RepoError::DirtyWorkingTree`].
-    pub fn switch(&self, name: &str, create: bool) -> Result<Branch> {
+    pub fn switch(&self, name: &str, create: bool, start: Option<&str>) -> Result<Branch> {
         let status = self.status()?;
         if let Some(first) = status.changes.iter().find(|c| c.old.is_some()) {
             return Err(RepoError::DirtyWorkingTree {
@@ -164,7 +164,7 @@ impl Repo {
             });
         }
         if create {
-            self.create_branch(name, None)?;
+            self.create_branch(name, start)?;
         }
         let commit =
             *self
