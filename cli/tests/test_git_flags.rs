@@ -279,8 +279,54 @@ fn switch_creates_a_branch_at_a_start_point() {
         env.git(&dir, &["rev-parse", "HEAD"]),
         env.git(&dir, &["rev-parse", "first"])
     );
-    assert_eq!(env.git(&dir, &["symbolic-ref", "--short", "HEAD"]), "from-tag\n");
+    assert_eq!(
+        env.git(&dir, &["symbolic-ref", "--short", "HEAD"]),
+        "from-tag\n"
+    );
     assert_eq!(env.git(&dir, &["status", "--porcelain"]), "");
     // A start point without -c is a usage error, as git's.
-    assert_eq!(env.atomic(&dir, &["switch", "main", "first"]).status.code(), Some(2));
+    assert_eq!(
+        env.atomic(&dir, &["switch", "main", "first"]).status.code(),
+        Some(2)
+    );
+}
+
+/// `push -u`, `--tags`, a tag by name and `-f`, each leaving the remote as git's would.
+#[test]
+fn push_takes_gits_flags() {
+    let env = TestEnv::new();
+    let dir = repo(&env);
+    env.atomic_ok(&dir, &["restore", "."]);
+    let remote = env.path("remote.git");
+    env.git(
+        &env.path(""),
+        &["init", "-q", "--bare", remote.to_str().unwrap()],
+    );
+    env.atomic_ok(&dir, &["remote", "add", "origin", remote.to_str().unwrap()]);
+    env.atomic_ok(&dir, &["push", "-u", "origin", "main"]);
+    assert_eq!(env.git(&dir, &["config", "branch.main.remote"]), "origin\n");
+    assert_eq!(
+        env.git(&dir, &["config", "branch.main.merge"]),
+        "refs/heads/main\n"
+    );
+    env.atomic_ok(&dir, &["tag", "v1", "HEAD~1"]);
+    env.atomic_ok(&dir, &["tag", "v2"]);
+    env.atomic_ok(&dir, &["push", "origin", "v1"]);
+    assert_eq!(env.git(&remote, &["tag"]), "v1\n");
+    env.atomic_ok(&dir, &["push", "--tags", "origin"]);
+    assert_eq!(env.git(&remote, &["tag"]), "v1\nv2\n");
+    // A branch moved back locally: a plain push is refused, -f overwrites.
+    env.atomic_ok(&dir, &["branch", "topic"]);
+    env.atomic_ok(&dir, &["push", "origin", "topic"]);
+    env.atomic_ok(&dir, &["branch", "-D", "topic"]);
+    env.atomic_ok(&dir, &["branch", "topic", "HEAD~2"]);
+    assert_ne!(
+        env.atomic(&dir, &["push", "origin", "topic"]).status.code(),
+        Some(0)
+    );
+    env.atomic_ok(&dir, &["push", "-f", "origin", "topic"]);
+    assert_eq!(
+        env.git(&remote, &["rev-parse", "topic"]),
+        env.git(&dir, &["rev-parse", "HEAD~2"])
+    );
 }

@@ -21,8 +21,17 @@ pub struct PushArgs {
     /// The remote
     #[arg(default_value = "origin")]
     pub remote: String,
-    /// The branch (default: the current one)
+    /// The branch, or a tag (default: the current branch)
     pub branch: Option<String>,
+    /// Make the branch track the remote's (as git push -u)
+    #[arg(short = 'u', long)]
+    pub set_upstream: bool,
+    /// Overwrite the remote branch even when that drops commits there
+    #[arg(short, long)]
+    pub force: bool,
+    /// Push every tag too
+    #[arg(long)]
+    pub tags: bool,
 }
 
 /// What `fetch` takes.
@@ -54,8 +63,11 @@ impl Method for Fetch {
 pub struct PushParams {
     /// The remote.
     pub remote: String,
-    /// The branch (the current one when absent).
+    /// The branch or tag (the current branch when absent).
     pub branch: Option<String>,
+    /// git's push flags.
+    #[serde(default, flatten)]
+    pub options: atomic_repo::PushOptions,
 }
 
 /// What `push` did.
@@ -76,7 +88,7 @@ impl Method for Push {
     type Output = Pushed;
 
     fn run(repo: &Repo, p: PushParams, _: &dyn Progress) -> Result<Pushed, CommandError> {
-        let branch = repo.push(&p.remote, p.branch.as_deref())?;
+        let branch = repo.push(&p.remote, p.branch.as_deref(), p.options)?;
         Ok(Pushed {
             remote: p.remote,
             branch,
@@ -101,6 +113,11 @@ pub fn push(ctx: &Context<'_>, args: PushArgs) -> Result<(), CommandError> {
     let pushed = ctx.call::<Push>(PushParams {
         remote: args.remote,
         branch: args.branch,
+        options: atomic_repo::PushOptions {
+            set_upstream: args.set_upstream,
+            force: args.force,
+            tags: args.tags,
+        },
     })?;
     ctx.ui.emit(&pushed, |out| {
         out.push_str(&format!("Pushed {} to {}\n", pushed.branch, pushed.remote));

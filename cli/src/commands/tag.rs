@@ -12,8 +12,8 @@ use crate::ui::Label;
 /// List, create or delete tags
 ///
 /// As git: `atomic tag` lists, `atomic tag NAME [REV]` creates a lightweight tag at REV
-/// (default: HEAD), `atomic tag -d NAME` deletes one. `atomic push --tags` is not there
-/// yet: push a tag by name (`atomic push origin NAME` or `git push origin NAME`).
+/// (default: HEAD), `atomic tag -d NAME` deletes one. Push one with `atomic push origin
+/// NAME`, or every tag with `atomic push --tags`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// The tag to create

@@ -63,7 +63,7 @@ pub use linked::{
     mount_perm,
 };
 pub use merge::{MergeResult, MergeState};
-pub use remote::Remote;
+pub use remote::{PushOptions, Remote};
 pub use session::{SessionFileView, SessionStatus, SubmitResult};
 pub use symbols::{IndexSummary, TreeSource};
 pub use sync::{ExportSummary, ImportSummary};

@@ -14,6 +14,20 @@ pub struct Remote {
     pub url: String,
 }
 
+/// How `push` pushes, as git's flags say.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PushOptions {
+    /// `-u`: the branch tracks the remote's afterwards.
+    #[serde(default)]
+    pub set_upstream: bool,
+    /// `-f`: overwrite the remote branch even when that drops commits there.
+    #[serde(default)]
+    pub force: bool,
+    /// `--tags`: push every tag too.
+    #[serde(default)]
+    pub tags: bool,
+}
+
 impl Repo {
     /// Returns the configured remotes, sorted by name.
     pub fn remotes(&self) -> Result<Vec<Remote>> {
@@ -55,17 +69,41 @@ impl Repo {
         self.import_git(progress)
     }
 
-    /// Pushes `branch` (the current one when `None`) to `remote`.
-    pub fn push(&self, remote: &str, branch: Option<&str>) -> Result<String> {
-        let branch = match branch {
+    /// Pushes `name` (the current branch when `None`; a tag when no branch has that name)
+    /// to `remote`, as `git push` with `options`. Returns the name pushed.
+    ///
+    /// # Errors
+    /// [`crate::RepoError::DetachedHead`] without a name on a detached HEAD; git's refusal
+    /// (a non-fast-forward without `force`, an unknown remote).
+    pub fn push(&self, remote: &str, name: Option<&str>, options: PushOptions) -> Result<String> {
+        let name = match name {
             Some(b) => b.to_owned(),
             None => self
                 .current_branch()?
                 .ok_or(crate::RepoError::DetachedHead)?,
         };
-        let spec = format!("refs/heads/{branch}:refs/heads/{branch}");
-        git_cmd::run(&self.root, &["push", "--quiet", remote, &spec])?;
+        let refs = self.store.refs()?;
+        let kind = if !refs.contains_key(&format!("refs/heads/{name}"))
+            && refs.contains_key(&format!("refs/tags/{name}"))
+        {
+            "tags"
+        } else {
+            "heads"
+        };
+        let spec = format!("refs/{kind}/{name}:refs/{kind}/{name}");
+        let mut args = vec!["push", "--quiet"];
+        if options.set_upstream && kind == "heads" {
+            args.push("--set-upstream");
+        }
+        if options.force {
+            args.push("--force");
+        }
+        if options.tags {
+            args.push("--tags");
+        }
+        args.extend([remote, spec.as_str()]);
+        git_cmd::run(&self.root, &args)?;
         self.import_git(&crate::NoProgress)?;
-        Ok(branch)
+        Ok(name)
     }
 }
