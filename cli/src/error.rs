@@ -240,6 +240,7 @@ impl From<RepoError> for CommandError {
                 let (code, hint) = session_hint(e);
                 (code, hint.map(str::to_owned))
             }
+            E::Bridge(atomic_gitbridge::BridgeError::BadRefName { .. }) => (EXIT_USER, Some("use a name git takes: no spaces, `..`, `~`, `^`, `:`, `?`, `*`, `[` or `\\`, no leading `.` or `-`, no trailing `/` or `.lock` (see `git check-ref-format`)".into())),
             E::Io { .. } | E::Store(_) | E::Bridge(_) => (EXIT_INTERNAL, None),
         };
         CommandError {

@@ -330,3 +330,26 @@ fn push_takes_gits_flags() {
         env.git(&dir, &["rev-parse", "HEAD~2"])
     );
 }
+
+/// Branch and tag names are checked as git checks them: what git refuses is a user error.
+#[test]
+fn names_git_refuses_are_refused() {
+    let env = TestEnv::new();
+    let dir = repo(&env);
+    for name in ["a..b", "x y", "end.lock", ".dot", "trailing/", "t~1", "q?"] {
+        assert!(
+            !env.git_cmd(&dir, &["check-ref-format", "--branch", name])
+                .output()
+                .unwrap()
+                .status
+                .success(),
+            "git takes {name}"
+        );
+        for args in [["branch", name], ["tag", name]] {
+            let out = env.atomic(&dir, &[&["--json"], &args[..]].concat());
+            assert_eq!(out.status.code(), Some(1), "{args:?}");
+            assert!(String::from_utf8_lossy(&out.stderr).contains("bad_ref_name"));
+        }
+    }
+    assert!(env.git(&dir, &["branch", "--list"]).lines().count() == 1);
+}
