@@ -1,6 +1,6 @@
 //! Which symbols a change added, modified, deleted or renamed.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -70,44 +70,61 @@ pub struct SymbolChange {
 /// the name, is a rename.
 pub fn changed_symbols(old: &FileSymbols, new: &FileSymbols) -> Vec<SymbolChange> {
     let key = |s: &Symbol| (s.kind, s.scoped_name.clone());
-    let old_by: HashMap<_, &Symbol> = old.symbols.iter().map(|s| (key(s), s)).collect();
-    let new_by: HashMap<_, &Symbol> = new.symbols.iter().map(|s| (key(s), s)).collect();
-    let mut out = Vec::new();
-    let mut added: Vec<&Symbol> = Vec::new();
+    // Definitions of one name (overloads, several `impl` blocks) pair up first by equal
+    // text, then in order; the rest are added or deleted.
+    let mut unmatched: HashMap<(SymbolKind, String), Vec<&Symbol>> = HashMap::new();
+    for o in &old.symbols {
+        unmatched.entry(key(o)).or_default().push(o);
+    }
+    let mut pending = Vec::new();
     for s in &new.symbols {
-        match old_by.get(&key(s)) {
-            Some(o) if o.hash == s.hash => {}
-            Some(o) => {
-                let signature = o.signature_hash != s.signature_hash;
-                // Text outside both (a doc comment, say) counts as the body.
-                let body = o.body_hash != s.body_hash || !signature;
-                out.push(SymbolChange {
-                    scoped_name: s.scoped_name.clone(),
-                    kind: s.kind,
-                    change: ChangeKind::Modified { signature, body },
-                    lines: (s.start_line, s.end_line),
-                });
-            }
-            None => added.push(s),
+        let same = unmatched
+            .get_mut(&key(s))
+            .and_then(|v| v.iter().position(|o| o.hash == s.hash).map(|i| v.remove(i)));
+        if same.is_none() {
+            pending.push(s);
         }
     }
-    let mut renamed_from: HashSet<(SymbolKind, String)> = HashSet::new();
+    let mut out = Vec::new();
+    let mut added: Vec<&Symbol> = Vec::new();
+    for s in pending {
+        let paired = unmatched
+            .get_mut(&key(s))
+            .and_then(|v| (!v.is_empty()).then(|| v.remove(0)));
+        let Some(o) = paired else {
+            added.push(s);
+            continue;
+        };
+        let signature = o.signature_hash != s.signature_hash;
+        // Text outside both (a doc comment, say) counts as the body.
+        let body = o.body_hash != s.body_hash || !signature;
+        out.push(SymbolChange {
+            scoped_name: s.scoped_name.clone(),
+            kind: s.kind,
+            change: ChangeKind::Modified { signature, body },
+            lines: (s.start_line, s.end_line),
+        });
+    }
+    let mut gone: Vec<&Symbol> = old
+        .symbols
+        .iter()
+        .filter(|o| {
+            unmatched
+                .get(&key(o))
+                .is_some_and(|v| v.iter().any(|u| std::ptr::eq(*u, *o)))
+        })
+        .collect();
     for s in added {
-        let rename = old.symbols.iter().find(|o| {
+        let rename = gone.iter().position(|o| {
             o.kind == s.kind
-                && !new_by.contains_key(&key(o))
-                && !renamed_from.contains(&key(o))
                 && o.name != s.name
                 && o.body_hash == s.body_hash
                 && o.signature.replace(&o.name, &s.name) == s.signature
         });
         let change = match rename {
-            Some(o) => {
-                renamed_from.insert(key(o));
-                ChangeKind::Renamed {
-                    from: o.scoped_name.clone(),
-                }
-            }
+            Some(i) => ChangeKind::Renamed {
+                from: gone.remove(i).scoped_name.clone(),
+            },
             None => ChangeKind::Added,
         };
         out.push(SymbolChange {
@@ -117,15 +134,13 @@ pub fn changed_symbols(old: &FileSymbols, new: &FileSymbols) -> Vec<SymbolChange
             lines: (s.start_line, s.end_line),
         });
     }
-    for o in &old.symbols {
-        if !new_by.contains_key(&key(o)) && !renamed_from.contains(&key(o)) {
-            out.push(SymbolChange {
-                scoped_name: o.scoped_name.clone(),
-                kind: o.kind,
-                change: ChangeKind::Deleted,
-                lines: (o.start_line, o.end_line),
-            });
-        }
+    for o in gone {
+        out.push(SymbolChange {
+            scoped_name: o.scoped_name.clone(),
+            kind: o.kind,
+            change: ChangeKind::Deleted,
+            lines: (o.start_line, o.end_line),
+        });
     }
     out.sort_by(|a, b| a.scoped_name.cmp(&b.scoped_name));
     out

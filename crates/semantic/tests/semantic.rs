@@ -294,3 +294,30 @@ fn calls_resolve_by_scope_file_import_then_unique_name() {
         vec!["top"]
     );
 }
+
+/// Overloads of one name pair up with their own old versions: editing an unrelated
+/// function changes one symbol, not every overload (it reported them all "signature and
+/// body modified").
+#[test]
+fn overloads_pair_with_their_own_versions() {
+    let old = "from typing import overload\n\n\n@overload\ndef get(x: int) -> int: ...\n\n\n@overload\ndef get(x: str) -> str: ...\n\n\ndef get(x):\n    return x\n\n\ndef other():\n    return 1\n";
+    let new = old.replace("    return 1\n", "    return 2\n");
+    let (o, n) = (
+        extract_path("m.py", old.as_bytes()).unwrap(),
+        extract_path("m.py", new.as_bytes()).unwrap(),
+    );
+    let changes = changed_symbols(&o, &n);
+    let names: Vec<&str> = changes.iter().map(|c| c.scoped_name.as_str()).collect();
+    assert_eq!(names, ["other"], "{changes:?}");
+    // One overload edited: one change; one removed: one deletion.
+    let edited = old.replace(
+        "def get(x: str) -> str: ...",
+        "def get(x: bytes) -> bytes: ...",
+    );
+    let changes = changed_symbols(&o, &extract_path("m.py", edited.as_bytes()).unwrap());
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    let removed = old.replace("@overload\ndef get(x: str) -> str: ...\n\n\n", "");
+    let changes = changed_symbols(&o, &extract_path("m.py", removed.as_bytes()).unwrap());
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0].change, ChangeKind::Deleted);
+}
