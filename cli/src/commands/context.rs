@@ -101,8 +101,14 @@ pub fn run(ctx: &Ctx<'_>, args: Args) -> Result<(), CommandError> {
                     if sites.is_empty() { " none" } else { "" }
                 ));
                 for s in sites {
+                    // A callee: where it is defined, and where it is called.
+                    let call = if s.call_file == s.file && s.call_line == s.line {
+                        String::new()
+                    } else {
+                        format!(", called at {}:{}", s.call_file, s.call_line)
+                    };
                     out.push_str(&format!(
-                        "    {}{} ({}:{})\n",
+                        "    {}{} ({}:{}{call})\n",
                         "  ".repeat(s.distance - 1),
                         s.symbol.as_deref().unwrap_or("<top level>"),
                         s.file,

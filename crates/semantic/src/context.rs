@@ -28,8 +28,13 @@ pub struct CallSite {
     pub symbol: Option<String>,
     /// Its file.
     pub file: String,
-    /// The line of the call, 1-based.
+    /// Where to look in `file`, 1-based: for a caller, the line of its call; for a
+    /// callee, the first line of its definition.
     pub line: u32,
+    /// The file holding the call: the caller's.
+    pub call_file: String,
+    /// The line of the call in `call_file`, 1-based.
+    pub call_line: u32,
     /// How many calls away from the queried symbol (1 for direct).
     pub distance: usize,
 }
@@ -58,11 +63,22 @@ pub struct Context {
     pub ambiguous_calls: Vec<AmbiguousCall>,
 }
 
+/// Which way [`walk`] follows calls.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    /// To the symbols that call (the call is in theirs).
+    Callers,
+    /// To the symbols called (the call is in the one walked from).
+    Callees,
+}
+
 /// Walks calls breadth first from `start`, `levels` deep, with `step` giving the other end
-/// of each call (a symbol, or a file's top level) and its line. Each symbol is followed once.
+/// of each call (a symbol, or a file's top level) and the call's line. Each symbol is
+/// followed once.
 fn walk(
     start: &SymbolRef,
     levels: usize,
+    direction: Direction,
     step: impl Fn(&SymbolRef) -> Vec<(GraphNode, u32)>,
 ) -> Vec<CallSite> {
     let mut sites = Vec::new();
@@ -71,23 +87,32 @@ fn walk(
     for distance in 1..=levels {
         let mut next = Vec::new();
         for f in &frontier {
-            for (node, line) in step(f) {
+            for (node, call_line) in step(f) {
                 match node {
                     GraphNode::Symbol(c) => {
+                        let (line, call_file) = match direction {
+                            Direction::Callers => (call_line, c.path.clone()),
+                            Direction::Callees => (c.line, f.path.clone()),
+                        };
                         sites.push(CallSite {
                             symbol: Some(c.scoped_name.clone()),
                             file: c.path.clone(),
                             line,
+                            call_file,
+                            call_line,
                             distance,
                         });
                         if seen.insert(c.clone()) {
                             next.push(c);
                         }
                     }
+                    // A file's top level calls: the call is in that file.
                     GraphNode::File { path } => sites.push(CallSite {
                         symbol: None,
-                        file: path,
-                        line,
+                        file: path.clone(),
+                        line: call_line,
+                        call_file: path,
+                        call_line,
                         distance,
                     }),
                 }
@@ -127,8 +152,8 @@ pub fn context(
                     String::from_utf8_lossy(&bytes[range]).into_owned()
                 }),
             };
-            let callers = walk(&s, levels, |f| graph.callers(f));
-            let callees = walk(&s, levels, |f| {
+            let callers = walk(&s, levels, Direction::Callers, |f| graph.callers(f));
+            let callees = walk(&s, levels, Direction::Callees, |f| {
                 graph
                     .callees(f)
                     .into_iter()

@@ -321,3 +321,25 @@ fn overloads_pair_with_their_own_versions() {
     assert_eq!(changes.len(), 1, "{changes:?}");
     assert_eq!(changes[0].change, ChangeKind::Deleted);
 }
+
+/// A callee is shown where it is defined, with the call's own place beside it; a caller
+/// where it calls.
+#[test]
+fn context_gives_each_callees_own_file_and_line() {
+    let (graph, files) = graph_of(&[
+        ("src/util.rs", "\n\npub fn helper() {}\n"),
+        (
+            "src/main.rs",
+            "fn main() {\n    let x = 1;\n    helper();\n}\n",
+        ),
+    ]);
+    let main = &context(&graph, &files, "main", Depth::Signatures, |_| None)[0];
+    let c = &main.callees[0];
+    assert_eq!(c.symbol.as_deref(), Some("helper"));
+    assert_eq!((c.file.as_str(), c.line), ("src/util.rs", 3));
+    assert_eq!((c.call_file.as_str(), c.call_line), ("src/main.rs", 3));
+    let helper = &context(&graph, &files, "helper", Depth::Signatures, |_| None)[0];
+    let c = &helper.callers[0];
+    assert_eq!((c.file.as_str(), c.line), ("src/main.rs", 3));
+    assert_eq!((c.call_file.as_str(), c.call_line), ("src/main.rs", 3));
+}
