@@ -51,6 +51,23 @@ fn kind_of(capture: &str) -> SymbolKind {
     }
 }
 
+/// The receiver of a call through a value or module (`x` in `x.f()`): the object of the
+/// member access holding `name`, in each grammar's terms; `None` for a bare or
+/// path-qualified name.
+fn receiver(name: Node<'_>, source: &[u8]) -> Option<String> {
+    let parent = name.parent()?;
+    let field = match parent.kind() {
+        "field_expression" => "value",      // Rust
+        "attribute" => "object",            // Python
+        "member_expression" => "object",    // JavaScript, TypeScript
+        "selector_expression" => "operand", // Go
+        "method_invocation" => "object",    // Java
+        _ => return None,
+    };
+    let object = parent.child_by_field_name(field)?;
+    (object.id() != name.id()).then(|| text(object, source).trim().to_owned())
+}
+
 fn text<'s>(node: Node<'_>, source: &'s [u8]) -> &'s str {
     std::str::from_utf8(&source[node.byte_range()]).unwrap_or("")
 }
@@ -511,6 +528,7 @@ pub fn extract_uncached(profile: &LanguageProfile, source: &[u8]) -> FileSymbols
             byte: u32::try_from(node.start_byte()).unwrap_or(u32::MAX),
             within: within(node.start_byte()),
             qualified: node.prev_sibling().is_some(),
+            receiver: receiver(node, source),
         };
         if kind == PatternKind::Call {
             calls.push(reference)

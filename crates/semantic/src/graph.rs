@@ -310,14 +310,25 @@ impl SymbolGraph {
                 .copied()
                 .filter(|p| self.symbol(*p).is_some());
         }
-        // Outside the caller's scopes, a bare name is not a method.
+        // Outside the caller's scopes, a bare name is not a method, and a call through a
+        // value (not through an imported module or package) is nothing but a method.
+        let through_value = r.receiver.as_deref().is_some_and(|recv| {
+            !fs.imports.iter().any(|i| {
+                i.names.iter().any(|n| n == recv)
+                    || i.module.rsplit(['.', '/', ':']).next() == Some(recv)
+            })
+        });
         let candidates: Vec<NodeIndex> = candidates
             .into_iter()
             .filter(|c| {
-                r.qualified
-                    || self
-                        .symbol(*c)
-                        .is_some_and(|s| s.kind != SymbolKind::Method)
+                self.symbol(*c).is_some_and(|s| {
+                    let method = s.kind == SymbolKind::Method;
+                    if through_value {
+                        method
+                    } else {
+                        r.qualified || !method
+                    }
+                })
             })
             .collect();
         // 2. The same file.

@@ -123,6 +123,12 @@ pub struct Reference {
     /// Whether the name is qualified (`x.f()`, `A::f()`, `pkg.F()`): a bare name cannot
     /// name a method outside the caller's own scopes.
     pub qualified: bool,
+    /// For a call through a value or module (`x.f()`, `os.getcwd()`, `pkg.F()`; not a
+    /// path such as Rust's `A::f()`), the text before the dot: `x`, `os`, `pkg`. Unless
+    /// that names something the file imports, the call is a method call and never
+    /// resolves to a free function.
+    /// (Always written: the store's encoding is positional.)
+    pub receiver: Option<String>,
 }
 
 /// An import statement.

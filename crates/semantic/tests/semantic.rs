@@ -343,3 +343,38 @@ fn context_gives_each_callees_own_file_and_line() {
     assert_eq!((c.file.as_str(), c.line), ("src/main.rs", 3));
     assert_eq!((c.call_file.as_str(), c.call_line), ("src/main.rs", 3));
 }
+
+/// A call through a value (`x.run()`) is a method call: it never resolves to a free
+/// function of the same name; a call through an imported module or a path still does.
+#[test]
+fn method_calls_never_resolve_to_free_functions() {
+    let (graph, _) = graph_of(&[
+        ("src/util.rs", "pub fn run() {}\npub fn helper() {}\n"),
+        (
+            "src/main.rs",
+            "fn main() {\n    let t = std::thread::spawn(|| {});\n    t.run();\n    util::helper();\n}\n",
+        ),
+        (
+            "app/util.py",
+            "def helper():\n    pass\n\n\ndef start():\n    pass\n",
+        ),
+        (
+            "app/main.py",
+            "import util\n\n\ndef main(obj):\n    obj.start()\n    util.helper()\n",
+        ),
+    ]);
+    let callees_of = |path: &str| -> Vec<String> {
+        let main = graph
+            .find("main")
+            .into_iter()
+            .find(|s| s.path == path)
+            .unwrap();
+        graph
+            .callees(&main)
+            .into_iter()
+            .map(|(c, _)| format!("{}:{}", c.path, c.scoped_name))
+            .collect()
+    };
+    assert_eq!(callees_of("src/main.rs"), ["src/util.rs:helper"]);
+    assert_eq!(callees_of("app/main.py"), ["app/util.py:helper"]);
+}

@@ -8,7 +8,7 @@ use atomic_store::{Store, StoreError, Table, cf};
 
 /// Bumped whenever extraction changes, so cached tables from an older extractor are
 /// parsed again.
-const EXTRACTOR_VERSION: u8 = 2;
+const EXTRACTOR_VERSION: u8 = 3;
 
 /// Symbol tables cached per blob: key [`cache_key`].
 pub const SYMBOL_CACHE: Table<Vec<u8>, FileSymbols> = Table::new(cf::SYMBOLS);
