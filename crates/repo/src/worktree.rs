@@ -678,24 +678,8 @@ impl Repo {
             Some(rev) => tree(rev)?,
             None => self.working_files(&self.head_files()?)?,
         };
-        let paths: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
-        Ok(paths
-            .into_iter()
-            .filter_map(|path| {
-                let (o, n) = (old.get(path).copied(), new.get(path).copied());
-                let kind = match (o, n) {
-                    (a, b) if a == b => return None,
-                    (None, _) => StatusKind::Added,
-                    (_, None) => StatusKind::Deleted,
-                    _ => StatusKind::Modified,
-                };
-                Some(StatusEntry {
-                    path: path.clone(),
-                    kind,
-                    old: o,
-                    new: n,
-                })
-            })
-            .collect())
+        let mut changes = compare(&old, &new);
+        changes.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(changes)
     }
 }
