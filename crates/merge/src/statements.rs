@@ -53,18 +53,11 @@ impl<'a> Statements<'a> {
     /// separate units, so their token-level merge may stand.
     pub fn independent(&self, piece: &Range<usize>, ours: &[Edit], theirs: &[Edit]) -> bool {
         // The same edit made by both sides is agreement, not a clash.
-        let ours: Vec<Edit> = ours
-            .iter()
-            .filter(|e| !theirs.contains(e))
-            .cloned()
-            .collect();
-        let theirs: Vec<Edit> = theirs
-            .iter()
-            .filter(|e| !ours.contains(e))
-            .cloned()
-            .collect();
-        let o = self.units(piece, &ours);
-        let t = self.units(piece, &theirs);
+        let only = |a: &[Edit], b: &[Edit]| -> Vec<Edit> {
+            a.iter().filter(|e| !b.contains(e)).cloned().collect()
+        };
+        let o = self.units(piece, &only(ours, theirs));
+        let t = self.units(piece, &only(theirs, ours));
         let within = |a: &Range<usize>, b: &Range<usize>| b.start <= a.start && a.end <= b.end;
         !o.iter()
             .any(|a| t.iter().any(|b| within(a, b) || within(b, a)))
