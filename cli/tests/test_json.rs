@@ -171,7 +171,10 @@ fn every_command_speaks_one_json_vocabulary() {
     let mut o = Outputs {
         env: &env,
         all: Vec::new(),
-        names: vec![(env.path("").to_str().unwrap().to_owned(), "/tmp/x/".into())],
+        names: vec![
+            (env.path("").to_str().unwrap().to_owned(), "/tmp/x/".into()),
+            (env!("CARGO_BIN_EXE_atomic").to_owned(), "/bin/atomic".into()),
+        ],
     };
     let top = env.path("");
     let dir = env.path("r");
