@@ -178,9 +178,13 @@ pub fn stop(root: &Path) -> Result<bool, CommandError> {
         return Ok(false);
     };
     let _: serde_json::Value = c.call("server.stop", &serde_json::json!({}))?;
-    // Wait for the socket to go, so a new server can start at once.
+    // Wait for the socket to go and the process to let go of the server lock (it exits
+    // after removing the socket), so a new server can start at once.
     let started = Instant::now();
-    while socket_path(root).exists() && started.elapsed() < Duration::from_secs(30) {
+    while started.elapsed() < Duration::from_secs(30) {
+        if !socket_path(root).exists() && crate::server::lock_server(root)?.is_some() {
+            break;
+        }
         std::thread::sleep(Duration::from_millis(5));
     }
     Ok(true)
