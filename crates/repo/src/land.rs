@@ -306,6 +306,14 @@ impl Repo {
         Ok((events, tables))
     }
 
+    /// Returns the sequence number of the last symbol event (0 when there is none).
+    ///
+    /// # Errors
+    /// Store errors.
+    pub fn last_event_seq(&self) -> Result<u64> {
+        Ok(self.store.last_key(EVENTS)?.unwrap_or(0))
+    }
+
     /// Returns up to `limit` symbol events after sequence number `since`, oldest first.
     ///
     /// # Errors

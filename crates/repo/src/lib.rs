@@ -50,9 +50,9 @@ use std::time::Duration;
 
 pub use atomic_gitbridge::TreeFiles;
 pub use atomic_session::{
-    Applied, ConflictBlock, ConflictWarning, Entry, Event, EventKind, Node, PathError, Receipt,
-    ResolveAction, ResolvedFile, Session, SessionError, SessionFileDiff, SessionMode, WriteResult,
-    validate_path,
+    Applied, Comment, ConflictBlock, ConflictWarning, Entry, Event, EventKind, Node, PathError,
+    Receipt, ResolveAction, ResolvedFile, Session, SessionError, SessionFileDiff, SessionMode,
+    WriteResult, new_token, validate_path,
 };
 pub use atomic_store::{Operation, RefEdit, StoreError};
 pub use branch::Branch;
@@ -164,6 +164,12 @@ impl Repo {
     /// Store errors.
     pub fn operations(&self) -> Result<Vec<atomic_store::Operation>> {
         Ok(self.store.operations()?)
+    }
+
+    /// A number that moves whenever this process writes to the store (see
+    /// [`atomic_store::Store::generation`]): while a server holds the store, every change.
+    pub fn generation(&self) -> u64 {
+        self.store.generation()
     }
 
     /// Returns the session engine over this repository.

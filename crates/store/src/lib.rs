@@ -52,8 +52,10 @@ pub mod cf {
     pub const PENDING: &str = "pending";
     /// Schema 1's claims, keyed (session, path); read once by the migration.
     pub const LEGACY_TOUCHED: &str = "touched";
+    /// Review comments: (session, comment id) → comment.
+    pub const COMMENTS: &str = "comments";
     /// Every column family.
-    pub const ALL: [&str; 13] = [
+    pub const ALL: [&str; 14] = [
         CHANGES,
         BY_COMMIT,
         REFS,
@@ -67,6 +69,7 @@ pub mod cf {
         CLAIMS,
         PENDING,
         LEGACY_TOUCHED,
+        COMMENTS,
     ];
 }
 

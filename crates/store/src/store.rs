@@ -52,6 +52,8 @@ pub struct Store {
     _lock: std::fs::File,
     /// The next sequence number of each log table, known once a writer asked for it.
     sequences: Mutex<HashMap<&'static str, u64>>,
+    /// Batches written through this handle (see [`Store::generation`]).
+    generation: std::sync::atomic::AtomicU64,
 }
 
 fn options() -> Options {
@@ -178,6 +180,7 @@ impl Store {
             path: path.to_owned(),
             _lock: lock,
             sequences: Mutex::new(HashMap::new()),
+            generation: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
@@ -437,7 +440,17 @@ impl Store {
     pub fn write(&self, batch: Batch<'_>) -> Result<()> {
         self.db
             .write(batch.inner)
-            .map_err(StoreError::rocks("writing a batch"))
+            .map_err(StoreError::rocks("writing a batch"))?;
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::Release);
+        Ok(())
+    }
+
+    /// How many batches this handle has written since it opened: a number that moves
+    /// whenever anything in the store changed, since one process at a time holds the store.
+    /// Watchers (the dashboard) poll it to know when to look again.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// Takes the store's write lock: the one writer of logs (op log, events) and refs.
