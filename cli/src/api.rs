@@ -137,6 +137,7 @@ methods![
     session::files::Ls,
     session::review::Diff,
     session::review::Status,
+    session::review::AddComment,
     session::submit::Submit,
     session::submit::Resolve,
     session::submit::Verify,

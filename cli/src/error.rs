@@ -186,6 +186,10 @@ fn session_hint(err: &SessionError) -> (u8, Option<&'static str>) {
                 "the file changed since the diff was made: read it again and make the diff against it",
             ),
         ),
+        E::BadComment { .. } => (
+            EXIT_USER,
+            Some("comment on a line of a file in `atomic session diff`, with some text"),
+        ),
         E::Store(atomic_repo::StoreError::Locked { .. }) => (EXIT_BUSY, None),
         E::Store(_) | E::Bridge(_) => (EXIT_INTERNAL, None),
     }

@@ -242,6 +242,81 @@ fn the_same_function_gives_a_conflict_block_and_keeps_the_session() {
     );
     assert!(read.contains("    200\n"));
     assert!(env.git(&dir, &["show", "HEAD:lib.rs"]).contains("    20\n"));
+    // `session status` says beforehand what a submit now would return.
+    let status = session_json(&env, &dir, &s2, &["status"]);
+    assert_eq!(
+        status["conflicts"]["conflicting_symbols"],
+        block["conflicting_symbols"]
+    );
+    assert!(status["branch_moved"].as_bool().unwrap());
+}
+
+/// Runs a session command with `--json`; returns its answer (exit 0 or not).
+fn session_json(
+    env: &TestEnv,
+    dir: &Path,
+    (id, token): &(String, String),
+    args: &[&str],
+) -> serde_json::Value {
+    let mut all = vec!["--json", "session", "--session", id, "--token", token];
+    all.extend_from_slice(args);
+    let out = env.atomic(dir, &all);
+    let text = if out.stdout.is_empty() {
+        &out.stderr
+    } else {
+        &out.stdout
+    };
+    serde_json::from_slice(text).unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(text)))
+}
+
+#[test]
+fn review_comments_stay_with_the_session() {
+    let env = TestEnv::new();
+    let dir = repo(&env);
+    let s = new(&env, &dir, "alice");
+    write(
+        &env,
+        &dir,
+        &s,
+        "lib.rs",
+        &LIB.replace("    3\n", "    30\n"),
+    );
+    let status = session_json(&env, &dir, &s, &["status"]);
+    assert_eq!(status["conflicts"], serde_json::Value::Null);
+    assert_eq!(status["comments"], serde_json::json!([]));
+    let c = session_json(
+        &env,
+        &dir,
+        &s,
+        &["comment", "lib.rs", "10", "why thirty?", "--author", "ana"],
+    );
+    assert_eq!(
+        (c["path"].as_str(), c["line"].as_u64()),
+        (Some("lib.rs"), Some(10))
+    );
+    let comments = &session_json(&env, &dir, &s, &["status"])["comments"];
+    assert_eq!(comments.as_array().unwrap().len(), 1, "{comments}");
+    assert_eq!(comments[0]["text"], "why thirty?");
+    assert_eq!(comments[0]["author"], "ana");
+    assert_eq!(comments[0]["id"], c["id"]);
+    // Only lines of the session's diff; the error says what to do.
+    for bad in [
+        &["comment", "main.rs", "1", "not changed here"][..],
+        &["comment", "lib.rs", "0", "line zero"][..],
+        &["comment", "lib.rs", "2", "  "][..],
+    ] {
+        let e = session_json(&env, &dir, &s, bad);
+        assert_eq!(e["error"]["kind"], "bad_comment", "{bad:?}: {e}");
+    }
+    let other = new(&env, &dir, "bob");
+    let refused = session_json(
+        &env,
+        &dir,
+        &(s.0.clone(), other.1.clone()),
+        &["comment", "lib.rs", "10", "with bob's token"],
+    );
+    assert_eq!(refused["error"]["kind"], "bad_token");
+    let _ = env.atomic(&dir, &["serve", "--stop"]);
 }
 
 #[test]

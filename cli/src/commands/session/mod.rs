@@ -138,6 +138,18 @@ pub enum Action {
     Diff,
     /// Show where the session stands: its base, the branch, its files and live warnings
     Status,
+    /// Comment on a line of the session's diff (kept with the session, shown by status)
+    Comment {
+        /// The file, relative to the repository root; the session must have changed it
+        path: String,
+        /// The line in the session's version of the file, from 1
+        line: u32,
+        /// The comment
+        text: String,
+        /// Who comments (default: git's user.name)
+        #[arg(long)]
+        author: Option<String>,
+    },
     /// Submit the session: fast-forward, or rebase with the structured merge
     Submit {
         /// The message
@@ -255,6 +267,21 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
         Action::Ls => files::ls(ctx, auth()?),
         Action::Diff => review::diff(ctx, auth()?),
         Action::Status => review::status(ctx, auth()?),
+        Action::Comment {
+            path,
+            line,
+            text,
+            author,
+        } => review::comment(
+            ctx,
+            review::CommentParams {
+                auth: auth()?,
+                path: path.clone(),
+                line: *line,
+                text: text.clone(),
+                author: author.clone(),
+            },
+        ),
         Action::Submit { message } => submit::submit(ctx, auth()?, message),
         Action::Resolve {
             action,

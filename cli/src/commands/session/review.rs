@@ -1,5 +1,6 @@
 //! `session diff` and `session status`.
 
+use atomic_repo::Comment;
 use atomic_repo::{Progress, Repo, SessionStatus, StatusKind};
 use atomic_semantic::SymbolChange;
 use serde::{Deserialize, Serialize};
@@ -80,6 +81,61 @@ impl Method for Status {
     }
 }
 
+/// What `session.comment` takes.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct CommentParams {
+    /// The session and token.
+    #[serde(flatten)]
+    pub auth: Auth,
+    /// The file, relative to the repository root.
+    pub path: String,
+    /// The line in the session's version of the file, from 1.
+    pub line: u32,
+    /// The comment.
+    pub text: String,
+    /// Who comments (default: git's `user.name`, else `reviewer`).
+    #[serde(default)]
+    pub author: Option<String>,
+}
+
+/// `session.comment`: a review comment on a line of the session's diff.
+pub struct AddComment;
+
+impl Method for AddComment {
+    const NAME: &'static str = "session.comment";
+    const SYNC: bool = false;
+    type Params = CommentParams;
+    type Output = Comment;
+
+    fn run(repo: &Repo, p: CommentParams, _: &dyn Progress) -> Result<Comment, CommandError> {
+        let author = match p.author {
+            Some(a) => a,
+            None => repo
+                .identity()
+                .map_or_else(|_| "reviewer".to_owned(), |s| s.name),
+        };
+        Ok(repo.session_comment(
+            &p.auth.session_id,
+            &p.auth.token,
+            &p.path,
+            p.line,
+            &p.text,
+            &author,
+        )?)
+    }
+}
+
+pub fn comment(ctx: &Context<'_>, params: CommentParams) -> Result<(), CommandError> {
+    let c = ctx.call::<AddComment>(params)?;
+    ctx.ui.emit(&c, |out| {
+        out.push_str(&format!(
+            "Commented on {}:{} as {}\n",
+            c.path, c.line, c.author
+        ));
+    });
+    Ok(())
+}
+
 pub fn diff(ctx: &Context<'_>, auth: Auth) -> Result<(), CommandError> {
     let diff = ctx.call::<Diff>(auth)?;
     ctx.ui.emit(&diff, |out| {
@@ -130,6 +186,15 @@ pub fn status(ctx: &Context<'_>, auth: Auth) -> Result<(), CommandError> {
             out.push_str(&format!(
                 "  warning: {} ({}) also changed {} in {}\n",
                 w.session_id, w.agent, w.symbol, w.path
+            ));
+        }
+        if let Some(block) = &st.conflicts {
+            out.push_str(&format!("A submit now would conflict: {}\n", block.message));
+        }
+        for c in &st.comments {
+            out.push_str(&format!(
+                "  comment by {} on {}:{}: {}\n",
+                c.author, c.path, c.line, c.text
             ));
         }
     });
