@@ -3,6 +3,7 @@
 mod api;
 mod client;
 mod commands;
+mod dashboard;
 mod error;
 mod mcp;
 mod mounts;

@@ -49,6 +49,8 @@ struct State {
     requests: AtomicUsize,
     last_activity: Mutex<Instant>,
     options: ServeOptions,
+    /// The dashboard, once asked for.
+    dashboard: Mutex<Option<crate::dashboard::Info>>,
 }
 
 impl State {
@@ -126,6 +128,7 @@ pub fn run(repo: Repo, ui: &Ui, options: ServeOptions) -> Result<(), CommandErro
         requests: AtomicUsize::new(0),
         last_activity: Mutex::new(Instant::now()),
         options,
+        dashboard: Mutex::new(None),
     });
     let monitor = {
         let state = Arc::clone(&state);
@@ -158,6 +161,15 @@ pub fn run(repo: Repo, ui: &Ui, options: ServeOptions) -> Result<(), CommandErro
     }
     let _ = std::fs::remove_file(&state.socket);
     let _ = monitor.join();
+    if state
+        .dashboard
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .is_some()
+    {
+        // The secret dies with the server.
+        let _ = repo.set_owner_token(None);
+    }
     Ok(())
 }
 
@@ -217,7 +229,7 @@ fn watch_idle(state: &State) {
 
 /// Answers one connection's requests, in order, until it closes, idles out or asks the
 /// server to stop.
-fn serve_connection(stream: UnixStream, repo: &Repo, state: &State) {
+fn serve_connection(stream: UnixStream, repo: &Repo, state: &Arc<State>) {
     let _ = stream.set_read_timeout(Some(IDLE_CONNECTION));
     let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
     let Ok(mut writer) = stream.try_clone() else {
@@ -265,7 +277,7 @@ fn serve_connection(stream: UnixStream, repo: &Repo, state: &State) {
 }
 
 /// Runs one request (outside the write of its answer).
-fn answer(repo: &Repo, state: &State, request: Request) -> Response {
+fn answer(repo: &Repo, state: &Arc<State>, request: Request) -> Response {
     let id = request.id.clone();
     match request.method.as_str() {
         "server.stop" => {
@@ -284,6 +296,12 @@ fn answer(repo: &Repo, state: &State, request: Request) -> Response {
                     "connections": state.connections.load(Ordering::SeqCst),
                 }),
             );
+        }
+        "server.dashboard" => {
+            return match dashboard(repo, state) {
+                Ok(info) => Response::ok(id, serde_json::json!(info)),
+                Err(e) => Response::err(id, e),
+            };
         }
         _ => {}
     }
@@ -304,4 +322,22 @@ fn answer(repo: &Repo, state: &State, request: Request) -> Response {
             ),
         ),
     }
+}
+
+/// The dashboard's address: started on the first request, the same one afterwards.
+fn dashboard(repo: &Repo, state: &Arc<State>) -> Result<crate::dashboard::Info, CommandError> {
+    let mut slot = state
+        .dashboard
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    if let Some(info) = &*slot {
+        return Ok(info.clone());
+    }
+    let keepalive = {
+        let state = Arc::clone(state);
+        Box::new(move || state.touch())
+    };
+    let info = crate::dashboard::start(repo.clone(), keepalive)?;
+    *slot = Some(info.clone());
+    Ok(info)
 }

@@ -7,6 +7,7 @@ mod common;
 mod test_bad_input;
 mod test_commands;
 mod test_crash;
+mod test_dashboard;
 mod test_edit;
 mod test_engine;
 mod test_git_flags;

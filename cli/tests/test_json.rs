@@ -129,6 +129,7 @@ impl Outputs<'_> {
             Value::String(s) if self.names.iter().any(|(from, _)| s == from) => {
                 Value::from(self.redact_str(s))
             }
+            Value::String(s) if key == Some("id") && hex(s, 16) => Value::from("<comment id>"),
             Value::String(s) if hex(s, 64) => Value::from("<change id>"),
             Value::String(s) if hex(s, 40) => Value::from("<git id>"),
             Value::String(s) => Value::from(self.redact_str(s)),
@@ -173,7 +174,10 @@ fn every_command_speaks_one_json_vocabulary() {
         all: Vec::new(),
         names: vec![
             (env.path("").to_str().unwrap().to_owned(), "/tmp/x/".into()),
-            (env!("CARGO_BIN_EXE_atomic").to_owned(), "/bin/atomic".into()),
+            (
+                env!("CARGO_BIN_EXE_atomic").to_owned(),
+                "/bin/atomic".into(),
+            ),
         ],
     };
     let top = env.path("");
@@ -296,10 +300,33 @@ fn every_command_speaks_one_json_vocabulary() {
     .unwrap();
     run_s(&mut o, &["session", "verify"], &sa, None);
     run_s(&mut o, &["session", "diff"], &sa, None);
-    run_s(&mut o, &["session", "status"], &sb, None);
     o.run(&dir, &["session", "list"], None);
     let sub = run_s(&mut o, &["session", "submit", "-m", "Tune a"], &sa, None);
     assert_eq!(sub["status"], "merged", "{sub}");
+    run_s(
+        &mut o,
+        &[
+            "session",
+            "comment",
+            "lib.rs",
+            "2",
+            "Why twelve?",
+            "--author",
+            "carol",
+        ],
+        &sb,
+        None,
+    );
+    // Bob's status: the conflict his submit would meet, and the comment.
+    let status = run_s(&mut o, &["session", "status"], &sb, None);
+    assert!(status["conflicts"].is_object(), "{status}");
+    let dashboard = o.run(&dir, &["dashboard"], None);
+    o.name(
+        dashboard["url"].as_str().unwrap(),
+        "http://127.0.0.1:<port>/?secret=<secret>",
+    );
+    // The dashboard lives in a server, started for it.
+    env.atomic_ok(&dir, &["serve", "--stop"]);
     let clash = run_s(
         &mut o,
         &["session", "submit", "-m", "Tune a too"],

@@ -5,6 +5,7 @@ pub mod branch;
 mod clone;
 mod completions;
 pub mod context;
+mod dashboard;
 pub mod diff;
 pub mod doctor;
 pub mod git;
@@ -111,6 +112,7 @@ pub enum Command {
     Session(session::Args),
     Agent(agent::Args),
     Watch(watch::Args),
+    Dashboard(dashboard::Args),
     Serve(serve::Args),
     Completions(completions::CompletionsArgs),
     Man(completions::ManArgs),
@@ -166,6 +168,7 @@ pub fn run(command: Command, ctx: &Context<'_>) -> Result<(), CommandError> {
         Command::Session(args) => session::run(ctx, args),
         Command::Agent(args) => agent::run(ctx, args),
         Command::Watch(args) => watch::run(ctx, args),
+        Command::Dashboard(args) => dashboard::run(ctx, args),
         Command::Serve(args) => serve::run(ctx, args),
         Command::Completions(args) => completions::completions(args),
         Command::Man(args) => completions::man(ctx, args),
