@@ -111,6 +111,8 @@ pub fn run(repo: Repo, ui: &Ui, options: ServeOptions) -> Result<(), CommandErro
         Err(e) if e.kind() == ErrorKind::NotFound => {}
         Err(e) => return Err(socket_error(&socket, &e)),
     }
+    // A dashboard secret left by a server that was killed opens nothing any more.
+    repo.set_owner_token(None)?;
     let listener = UnixListener::bind(&socket).map_err(|e| socket_error(&socket, &e))?;
     std::fs::set_permissions(&socket, std::fs::Permissions::from_mode(0o600))
         .map_err(|e| socket_error(&socket, &e))?;

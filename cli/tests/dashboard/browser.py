@@ -146,6 +146,11 @@ def main():
         driver.set_window_size(1200, 1000)
 
         # keep_theirs, by keyboard focus then a click; the session shows rebased.
+        # The manual editor opens holding the session's file; cancelled here.
+        act(driver, "a click on Edit by hand", f'{card} [data-action="manual"]', lambda b: b.click())
+        editor = f"#manual-{carl[0]}"
+        wait(driver, "the editor to hold the file", lambda d: "    11" in (d.execute_script("return document.querySelector(arguments[0])?.value ?? ''", editor)))
+        act(driver, "a click on Cancel", f"{card} .editor button:not(.primary)", lambda b: b.click())
         act(driver, "a click on keep_theirs", f'{card} [data-action="keep_theirs"]', lambda b: b.click())
         wait(driver, "the conflict to go", lambda d: not d.find_elements(By.CSS_SELECTOR, card))
         head = subprocess.run(["git", "rev-parse", "main"], cwd=REPO, capture_output=True, text=True).stdout.strip()
