@@ -17,6 +17,8 @@ use std::process::ExitCode;
 use clap::Parser;
 use clap::error::ErrorKind;
 
+use std::path::Path;
+
 use crate::commands::{Cli, Context};
 
 fn main() -> ExitCode {
@@ -31,7 +33,7 @@ fn main() -> ExitCode {
     };
     let autostart = cli.command.autostarts();
     if cli.command.pages() && !cli.global.no_pager {
-        ui.start_pager();
+        ui.start_pager(&cwd.join(cli.global.repository.as_deref().unwrap_or(Path::new("."))));
     }
     let ctx = Context::new(cli.global, &ui, cwd, autostart);
     let code = match commands::run(cli.command, &ctx) {

@@ -59,16 +59,19 @@ impl Ui {
     }
 
     /// Sends what this invocation prints on stdout through a pager, as git does on a
-    /// terminal: `ATOMIC_PAGER`, else `GIT_PAGER`, else `PAGER`, else `less` (with
-    /// `LESS=FRX` unless set: quit when it fits, keep colors); none for an empty value or
-    /// `cat`, with `--json`, or when stdout is no terminal.
-    pub fn start_pager(&self) {
+    /// terminal: `ATOMIC_PAGER`, else `GIT_PAGER`, else git's `core.pager` (read in the
+    /// repository found above `start`), else `PAGER`, else `less` (with `LESS=FRX` unless
+    /// set: quit when it fits, keep colors); none for an empty value or `cat`, with
+    /// `--json`, or when stdout is no terminal.
+    pub fn start_pager(&self, start: &std::path::Path) {
         if self.json || !std::io::stdout().is_terminal() {
             return;
         }
-        let pager = ["ATOMIC_PAGER", "GIT_PAGER", "PAGER"]
-            .iter()
-            .find_map(|v| std::env::var(v).ok())
+        let env = |v: &str| std::env::var(v).ok();
+        let pager = env("ATOMIC_PAGER")
+            .or_else(|| env("GIT_PAGER"))
+            .or_else(|| atomic_gitbridge::config_string(start, "core.pager"))
+            .or_else(|| env("PAGER"))
             .unwrap_or_else(|| "less".into());
         if pager.trim().is_empty() || pager.trim() == "cat" {
             return;

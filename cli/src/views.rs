@@ -117,12 +117,95 @@ impl ChangeView {
     }
 }
 
+/// How `log` and `show` print dates: git's `--date` formats.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum DateStyle {
+    /// `Tue Nov 14 23:13:20 2023 +0100`, in the author's offset
+    #[default]
+    Default,
+    /// `3 hours ago`, `2 years, 1 month ago`, as git words it
+    Relative,
+    /// `2023-11-14 23:13:20 +0100`
+    Iso,
+    /// `2023-11-14`
+    Short,
+    /// Seconds since the Unix epoch
+    Unix,
+}
+
 /// Formats a signature's time as git's default date format (`Tue Nov 14 23:13:20 2023
 /// +0100`), in the signature's own offset.
 pub fn format_time(sig: &Signature) -> String {
-    atomic_gitbridge::signature_to_git(sig)
-        .time
-        .format_or_unix(atomic_gitbridge::DEFAULT_DATE_FORMAT)
+    format_date(sig, DateStyle::Default, 0)
+}
+
+/// Formats a signature's time in `style`; `now` (seconds since the Unix epoch) is what
+/// relative dates count back from.
+pub fn format_date(sig: &Signature, style: DateStyle, now: i64) -> String {
+    use atomic_gitbridge::date_format as f;
+    let time = atomic_gitbridge::signature_to_git(sig).time;
+    match style {
+        DateStyle::Default => time.format_or_unix(f::DEFAULT),
+        DateStyle::Relative => relative_date(sig.time_seconds, now),
+        DateStyle::Iso => time.format_or_unix(f::ISO8601),
+        DateStyle::Short => time.format_or_unix(f::SHORT),
+        DateStyle::Unix => sig.time_seconds.to_string(),
+    }
+}
+
+/// Now, in seconds since the Unix epoch; git's `GIT_TEST_DATE_NOW` replaces it, as it
+/// does for git (so that tests compare relative dates with git's).
+pub fn now_seconds() -> i64 {
+    if let Some(now) = std::env::var("GIT_TEST_DATE_NOW")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        return now;
+    }
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// `time` relative to `now`, worded and rounded as git's `show_date_relative` (date.c):
+/// seconds under 90 s, minutes under 90 min, hours under 36 h, days under 14 d, weeks
+/// under 70 d, months under a year, years and months under 5 years, then years.
+pub fn relative_date(time: i64, now: i64) -> String {
+    let unit = |n: i64, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
+    if now < time {
+        return "in the future".into();
+    }
+    let mut diff = now - time;
+    if diff < 90 {
+        return format!("{} ago", unit(diff, "second"));
+    }
+    diff = (diff + 30) / 60;
+    if diff < 90 {
+        return format!("{} ago", unit(diff, "minute"));
+    }
+    diff = (diff + 30) / 60;
+    if diff < 36 {
+        return format!("{} ago", unit(diff, "hour"));
+    }
+    diff = (diff + 12) / 24;
+    if diff < 14 {
+        return format!("{} ago", unit(diff, "day"));
+    }
+    if diff < 70 {
+        return format!("{} ago", unit((diff + 3) / 7, "week"));
+    }
+    if diff < 365 {
+        return format!("{} ago", unit((diff + 15) / 30, "month"));
+    }
+    if diff < 1825 {
+        let total_months = (diff * 12 * 2 + 365) / (365 * 2);
+        let (years, months) = (total_months / 12, total_months % 12);
+        if months > 0 {
+            return format!("{}, {} ago", unit(years, "year"), unit(months, "month"));
+        }
+        return format!("{} ago", unit(years, "year"));
+    }
+    format!("{} ago", unit((diff + 183) / 365, "year"))
 }
 
 /// Returns the short form of a hex id: its first 12 digits, as `ChangeId::short` and

@@ -61,6 +61,7 @@ fn diff_takes_revisions_ranges_and_paths_as_git_does() {
         assert!(!want.is_empty(), "{args:?}: git shows a diff");
         assert_eq!(atomic_diff(&env, &dir, args), want, "atomic diff {args:?}");
     }
+    insta::assert_snapshot!("diff_rev_rev", atomic_diff(&env, &dir, &["HEAD~2", "HEAD"]));
     // From a subdirectory, paths are relative to it.
     let src = dir.join("src");
     assert_eq!(
@@ -171,6 +172,7 @@ fn log_takes_ranges_paths_authors_and_patches_as_git_does() {
     );
     assert_eq!(diffs(&atomic), diffs(&git));
     assert!(atomic.contains("+# C"), "{atomic}");
+    insta::assert_snapshot!("log_patch", atomic);
 }
 
 /// On a terminal, log, show and diff go through the pager (`script` gives them one), as
@@ -198,6 +200,28 @@ fn log_show_and_diff_page_on_a_terminal_only() {
         .output()
         .unwrap();
     assert!(!String::from_utf8_lossy(&piped.stdout).contains("PAGED:"));
+    // git's order: GIT_PAGER, then core.pager, then PAGER.
+    env.git(&dir, &["config", "core.pager", "sed s/^/CORE:/"]);
+    let paged_by = |vars: &[(&str, &str)]| -> String {
+        let mut cmd = env.sh_cmd(&dir, "script -qec \"$ATOMIC log --oneline\" /dev/null");
+        cmd.env_remove("ATOMIC_PAGER").env_remove("GIT_PAGER");
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        let out = String::from_utf8_lossy(&cmd.output().unwrap().stdout).into_owned();
+        ["GIT:", "CORE:", "PAGER:"]
+            .into_iter()
+            .find(|p| out.contains(p))
+            .unwrap_or("none")
+            .to_owned()
+    };
+    assert_eq!(paged_by(&[("PAGER", "sed s/^/PAGER:/")]), "CORE:");
+    assert_eq!(
+        paged_by(&[("PAGER", "sed s/^/PAGER:/"), ("GIT_PAGER", "sed s/^/GIT:/")]),
+        "GIT:"
+    );
+    env.git(&dir, &["config", "--unset", "core.pager"]);
+    assert_eq!(paged_by(&[("PAGER", "sed s/^/PAGER:/")]), "PAGER:");
 }
 
 /// `atomic tag` lists, creates and deletes lightweight tags that git sees as its own.
@@ -288,6 +312,159 @@ fn switch_creates_a_branch_at_a_start_point() {
     assert_eq!(
         env.atomic(&dir, &["switch", "main", "first"]).status.code(),
         Some(2)
+    );
+}
+
+/// `switch --detach` to a tag or a commit leaves HEAD and the files as `git switch
+/// --detach` does; switching to a tag without it is refused with the way to do it.
+#[test]
+fn switch_detach_checks_out_a_revision_as_git_does() {
+    let env = TestEnv::new();
+    let dir = repo(&env);
+    env.atomic_ok(&dir, &["restore", "."]);
+    env.atomic_ok(&dir, &["tag", "first", "HEAD~2"]);
+    let twin = env.path("twin");
+    env.git(
+        &env.path(""),
+        &["clone", "-q", dir.to_str().unwrap(), twin.to_str().unwrap()],
+    );
+    env.git(&twin, &["switch", "-q", "--detach", "first"]);
+    let refused = env.atomic(&dir, &["switch", "first"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("atomic switch --detach"),
+        "{refused:?}"
+    );
+    let out = env.atomic_ok(&dir, &["switch", "--detach", "first"]);
+    insta::assert_snapshot!(out, @"HEAD is now at bfd7db09b305 (detached)");
+    assert_eq!(
+        env.git(&dir, &["rev-parse", "HEAD"]),
+        env.git(&twin, &["rev-parse", "HEAD"])
+    );
+    // Detached, as git's: no symbolic HEAD.
+    assert!(
+        !env.git_cmd(&dir, &["symbolic-ref", "-q", "HEAD"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    for f in ["src/lib.rs", "docs/a.md"] {
+        assert_eq!(
+            std::fs::read(dir.join(f)).unwrap(),
+            std::fs::read(twin.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    assert!(!dir.join("docs/b.md").exists());
+    assert_eq!(env.git(&dir, &["status", "--porcelain"]), "");
+    // Recording needs a branch; the error says how to make one here.
+    std::fs::write(dir.join("docs/a.md"), "# A, edited\n").unwrap();
+    let e = env.atomic(&dir, &["record", "-m", "x"]);
+    assert_eq!(e.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&e.stderr).contains("atomic switch -c"),
+        "{e:?}"
+    );
+    env.atomic_ok(&dir, &["restore", "."]);
+    // A commit id works too, and back to a branch.
+    let head_1 = env.git(&dir, &["rev-parse", "main~1"]);
+    env.atomic_ok(&dir, &["switch", "--detach", head_1.trim()]);
+    assert_eq!(env.git(&dir, &["rev-parse", "HEAD"]), head_1);
+    env.atomic_ok(&dir, &["switch", "main"]);
+    assert_eq!(
+        env.git(&dir, &["symbolic-ref", "--short", "HEAD"]),
+        "main\n"
+    );
+}
+
+/// `log --date` and `show --date` print what git prints for the same commits, relative
+/// dates included (both count back from `GIT_TEST_DATE_NOW`).
+#[test]
+fn dates_are_shown_as_git_shows_them() {
+    let env = TestEnv::new();
+    let dir = repo(&env);
+    env.atomic_ok(&dir, &["restore", "."]);
+    let now: i64 = 1_750_000_000;
+    // Commits at ages that cross each of git's wording thresholds.
+    let ages = [
+        30,
+        89,
+        90,
+        3_000,
+        5_399,
+        5_400,
+        100_000,
+        129_599,
+        129_600,
+        1_000_000,
+        1_209_600,
+        5_000_000,
+        6_048_000,
+        20_000_000,
+        31_535_999,
+        31_536_000,
+        40_000_000,
+        100_000_000,
+        157_680_000,
+        300_000_000,
+    ];
+    for (i, age) in ages.iter().enumerate() {
+        std::fs::write(dir.join("docs/age.md"), format!("{age}\n")).unwrap();
+        env.git(&dir, &["add", "docs/age.md"]);
+        let date = format!("@{} +0530", now - age);
+        let out = env
+            .git_cmd(&dir, &["commit", "-q", "-m", &format!("age {i}")])
+            .env("GIT_AUTHOR_DATE", &date)
+            .env("GIT_COMMITTER_DATE", &date)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+    }
+    let dates = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter_map(|l| l.strip_prefix("Date:"))
+            .map(|d| d.trim().to_owned())
+            .collect()
+    };
+    for style in ["default", "relative", "iso", "short", "unix"] {
+        let flag = format!("--date={style}");
+        let atomic = env
+            .atomic_cmd(&dir, &["--no-pager", "log", &flag])
+            .env("GIT_TEST_DATE_NOW", now.to_string())
+            .output()
+            .unwrap();
+        let git = env
+            .git_cmd(&dir, &["log", &flag])
+            .env("GIT_TEST_DATE_NOW", now.to_string())
+            .output()
+            .unwrap();
+        let (atomic, git) = (
+            dates(&String::from_utf8_lossy(&atomic.stdout)),
+            dates(&String::from_utf8_lossy(&git.stdout)),
+        );
+        assert_eq!(atomic.len(), ages.len() + 3, "{style}");
+        assert_eq!(atomic, git, "--date={style}");
+        if style == "relative" {
+            insta::assert_snapshot!(atomic.join("\n"));
+        }
+    }
+    let show = env
+        .atomic_cmd(&dir, &["--no-pager", "show", "--date=relative", "HEAD~3"])
+        .env("GIT_TEST_DATE_NOW", now.to_string())
+        .output()
+        .unwrap();
+    let git_show = env
+        .git_cmd(&dir, &["show", "--date=relative", "HEAD~3"])
+        .env("GIT_TEST_DATE_NOW", now.to_string())
+        .output()
+        .unwrap();
+    assert_eq!(
+        dates(&String::from_utf8_lossy(&show.stdout)),
+        dates(&String::from_utf8_lossy(&git_show.stdout))
+    );
+    assert_eq!(
+        dates(&String::from_utf8_lossy(&show.stdout)),
+        ["1 year, 3 months ago"]
     );
 }
 

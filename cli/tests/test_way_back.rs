@@ -82,7 +82,7 @@ fn restore_brings_back_what_git_restore_does() {
     env.git(&git.join("docs"), &["restore", "guide.md"]);
     assert_eq!(tree(&dir), tree(&git));
     // Everything else; the untracked file stays.
-    env.atomic_ok(&dir, &["restore", "."]);
+    insta::assert_snapshot!("restore_all", env.atomic_ok(&dir, &["restore", "."]));
     env.git(&git, &["restore", "."]);
     assert_eq!(tree(&dir), tree(&git));
     assert!(dir.join("notes.txt").exists());
@@ -96,7 +96,10 @@ fn restore_brings_back_what_git_restore_does() {
         ["notes.txt"]
     );
     // From another revision: the guide as it was first recorded.
-    env.atomic_ok(&dir, &["restore", "--source", "HEAD~1", "docs"]);
+    insta::assert_snapshot!(
+        "restore_source",
+        env.atomic_ok(&dir, &["restore", "--source", "HEAD~1", "docs"])
+    );
     env.git(&git, &["restore", "--source", "HEAD~1", "docs"]);
     assert_eq!(tree(&dir), tree(&git));
     assert_eq!(
@@ -171,6 +174,10 @@ fn git_sees_atomics_conflicts_and_merge_abort_goes_back_as_git_does() {
             .collect()
     };
     assert_eq!(stages(&dir), ["1 lib.rs", "2 lib.rs", "3 lib.rs"]);
+    insta::assert_snapshot!(
+        "status_in_conflict",
+        env.atomic_ok(&dir, &["--color", "never", "status"])
+    );
     assert_eq!(stages(&dir), stages(&git));
     assert!(
         env.git(&dir, &["status", "--porcelain"])
@@ -188,8 +195,7 @@ fn git_sees_atomics_conflicts_and_merge_abort_goes_back_as_git_does() {
     // A resolution half done, then abandoned.
     std::fs::write(dir.join("lib.rs"), "half\n").unwrap();
     std::fs::write(git.join("lib.rs"), "half\n").unwrap();
-    let out = env.atomic_json(&dir, &["merge", "--abort"]);
-    assert_eq!(out["aborted"], true);
+    insta::assert_snapshot!("merge_abort", env.atomic_ok(&dir, &["merge", "--abort"]));
     env.git(&git, &["merge", "--abort"]);
     assert_eq!(tree(&dir), tree(&git));
     assert!(dir.join("notes.txt").exists());
@@ -258,8 +264,11 @@ fn undo_moves_refs_back_keeps_the_files_and_leaves_sessions_alone() {
     let guide_commit = head(&env, &dir);
     std::fs::write(dir.join("lib.rs"), LIB.replace("    2\n", "    20\n")).unwrap();
     env.atomic_ok(&dir, &["record", "-m", "Twenty"]);
-    let undone = env.atomic_json(&dir, &["undo"]);
-    assert_eq!(undone["description"], "record: Twenty");
+    insta::assert_snapshot!("undo", env.atomic_ok(&dir, &["undo"]));
+    assert_eq!(
+        env.atomic_json(&dir, &["op", "log"])[0]["description"],
+        "undo of op 4: record: Twenty"
+    );
     assert_eq!(head(&env, &dir), guide_commit);
     // The edits are uncommitted changes now, as after git's reset --soft in a clone.
     env.git(&git, &["pull", "-q", "--ff-only"]);

@@ -56,8 +56,6 @@ pub fn signature_to_git(sig: &Signature) -> gix::actor::Signature {
     }
 }
 
-/// A date format for [`gix::date::Time::format_or_unix`].
-pub type DateFormat = gix::date::time::CustomFormat;
-
-/// git's default date format: `Tue Nov 14 23:13:20 2023 +0100`.
-pub const DEFAULT_DATE_FORMAT: DateFormat = gix::date::time::format::DEFAULT;
+/// git's date formats for [`gix::date::Time::format_or_unix`]: `DEFAULT`
+/// (`Tue Nov 14 23:13:20 2023 +0100`), `ISO8601`, `SHORT`, ...
+pub use gix::date::time::format as date_format;

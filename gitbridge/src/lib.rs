@@ -14,12 +14,12 @@ mod tree;
 mod verify;
 
 pub use cache::{ObjectCache, TreeLevel};
-pub use convert::{
-    DEFAULT_DATE_FORMAT, DateFormat, git_id, object_id, signature_from_git, signature_to_git,
-};
+pub use convert::{date_format, git_id, object_id, signature_from_git, signature_to_git};
 pub use error::{BridgeError, Result};
 pub use import::{ImportPlan, Importer, commit_change, commit_changes};
-pub use refs::{RefTip, delete_ref, head_branch, read_ref, ref_tips, set_head_branch, set_ref};
+pub use refs::{
+    RefTip, config_string, delete_ref, head_branch, read_ref, ref_tips, set_head_branch, set_ref,
+};
 pub use tree::{
     ChangedFiles, TreeEntry, TreeFiles, blob_id, blob_size, changed_files, commit_tree, edit_tree,
     read_blob, tree_entry, tree_files, tree_level, write_blob, write_commit, write_tree,

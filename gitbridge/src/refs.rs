@@ -137,3 +137,15 @@ pub fn set_head_branch(repo: &gix::Repository, branch: &str) -> Result<()> {
     .map_err(git(|| format!("pointing HEAD at {branch}")))?;
     Ok(())
 }
+
+/// Returns the value of git configuration `key` (`core.pager`) as git would read it in the
+/// repository found above `start` (its config, then the user's and the system's), or from
+/// the user's and system's configuration when there is no repository; `None` when unset.
+pub fn config_string(start: &std::path::Path, key: &str) -> Option<String> {
+    match gix::discover(start) {
+        Ok(repo) => repo.config_snapshot().string(key).map(|v| v.to_string()),
+        Err(_) => gix::config::File::from_globals()
+            .ok()
+            .and_then(|c| c.string(key).map(|v| v.to_string())),
+    }
+}

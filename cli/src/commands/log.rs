@@ -12,7 +12,7 @@ use super::show::file_diffs;
 use crate::api::Method;
 use crate::error::CommandError;
 use crate::ui::Label;
-use crate::views::{ChangeView, format_time, short};
+use crate::views::{ChangeView, DateStyle, format_date, now_seconds, short};
 
 /// Show changes, newest first, from HEAD (or the given revisions)
 ///
@@ -50,6 +50,9 @@ pub struct Args {
     /// Lines of context around each hunk (with -p)
     #[arg(short = 'U', long, default_value_t = 3)]
     pub context: u32,
+    /// How dates are shown, as git's --date
+    #[arg(long, value_enum, default_value_t = DateStyle::Default, value_name = "FORMAT")]
+    pub date: DateStyle,
 }
 
 /// `log`: changes reachable from revisions, newest first.
@@ -169,6 +172,7 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
         reverse: args.reverse,
         patch_context: args.patch.then_some(args.context),
     })?;
+    let now = now_seconds();
     ctx.ui.emit(&changes, |out| {
         for c in &changes {
             let summary = c.message.lines().next().unwrap_or("");
@@ -194,7 +198,7 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
                 "Author: {} <{}>\nDate:   {}\n\n",
                 c.author.name,
                 c.author.email,
-                format_time(&c.author)
+                format_date(&c.author, args.date, now)
             ));
             for line in c.message.trim_end().lines() {
                 out.push_str(&format!("    {line}\n"));

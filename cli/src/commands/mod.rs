@@ -66,8 +66,8 @@ pub struct GlobalArgs {
     /// Print no status messages or progress on stderr
     #[arg(short, long, global = true)]
     pub quiet: bool,
-    /// Never send log, show and diff through a pager (ATOMIC_PAGER, GIT_PAGER or PAGER;
-    /// `less` by default), which they use on a terminal
+    /// Never send log, show and diff through a pager (ATOMIC_PAGER, GIT_PAGER, git's
+    /// core.pager or PAGER; `less` by default), which they use on a terminal
     #[arg(long, global = true)]
     pub no_pager: bool,
 }

@@ -9,7 +9,7 @@ use super::diff::{FileSymbolChanges, Files, print_symbol_changes, render};
 use crate::api::Method;
 use crate::error::CommandError;
 use crate::ui::Label;
-use crate::views::{ChangeView, FileView, format_time};
+use crate::views::{ChangeView, DateStyle, FileView, format_date, now_seconds};
 
 /// Show a change: its metadata and its diff against its first parent
 #[derive(clap::Args, Debug)]
@@ -23,6 +23,9 @@ pub struct Args {
     /// List the symbols the change added, modified and deleted instead of the line diff
     #[arg(long)]
     pub symbols: bool,
+    /// How dates are shown, as git's --date
+    #[arg(long, value_enum, default_value_t = DateStyle::Default, value_name = "FORMAT")]
+    pub date: DateStyle,
 }
 
 /// What `show` takes.
@@ -132,7 +135,7 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
             "Author: {} <{}>\nDate:   {}\n\n",
             view.author.name,
             view.author.email,
-            format_time(&view.author)
+            format_date(&view.author, args.date, now_seconds())
         ));
         for line in view.message.trim_end().lines() {
             out.push_str(&format!("    {line}\n"));

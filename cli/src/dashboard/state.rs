@@ -59,19 +59,7 @@ pub struct RecentChange {
 pub fn read(repo: &Repo, secret: &str) -> Result<State, CommandError> {
     let generation = repo.generation();
     repo.sync(&NoProgress)?;
-    let mut sessions = Vec::new();
-    for view in List::run(repo, NoParams {}, &NoProgress)? {
-        let auth = Auth {
-            session_id: view.session_id.clone(),
-            token: secret.to_owned(),
-        };
-        match Status::run(repo, auth, &NoProgress) {
-            Ok(status) => sessions.push(SessionState { view, status }),
-            // Closed between the list and its status.
-            Err(e) if e.kind == "no_such_session" => {}
-            Err(e) => return Err(e),
-        }
-    }
+    let sessions = statuses(repo, secret, List::run(repo, NoParams {}, &NoProgress)?)?;
     let log = log::Log::run(
         repo,
         log::Params {
@@ -107,4 +95,55 @@ pub fn read(repo: &Repo, secret: &str) -> Result<State, CommandError> {
         sessions,
         changes,
     })
+}
+
+/// Each session's status, read on as many threads as the machine has cores (each with its
+/// own handle on the repository), in the list's order.
+fn statuses(
+    repo: &Repo,
+    secret: &str,
+    views: Vec<SessionView>,
+) -> Result<Vec<SessionState>, CommandError> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(views.len().max(1));
+    let chunk = views.len().div_ceil(threads).max(1);
+    let mut chunks: Vec<Vec<SessionView>> = Vec::new();
+    let mut views = views.into_iter().peekable();
+    while views.peek().is_some() {
+        chunks.push(views.by_ref().take(chunk).collect());
+    }
+    let results: Vec<Result<Vec<SessionState>, CommandError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| {
+                let repo = repo.clone();
+                scope.spawn(move || {
+                    let mut out = Vec::new();
+                    for view in chunk {
+                        let auth = Auth {
+                            session_id: view.session_id.clone(),
+                            token: secret.to_owned(),
+                        };
+                        match Status::run(&repo, auth, &NoProgress) {
+                            Ok(status) => out.push(SessionState { view, status }),
+                            // Closed between the list and its status.
+                            Err(e) if e.kind == "no_such_session" => {}
+                            Err(e) => return Err(e),
+                        }
+                    }
+                    Ok(out)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a status thread does not panic"))
+            .collect()
+    });
+    let mut sessions = Vec::new();
+    for r in results {
+        sessions.extend(r?);
+    }
+    Ok(sessions)
 }

@@ -9,8 +9,9 @@ REPO is an atomic repository with lib.rs (functions a, b, c) on main. The script
      without a reload; clicking `keep_theirs` resolves it and the session shows rebased;
   3. checks that requests without the secret are refused;
   4. comments on a line of the session's diff and finds it in `session status --json`;
-  5. with 200 live sessions, loads the page again and prints how long it took to be
-     interactive (`READY_MS_200=<ms>`), measured in the browser.
+  5. with 200 live sessions, each with a file of its own and the branch moved since their
+     base, loads the page again and prints how long it took to be interactive
+     (`READY_MS_200=<ms>`), measured in the browser.
 Screenshots of the live view and of the conflict go to SHOTS_DIR. Exits non-zero, with what
 failed, on any failure.
 """
@@ -189,9 +190,15 @@ def main():
         ], comments
 
         # 5. 200 live sessions: time to interactive, as the browser measures it.
+        # Each has written a file of its own, and the branch moved since (so the state
+        # runs each session's submit merge as a dry run).
         live = len(atomic("session", "list"))
         for i in range(200 - live):
-            new_session(f"agent-{i:03}", f"task {i}")
+            s = new_session(f"agent-{i:03}", f"task {i}")
+            in_session(s, "write", f"src/agent_{i:03}.rs", stdin=f"pub fn task_{i}() -> u32 {{\n    {i}\n}}\n")
+        mover = new_session("mover", "move main")
+        in_session(mover, "write", "MOVED.txt", stdin="moved\n")
+        assert in_session(mover, "submit", "-m", "move main")["status"] == "merged"
         assert len(atomic("session", "list")) == 200
         samples = []
         for _ in range(5):

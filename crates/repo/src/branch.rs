@@ -156,13 +156,7 @@ impl Repo {
     /// first); [`RepoError::NoSuchBranch`]; an untracked file in the way is overwritten
     /// only if it is identical, otherwise [`RepoError::DirtyWorkingTree`].
     pub fn switch(&self, name: &str, create: bool, start: Option<&str>) -> Result<Branch> {
-        let status = self.status()?;
-        if let Some(first) = status.changes.iter().find(|c| c.old.is_some()) {
-            return Err(RepoError::DirtyWorkingTree {
-                count: status.changes.iter().filter(|c| c.old.is_some()).count(),
-                example: first.path.clone(),
-            });
-        }
+        let status = self.clean_status()?;
         if create {
             self.create_branch(name, start)?;
         }
@@ -174,10 +168,62 @@ impl Repo {
                 .ok_or_else(|| RepoError::NoSuchBranch {
                     name: name.to_owned(),
                 })?;
+        self.check_out(
+            &status,
+            commit,
+            Some(&full(name)),
+            &format!("switch: to {name}"),
+        )?;
+        Ok(Branch {
+            name: name.to_owned(),
+            commit,
+            current: true,
+        })
+    }
+
+    /// Switches the working tree to revision `rev` (a commit, tag, branch or change) with
+    /// HEAD detached at its commit, as `git switch --detach`. Returns the commit.
+    ///
+    /// # Errors
+    /// As [`Repo::switch`]; [`RepoError::UnknownRevision`].
+    pub fn switch_detach(&self, rev: &str) -> Result<GitId> {
+        let status = self.clean_status()?;
+        let commit = self.resolve(rev)?.git_commit;
+        self.check_out(
+            &status,
+            commit,
+            None,
+            &format!("switch: to {rev} (detached)"),
+        )?;
+        Ok(commit)
+    }
+
+    /// The working tree's status, refused when a tracked file has changes.
+    fn clean_status(&self) -> Result<crate::WorkingTreeStatus> {
+        let status = self.status()?;
+        if let Some(first) = status.changes.iter().find(|c| c.old.is_some()) {
+            return Err(RepoError::DirtyWorkingTree {
+                count: status.changes.iter().filter(|c| c.old.is_some()).count(),
+                example: first.path.clone(),
+            });
+        }
+        Ok(status)
+    }
+
+    /// Checks out `commit` over a clean working tree (`status`), then points HEAD at
+    /// `branch` (a full name), or at the commit itself (detached) when `None`; records the
+    /// move in the op log as `description`.
+    fn check_out(
+        &self,
+        status: &crate::WorkingTreeStatus,
+        commit: GitId,
+        branch: Option<&str>,
+        description: &str,
+    ) -> Result<()> {
         let from = self.head_files()?;
         let tree = bridge::commit_tree(&self.git, commit)?;
         let to = bridge::tree_files(&self.git, tree)?;
-        // Untracked files the target branch would overwrite must match it.
+        // Untracked files the target would overwrite must match it.
         let blocking: Vec<&str> = status
             .changes
             .iter()
@@ -192,20 +238,15 @@ impl Repo {
         }
         crate::worktree::checkout(self, &from, &to)?;
         self.writing_refs(&["HEAD"], || {
-            Ok(bridge::set_head_branch(&self.git, &full(name))?)
+            match branch {
+                Some(b) => bridge::set_head_branch(&self.git, b)?,
+                None => bridge::set_ref(&self.git, "HEAD", commit, None, description)?,
+            }
+            Ok(())
         })?;
         self.write_index(tree)?;
         let refs = self.store.refs()?;
-        self.record_refs(
-            &mut self.store.lock(),
-            &refs,
-            &refs,
-            format!("switch: to {name}"),
-        )?;
-        Ok(Branch {
-            name: name.to_owned(),
-            commit,
-            current: true,
-        })
+        self.record_refs(&mut self.store.lock(), &refs, &refs, description.to_owned())?;
+        Ok(())
     }
 }
