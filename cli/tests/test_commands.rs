@@ -393,3 +393,45 @@ fn a_clone_tracks_its_origin_as_git_clone_does() {
     assert!(status.contains("[ahead 1]"), "{status}");
     env.git(&repo, &["pull", "-q", "--ff-only"]);
 }
+
+/// `-q` silences status messages and progress on stderr, and nothing else: results still
+/// go to stdout and errors to stderr (as git's `-q`).
+#[test]
+fn quiet_silences_status_lines_only() {
+    let (env, src, _) = setup();
+    let stderr = |args: &[&str]| {
+        let out = env.atomic(&env.path(""), args);
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, said) = stderr(&["clone", src.to_str().unwrap(), "loud"]);
+    assert_eq!(code, Some(0));
+    assert!(said.contains("Cloning"), "{said}");
+    assert_eq!(
+        stderr(&["-q", "clone", src.to_str().unwrap(), "hushed"]),
+        (Some(0), String::new())
+    );
+    for (name, text) in [("base", "a\n"), ("ours", "b\n"), ("theirs", "c\n")] {
+        std::fs::write(env.path(name), text).unwrap();
+    }
+    let (code, said) = stderr(&["merge-file", "-p", "ours", "base", "theirs"]);
+    assert_eq!(code, Some(1));
+    assert!(said.contains("conflict"), "{said}");
+    let out = env.atomic(
+        &env.path(""),
+        &["-q", "merge-file", "-p", "ours", "base", "theirs"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("<<<<<<<"));
+    // Errors are not status lines.
+    let (code, said) = stderr(&["-q", "log", "-R", "/nonexistent"]);
+    assert_eq!(code, Some(1));
+    assert!(said.contains("error"), "{said}");
+}

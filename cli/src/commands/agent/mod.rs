@@ -184,7 +184,7 @@ fn remove(ctx: &Context<'_>, input: HookInput) -> Result<(), CommandError> {
         return Ok(());
     }
     at.call::<Unmount>(auth.clone())?;
-    eprintln!(
+    ctx.ui.status(&format!(
         "Unmounted {}; kept session {} with {} changed file(s). Submit or mount it again with:\n  \
          atomic -R {} session --session {} --token {} mount {}",
         path.display(),
@@ -194,7 +194,7 @@ fn remove(ctx: &Context<'_>, input: HookInput) -> Result<(), CommandError> {
         found.session_id,
         found.token,
         path.display()
-    );
+    ));
     Ok(())
 }
 
