@@ -46,6 +46,7 @@ const METHODS: &[(&str, bool)] = &[
     ("session.resolve", true),
     ("session.comment", true),
     ("log", false),
+    ("show", false),
     ("show.symbols", false),
     ("events", false),
 ];

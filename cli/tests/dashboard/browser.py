@@ -161,6 +161,12 @@ def main():
         assert status["base_commit"] == head and not status["branch_moved"], status
         assert status["conflicts"] is None, status
 
+        # A recent change opens to its diff.
+        landed = subprocess.run(["git", "log", "-1", "--format=%H", "--grep", "a returns ten", "main"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+        change = atomic("show", landed)["change_id"]
+        act(driver, "Enter on a recent change", f"#change-{change}", lambda b: b.send_keys(Keys.ENTER))
+        wait(driver, "the change's diff", lambda d: "+    10" in text_of(d, f'[data-change="{change}"] .change-diff'))
+
         # 3. Without the secret, nothing.
         for path in ("/", "/app.js", "/api/state", "/api/events"):
             assert status_code(base + path) == 403, path

@@ -4,7 +4,7 @@
 
 const secret = document.body.dataset.secret;
 const q = (path) => `${path}${path.includes("?") ? "&" : "?"}secret=${encodeURIComponent(secret)}`;
-const state = { data: null, open: new Set(), diffs: new Map(), commenting: null, editing: null };
+const state = { data: null, open: new Set(), diffs: new Map(), openChanges: new Set(), changeDiffs: new Map(), commenting: null, editing: null };
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -250,13 +250,33 @@ function renderChanges(changes) {
   document.getElementById("change-list").replaceChildren(...changes.map((c) => {
     const trailers = c.message.split("\n").filter((l) => /^[A-Za-z][A-Za-z0-9-]*: /.test(l));
     const who = c.origin.kind === "session" ? `${c.origin.agent} in ${c.origin.session_id}` : c.author.name;
+    const open = state.openChanges.has(c.change_id);
+    const shown = state.changeDiffs.get(c.change_id);
     return el("li", { dataset: { change: c.change_id } },
-      el("code", { title: `change ${c.change_id}` }, short(c.commit)), " ", el("strong", {}, c.message.split("\n")[0]),
-      el("span", { class: "muted" }, ` by ${who}`),
+      el("button", { class: "change-row", id: `change-${c.change_id}`, "aria-expanded": String(open), onclick: () => toggleChange(c.change_id) },
+        el("code", { title: `change ${c.change_id}` }, short(c.commit)), " ", el("strong", {}, c.message.split("\n")[0]),
+        el("span", { class: "muted" }, ` by ${who}`)),
       el("div", { class: "tags" },
         c.symbols.flatMap((f) => symbolTags(f.symbols, f.path)),
-        trailers.map((t) => el("span", { class: "tag" }, t))));
+        trailers.map((t) => el("span", { class: "tag" }, t))),
+      open ? el("pre", { class: "change-diff" }, shown ?? "loading the diff…") : null);
   }));
+}
+
+async function toggleChange(id) {
+  if (state.openChanges.has(id)) state.openChanges.delete(id);
+  else {
+    state.openChanges.add(id);
+    if (!state.changeDiffs.has(id)) {
+      try {
+        const view = await call("show", { revision: id, context: 3 });
+        state.changeDiffs.set(id, view.files.map((f) => f.diff ?? "").join(""));
+      } catch (e) {
+        notice(e.message, true);
+      }
+    }
+  }
+  render();
 }
 
 function render() {
@@ -318,7 +338,10 @@ function follow() {
   source.onopen = () => { live.className = "live on"; live.textContent = "live"; };
   source.addEventListener("changed", () => refresh());
   source.addEventListener("symbol", () => refresh());
-  source.onerror = () => { live.className = "live off"; live.textContent = "disconnected: retrying"; };
+  source.onerror = () => {
+    live.className = "live off";
+    live.textContent = "disconnected: retrying (a new server has a new address: run `atomic dashboard`)";
+  };
 }
 
 document.addEventListener("keydown", (e) => {
