@@ -53,6 +53,15 @@ impl Level {
     pub fn keys(&self) -> Vec<String> {
         self.items.iter().map(|c| c.key.clone()).collect()
     }
+
+    /// Gives item `from` the key `to` (which no item has), so that it pairs with base's
+    /// item `to`: a rename.
+    pub fn rekey(&mut self, from: &str, to: &str) {
+        if let Some(i) = self.index.remove(from) {
+            self.items[i].key = to.to_owned();
+            self.index.insert(to.to_owned(), i);
+        }
+    }
 }
 
 fn line_start(src: &[u8], byte: usize) -> usize {

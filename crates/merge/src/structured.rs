@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use atomic_core::is_binary;
-use atomic_semantic::{FileSymbols, SymbolKind, extract, language_for_path};
+use atomic_semantic::{FileSymbols, Symbol, SymbolKind, extract, language_for_path};
 
 use crate::audit::audit_symbols;
 use crate::diff3::{LineConflict, diff3, diff3_picking, diff3_refined, write_conflict};
@@ -103,6 +103,8 @@ struct Merger<'a> {
     settled: usize,
     /// Base's statements, parsed when a token-level merge is first tried.
     statements: OnceCell<Option<Statements<'a>>>,
+    /// Items one side renamed, by base's key: the side, and the old name.
+    renamed: HashMap<String, (Side, String)>,
 }
 
 #[derive(Clone, Copy)]
@@ -227,8 +229,10 @@ impl<'a> Merger<'a> {
         let [cb, co, ct] = c;
         let [rb, ro, rt] = ranges;
         let lb = split(self.base, cb, rb)?;
-        let lo = split(self.ours, co, ro)?;
-        let lt = split(self.theirs, ct, rt)?;
+        let mut lo = split(self.ours, co, ro)?;
+        let mut lt = split(self.theirs, ct, rt)?;
+        self.pair_renames(&lb, &mut lo, Side::Ours);
+        self.pair_renames(&lb, &mut lt, Side::Theirs);
         let who = match co {
             Some(i) => (
                 Some(self.ours.symbols.symbols[i].scoped_name.clone()),
@@ -256,6 +260,47 @@ impl<'a> Merger<'a> {
         Some(out)
     }
 
+    /// Finds the items of base that `side` renamed (and did not otherwise change): base's
+    /// item is gone from the side's level, and exactly one new item there has its kind and
+    /// its body (the text after the signature, as `atomic_merge::audit` compares them),
+    /// and no other item of base that the side dropped has that body. The new item takes
+    /// base's key, so it merges with the other side's edits of the old one; the result has
+    /// the new name. Containers are left alone: their members' names change with theirs.
+    fn pair_renames(&mut self, base: &Level, level: &mut Level, side: Side) {
+        let version = match side {
+            Side::Ours => self.ours,
+            Side::Theirs => self.theirs,
+        };
+        let symbol = |v: &'a Version<'a>, c: &Chunk| c.symbol.map(|i| &v.symbols.symbols[i]);
+        let dropped: Vec<(&Chunk, &Symbol)> = base
+            .items
+            .iter()
+            .filter(|c| level.get(&c.key).is_none())
+            .filter_map(|c| symbol(self.base, c).map(|s| (c, s)))
+            .filter(|(_, s)| !s.kind.is_container() && !s.body_hash.is_empty())
+            .collect();
+        let mut pairs = Vec::new();
+        for (old, old_symbol) in &dropped {
+            let same_body =
+                |s: &Symbol| s.kind == old_symbol.kind && s.body_hash == old_symbol.body_hash;
+            if dropped.iter().filter(|(_, s)| same_body(s)).count() != 1 {
+                continue;
+            }
+            let mut new = level
+                .items
+                .iter()
+                .filter(|c| base.get(&c.key).is_none())
+                .filter(|c| symbol(version, c).is_some_and(same_body));
+            if let (Some(new), None) = (new.next(), new.next()) {
+                pairs.push((new.key.clone(), old.key.clone(), old_symbol.name.clone()));
+            }
+        }
+        for (new, old, name) in pairs {
+            level.rekey(&new, &old);
+            self.renamed.insert(old, (side, name));
+        }
+    }
+
     /// Writes the merged item `key`, or nothing when it is deleted. `first` says whether
     /// nothing has been written at this level yet.
     ///
@@ -270,6 +315,21 @@ impl<'a> Merger<'a> {
             (Some(b), Some(o), Some(t)) => {
                 let (bb, ob, tb) = (body(bs, b), body(os, o), body(ts, t));
                 let who = self.symbol_of(self.ours, o);
+                if self.calls_old_name(key) {
+                    let actions = match self.renamed[key].0 {
+                        Side::Ours => (Action::Modified, Action::AddedDependency),
+                        Side::Theirs => (Action::AddedDependency, Action::Modified),
+                    };
+                    return self.conflict(
+                        out,
+                        who,
+                        Some(b.text(bs)),
+                        Some(o.text(os)),
+                        Some(t.text(ts)),
+                        actions,
+                        "one side renamed this function, the other added a call to its old name",
+                    );
+                }
                 self.merge_text(
                     out,
                     b.gap.clone(),
@@ -321,6 +381,19 @@ impl<'a> Merger<'a> {
             (None, None, Some(t)) => self.insert(out, t, lt, ts, first),
             (Some(_), None, None) | (None, None, None) => {}
         }
+    }
+
+    /// Whether item `key` was renamed by one side while the other newly calls its old
+    /// name, which the renaming side no longer defines: merging would leave that call
+    /// dangling.
+    fn calls_old_name(&self, key: &str) -> bool {
+        self.renamed.get(key).is_some_and(|(side, old)| {
+            let (renamer, needed) = match side {
+                Side::Ours => (self.ours, &self.needed_by_theirs),
+                Side::Theirs => (self.theirs, &self.needed_by_ours),
+            };
+            needed.contains(old) && !defines(&renamer.symbols, old)
+        })
     }
 
     /// Writes an item only one side has. An item that was first in its version has no
@@ -517,6 +590,7 @@ pub(crate) fn merge(
         conflicts: Vec::new(),
         settled: 0,
         statements: OnceCell::new(),
+        renamed: HashMap::new(),
     };
     let Some(text) = merger.merge_level(
         [None, None, None],

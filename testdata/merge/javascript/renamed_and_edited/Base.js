@@ -1,0 +1,7 @@
+export function compute(x) {
+  return x + 1;
+}
+
+export function other() {
+  return 7;
+}

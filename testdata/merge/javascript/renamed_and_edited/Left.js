@@ -1,0 +1,7 @@
+export function calculate(x) {
+  return x + 1;
+}
+
+export function other() {
+  return 7;
+}

@@ -1,0 +1,6 @@
+def compute(x):
+    return x + 1
+
+
+def other():
+    return 7

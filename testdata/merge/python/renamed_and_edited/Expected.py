@@ -1,0 +1,6 @@
+def calculate(x):
+    return x + 2
+
+
+def other():
+    return 7

@@ -1,0 +1,7 @@
+pub fn calculate(x: u32) -> u32 {
+    x + 1
+}
+
+pub fn other() -> u32 {
+    7
+}

@@ -1,0 +1,7 @@
+export function compute(x: number): number {
+  return x + 1;
+}
+
+export function other(): number {
+  return 7;
+}
