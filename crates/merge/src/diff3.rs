@@ -209,28 +209,36 @@ pub(crate) fn diff3_picking(
     )
 }
 
-/// Decides whether a token-level merge of one region stands, given each side's edits
-/// there (byte ranges of the `base` passed to [`diff3_refined`]).
-pub(crate) type Guard<'a> = &'a dyn Fn(&[Edit], &[Edit]) -> bool;
+/// What a conflicting region of a line merge may be settled by, asked by
+/// [`diff3_refined`] with byte offsets of the `base` it was given.
+pub(crate) struct Refine<'a> {
+    /// Whether a token-level merge of the region stands, given each side's edits there.
+    pub tokens: &'a dyn Fn(&[Edit], &[Edit]) -> bool,
+    /// Whether both sides' lines, inserted at one offset (nothing of base replaced), may
+    /// be kept one after the other (ours first): new children of a container whose
+    /// children may come in any order.
+    pub insertions: &'a dyn Fn(usize, &[u8], &[u8]) -> bool,
+}
 
-/// Like [`diff3`], but a conflicting region is merged again token by token (see
-/// [`tokens`]) and kept when that merge is clean and `guard` accepts both sides' edits:
-/// independent edits on one line combine. Regions still in conflict are settled as in
-/// [`diff3_picking`].
+/// Like [`diff3`], but a conflicting region is settled when `refine` allows: lines both
+/// sides inserted at one place are kept one after the other where their order does not
+/// matter, and other regions are merged again token by token (see [`tokens`]), kept when
+/// that merge is clean and `refine` accepts both sides' edits (independent edits on one
+/// line combine). Regions still in conflict are settled as in [`diff3_picking`].
 pub(crate) fn diff3_refined(
     base: &[u8],
     ours: &[u8],
     theirs: &[u8],
     labels: &Labels<'_>,
     pick: Pick,
-    guard: Guard<'_>,
+    refine: &Refine<'_>,
 ) -> LineMerge {
     merge_tokens(
         &lines(base),
         &lines(ours),
         &lines(theirs),
         labels,
-        Some(guard),
+        Some(refine),
         pick,
     )
 }
@@ -258,7 +266,7 @@ fn merge_tokens(
     o: &[&[u8]],
     t: &[&[u8]],
     labels: &Labels<'_>,
-    refine: Option<Guard<'_>>,
+    refine: Option<&Refine<'_>>,
     pick: Pick,
 ) -> LineMerge {
     let (ho, ht) = (hunks(b, o), hunks(b, t));
@@ -304,16 +312,20 @@ fn merge_tokens(
             out.extend_from_slice(&ours_text);
         } else {
             let base_text = concat(&b[region.clone()]);
-            let refined = refine.and_then(|guard| {
+            let offset: usize = b[..region.start].iter().map(|l| l.len()).sum();
+            let refined = refine.and_then(|refine| {
+                if region.is_empty() {
+                    let both = (refine.insertions)(offset, &ours_text, &theirs_text);
+                    return both.then(|| [&ours_text[..], &theirs_text[..]].concat());
+                }
                 let (tb, to, tt) = (tokens(&base_text), tokens(&ours_text), tokens(&theirs_text));
                 let m = merge_tokens(&tb, &to, &tt, labels, None, Pick::Keep);
-                let offset: usize = b[..region.start].iter().map(|l| l.len()).sum();
                 let clean = m.conflicts.is_empty()
-                    && guard(&edits(&tb, &to, offset), &edits(&tb, &tt, offset));
-                clean.then_some(m)
+                    && (refine.tokens)(&edits(&tb, &to, offset), &edits(&tb, &tt, offset));
+                clean.then_some(m.text)
             });
             match refined {
-                Some(m) => out.extend_from_slice(&m.text),
+                Some(text) => out.extend_from_slice(&text),
                 _ if pick == Pick::Ours => {
                     out.extend_from_slice(&ours_text);
                     settled += 1;
@@ -393,14 +405,31 @@ mod tests {
         let o = b"    public final void run(int a) {\n";
         let t = b"    public void run(int a) throws IOException {\n";
         assert_eq!(diff3(b, o, t, &Labels::default()).conflicts.len(), 1);
-        let m = diff3_refined(b, o, t, &Labels::default(), Pick::Keep, &|_, _| true);
+        let yes = Refine {
+            tokens: &|_, _| true,
+            insertions: &|_, _, _| true,
+        };
+        let no = Refine {
+            tokens: &|_, _| false,
+            insertions: &|_, _, _| false,
+        };
+        let m = diff3_refined(b, o, t, &Labels::default(), Pick::Keep, &yes);
         assert!(m.conflicts.is_empty());
         assert_eq!(
             m.text,
             b"    public final void run(int a) throws IOException {\n"
         );
         // A guard that refuses keeps the conflict.
-        let m = diff3_refined(b, o, t, &Labels::default(), Pick::Keep, &|_, _| false);
+        let m = diff3_refined(b, o, t, &Labels::default(), Pick::Keep, &no);
+        assert_eq!(m.conflicts.len(), 1);
+        // Lines both sides inserted at one place: kept, ours first, where allowed.
+        let (b2, o2, t2) = (&b"{\n}\n"[..], &b"{\n  a,\n}\n"[..], &b"{\n  b,\n}\n"[..]);
+        let m = diff3_refined(b2, o2, t2, &Labels::default(), Pick::Keep, &yes);
+        assert_eq!(
+            (m.text.as_slice(), m.conflicts.len()),
+            (&b"{\n  a,\n  b,\n}\n"[..], 0)
+        );
+        let m = diff3_refined(b2, o2, t2, &Labels::default(), Pick::Keep, &no);
         assert_eq!(m.conflicts.len(), 1);
         // The same token changed twice stays a conflict.
         let m = diff3_refined(
@@ -409,7 +438,7 @@ mod tests {
             b"x = 3;\n",
             &Labels::default(),
             Pick::Keep,
-            &|_, _| true,
+            &yes,
         );
         assert_eq!(m.conflicts.len(), 1);
         assert_eq!(

@@ -34,6 +34,7 @@ pub(crate) struct Statements<'a> {
     tree: Tree,
     src: &'a [u8],
     parents: &'static [&'static str],
+    profile: &'static LanguageProfile,
 }
 
 impl<'a> Statements<'a> {
@@ -46,7 +47,62 @@ impl<'a> Statements<'a> {
             tree,
             src,
             parents: profile.statement_parents,
+            profile,
         })
+    }
+
+    /// Whether lines `ours` and `theirs`, both inserted at byte `offset` of base, may be
+    /// kept one after the other, ours first: the offset lies between two children (or
+    /// before the first or after the last) of a node of one of the profile's
+    /// [`commutative_parents`](LanguageProfile::commutative_parents), inside no child;
+    /// neither text is only blank; and in a node whose children fall through, ours ends
+    /// by leaving its case. Go's `fallthrough` never ends ours.
+    pub fn insertions_commute(&self, offset: usize, ours: &[u8], theirs: &[u8]) -> bool {
+        let blank = |t: &[u8]| t.iter().all(u8::is_ascii_whitespace);
+        if blank(ours) || blank(theirs) {
+            return false;
+        }
+        let root = self.tree.root_node();
+        let Some(mut node) = root.descendant_for_byte_range(offset, offset) else {
+            return false;
+        };
+        let container = loop {
+            if self.profile.commutative_parents.contains(&node.kind())
+                && node.start_byte() < offset
+                && offset < node.end_byte()
+            {
+                break node;
+            }
+            match node.parent() {
+                Some(p) => node = p,
+                None => return false,
+            }
+        };
+        let mut cursor = container.walk();
+        let inside_a_child = container
+            .named_children(&mut cursor)
+            .any(|c| c.start_byte() < offset && offset < c.end_byte());
+        if inside_a_child {
+            return false;
+        }
+        let last_line = String::from_utf8_lossy(ours)
+            .lines()
+            .rev()
+            .map(str::trim)
+            .find(|l| !l.is_empty() && !l.starts_with("//"))
+            .unwrap_or_default()
+            .to_owned();
+        if last_line.starts_with("fallthrough") {
+            return false;
+        }
+        if self.profile.fallthrough_parents.contains(&container.kind()) {
+            let leaves = ["break", "return", "throw", "continue"].iter().any(|k| {
+                last_line.starts_with(k)
+                    && !last_line[k.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+            });
+            return leaves;
+        }
+        true
     }
 
     /// Whether edits `ours` and `theirs` of the base piece at `piece` (byte range) touch

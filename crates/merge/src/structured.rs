@@ -8,7 +8,7 @@ use atomic_core::is_binary;
 use atomic_semantic::{FileSymbols, Symbol, SymbolKind, extract, language_for_path};
 
 use crate::audit::audit_symbols;
-use crate::diff3::{LineConflict, diff3, diff3_picking, diff3_refined, write_conflict};
+use crate::diff3::{LineConflict, Refine, diff3, diff3_picking, diff3_refined, write_conflict};
 use crate::level::{Chunk, Level, Version, split};
 use crate::statements::{Edit, Statements};
 use crate::{Action, Conflict, Labels, MergeOutcome, Pick, Policy, Strategy};
@@ -201,8 +201,17 @@ impl<'a> Merger<'a> {
                     .as_ref()
                     .is_some_and(|s| s.independent(&rb, &shift(ours), &shift(theirs)))
             };
+            let insertions = |offset: usize, ours: &[u8], theirs: &[u8]| {
+                statements
+                    .as_ref()
+                    .is_some_and(|s| s.insertions_commute(offset + rb.start, ours, theirs))
+            };
+            let refine = Refine {
+                tokens: &guard,
+                insertions: &insertions,
+            };
             let pick = (self.policy)(who.0.as_deref());
-            let m = diff3_refined(b, o, t, self.labels, pick, &guard);
+            let m = diff3_refined(b, o, t, self.labels, pick, &refine);
             out.extend_from_slice(&m.text);
             self.settled += m.settled;
             let reason = "both sides changed the same lines of this symbol";

@@ -27,6 +27,16 @@ pub struct LanguageProfile {
     /// of code (a function body's `block`, a `class_body`, a `match_block`, the file's
     /// root). The merge takes edits by both sides inside one such child as a conflict.
     pub statement_parents: &'static [&'static str],
+    /// Node kinds whose children may come in any order: match arms, switch cases, struct
+    /// fields, enum variants, object literal and interface members, import lists. Where
+    /// both sides insert new children at one place of such a node, the merge keeps both,
+    /// ours first. (Mergiraf's commutative parents, in `supported_langs.rs`, are the
+    /// anchor.)
+    pub commutative_parents: &'static [&'static str],
+    /// Of those, the ones whose children fall through into the next (C-style `switch`
+    /// cases): there ours' inserted lines must end by leaving the case (`break`,
+    /// `return`, `throw`, `continue`), or theirs would run after them.
+    pub fallthrough_parents: &'static [&'static str],
     grammar: fn() -> Language,
     queries: QueryTexts,
     loaded: OnceLock<Loaded>,
@@ -141,6 +151,17 @@ const JS_STATEMENT_PARENTS: &[&str] = &[
     "switch_default",
 ];
 
+const JS_COMMUTATIVE_PARENTS: &[&str] = &["object", "switch_body", "named_imports"];
+
+const TS_COMMUTATIVE_PARENTS: &[&str] = &[
+    "object",
+    "switch_body",
+    "named_imports",
+    "object_type",
+    "interface_body",
+    "enum_body",
+];
+
 const TS_STATEMENT_PARENTS: &[&str] = &[
     "program",
     "statement_block",
@@ -165,6 +186,14 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
             "enum_variant_list",
             "match_block",
         ],
+        commutative_parents: &[
+            "match_block",
+            "field_declaration_list",
+            "enum_variant_list",
+            "use_list",
+            "field_initializer_list",
+        ],
+        fallthrough_parents: &[],
         leading_prefixes: &["//", "/*", "*", "#["],
         extensions: &["rs"],
         scope_separator: "::",
@@ -178,6 +207,8 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
     LanguageProfile {
         name: "python",
         statement_parents: &["module", "block"],
+        commutative_parents: &[],
+        fallthrough_parents: &[],
         leading_prefixes: &["#", "@"],
         extensions: &["py", "pyi"],
         scope_separator: ".",
@@ -191,6 +222,8 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
     LanguageProfile {
         name: "javascript",
         statement_parents: JS_STATEMENT_PARENTS,
+        commutative_parents: JS_COMMUTATIVE_PARENTS,
+        fallthrough_parents: &["switch_body"],
         leading_prefixes: &["//", "/*", "*", "@"],
         extensions: &["js", "mjs", "cjs", "jsx"],
         scope_separator: ".",
@@ -204,6 +237,8 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
     LanguageProfile {
         name: "typescript",
         statement_parents: TS_STATEMENT_PARENTS,
+        commutative_parents: TS_COMMUTATIVE_PARENTS,
+        fallthrough_parents: &["switch_body"],
         leading_prefixes: &["//", "/*", "*", "@"],
         extensions: &["ts", "mts", "cts"],
         scope_separator: ".",
@@ -217,6 +252,8 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
     LanguageProfile {
         name: "tsx",
         statement_parents: TS_STATEMENT_PARENTS,
+        commutative_parents: TS_COMMUTATIVE_PARENTS,
+        fallthrough_parents: &["switch_body"],
         leading_prefixes: &["//", "/*", "*", "@"],
         extensions: &["tsx"],
         scope_separator: ".",
@@ -239,6 +276,13 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
             "type_case",
             "communication_case",
         ],
+        commutative_parents: &[
+            "field_declaration_list",
+            "expression_switch_statement",
+            "type_switch_statement",
+            "import_spec_list",
+        ],
+        fallthrough_parents: &[],
         leading_prefixes: &["//", "/*", "*"],
         extensions: &["go"],
         scope_separator: ".",
@@ -263,6 +307,8 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
             "switch_block_statement_group",
             "annotation_type_body",
         ],
+        commutative_parents: &["switch_block", "enum_body"],
+        fallthrough_parents: &["switch_block"],
         leading_prefixes: &["//", "/*", "*", "@"],
         extensions: &["java"],
         scope_separator: ".",

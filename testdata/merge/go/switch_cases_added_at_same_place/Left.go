@@ -1,0 +1,13 @@
+package main
+
+func code(c string) int {
+	switch c {
+	case "red":
+		return 1
+	case "green":
+		return 2
+	case "blue":
+		return 3
+	}
+	return 0
+}

@@ -1,0 +1,13 @@
+package main
+
+func code(c string) int {
+	switch c {
+	case "red":
+		return 1
+	case "green":
+		return 2
+	case "yellow":
+		return 4
+	}
+	return 0
+}

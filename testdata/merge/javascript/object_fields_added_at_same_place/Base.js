@@ -1,0 +1,4 @@
+export const codes = {
+  red: 1,
+  green: 2,
+};

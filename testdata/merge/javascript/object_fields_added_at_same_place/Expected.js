@@ -1,0 +1,6 @@
+export const codes = {
+  red: 1,
+  green: 2,
+  blue: 3,
+  yellow: 4,
+};

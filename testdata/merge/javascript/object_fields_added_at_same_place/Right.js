@@ -1,0 +1,5 @@
+export const codes = {
+  red: 1,
+  green: 2,
+  yellow: 4,
+};

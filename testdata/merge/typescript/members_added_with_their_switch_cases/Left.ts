@@ -1,0 +1,17 @@
+export enum Color {
+  Red,
+  Green,
+  Blue,
+}
+
+export function code(c: Color): number {
+  switch (c) {
+    case Color.Red:
+      return 1;
+    case Color.Green:
+      return 2;
+    case Color.Blue:
+      return 3;
+  }
+  return 0;
+}
