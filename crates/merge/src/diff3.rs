@@ -209,6 +209,10 @@ pub(crate) fn diff3_picking(
     )
 }
 
+/// Whether lines both sides inserted at one byte offset of base (ours, theirs) may be kept
+/// one after the other.
+pub(crate) type InsertionCheck<'a> = &'a dyn Fn(usize, &[u8], &[u8]) -> bool;
+
 /// What a conflicting region of a line merge may be settled by, asked by
 /// [`diff3_refined`] with byte offsets of the `base` it was given.
 pub(crate) struct Refine<'a> {
@@ -217,7 +221,7 @@ pub(crate) struct Refine<'a> {
     /// Whether both sides' lines, inserted at one offset (nothing of base replaced), may
     /// be kept one after the other (ours first): new children of a container whose
     /// children may come in any order.
-    pub insertions: &'a dyn Fn(usize, &[u8], &[u8]) -> bool,
+    pub insertions: InsertionCheck<'a>,
 }
 
 /// Like [`diff3`], but a conflicting region is settled when `refine` allows: lines both
