@@ -247,7 +247,8 @@ fn tags_are_made_listed_and_deleted_as_git_does() {
     let again = env.atomic(&dir, &["--json", "tag", "v1"]);
     assert_eq!(again.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&again.stderr).contains("tag_exists"));
-    env.atomic_ok(&dir, &["tag", "-d", "v1"]);
+    insta::assert_snapshot!("tag_list", env.atomic_ok(&dir, &["tag"]));
+    insta::assert_snapshot!("tag_delete", env.atomic_ok(&dir, &["tag", "-d", "v1"]));
     assert_eq!(env.git(&dir, &["tag"]), "v2\nv3\n");
     // A tag is a revision like any other.
     assert_eq!(
@@ -265,7 +266,10 @@ fn record_takes_paths_as_git_commit_does() {
     std::fs::write(dir.join("docs/b.md"), "# B, edited\n").unwrap();
     std::fs::write(dir.join("src/new.rs"), "pub fn n() {}\n").unwrap();
     // From src/, `.` is src: its edit and its new file, not the docs.
-    env.atomic_ok(&dir.join("src"), &["record", "-m", "Only src", "."]);
+    insta::assert_snapshot!(
+        "record_paths",
+        env.atomic_ok(&dir.join("src"), &["record", "-m", "Only src", "."])
+    );
     assert_eq!(
         env.git(&dir, &["show", "--format=", "--name-only", "HEAD"]),
         "src/lib.rs\nsrc/new.rs\n"
@@ -501,7 +505,11 @@ fn push_takes_gits_flags() {
         env.atomic(&dir, &["push", "origin", "topic"]).status.code(),
         Some(0)
     );
-    env.atomic_ok(&dir, &["push", "-f", "origin", "topic"]);
+    let forced = env.atomic_ok(&dir, &["push", "-f", "origin", "topic"]);
+    insta::assert_snapshot!(
+        "push_force",
+        forced.replace(remote.to_str().unwrap(), "<remote>")
+    );
     assert_eq!(
         env.git(&remote, &["rev-parse", "topic"]),
         env.git(&dir, &["rev-parse", "HEAD~2"])

@@ -231,6 +231,10 @@ fn a_merge_git_aborted_or_concluded_is_over_for_atomic_too() {
             env.atomic_json(&dir, &["status"])["merge"].is_null(),
             "{ending}: atomic still merging"
         );
+        insta::assert_snapshot!(
+            format!("status_after_{}", ending.replace([' ', '-'], "_")),
+            env.atomic_ok(&dir, &["--color", "never", "status"])
+        );
         // The next record of unrelated work is an ordinary one-parent change.
         std::fs::write(dir.join("other.txt"), "unrelated\n").unwrap();
         env.atomic_ok(&dir, &["record", "-m", "Unrelated"]);

@@ -17,6 +17,16 @@ fn plain_key(s: &Symbol) -> Key {
     format!("{:?} {}", s.kind, s.scoped_name)
 }
 
+/// The symbols of `fs` that have a scope a name can clash in: those of the top level and
+/// members of other symbols. A function declared inside a callback (`it("...", () => {
+/// function App() {} })`) lives in that callback's own scope, which has no name: two
+/// tests each declaring their `App` define nothing twice.
+fn scoped(fs: &FileSymbols) -> impl Iterator<Item = &Symbol> {
+    fs.symbols
+        .iter()
+        .filter(|s| s.top_level || s.parent.is_some())
+}
+
 /// The names that need their signature to tell definitions apart: in languages with
 /// overloading, those defined more than once in one of `versions`.
 fn overloaded(profile: &LanguageProfile, versions: &[&FileSymbols]) -> HashSet<Key> {
@@ -26,7 +36,7 @@ fn overloaded(profile: &LanguageProfile, versions: &[&FileSymbols]) -> HashSet<K
     let mut found = HashSet::new();
     for fs in versions {
         let mut seen = HashSet::new();
-        for s in &fs.symbols {
+        for s in scoped(fs) {
             let k = plain_key(s);
             if !seen.insert(k.clone()) {
                 found.insert(k);
@@ -39,7 +49,7 @@ fn overloaded(profile: &LanguageProfile, versions: &[&FileSymbols]) -> HashSet<K
 /// The symbols of one version by identity.
 fn by_key<'a>(overloaded: &HashSet<Key>, fs: &'a FileSymbols) -> HashMap<Key, Vec<&'a Symbol>> {
     let mut map: HashMap<Key, Vec<&Symbol>> = HashMap::new();
-    for s in &fs.symbols {
+    for s in scoped(fs) {
         let plain = plain_key(s);
         let key = if overloaded.contains(&plain) {
             format!("{plain} {}", s.signature)
@@ -75,6 +85,17 @@ fn renames(
     pairs
 }
 
+/// How often each name is brought in by the top-level imports of `fs`.
+fn imported_names(fs: &FileSymbols) -> HashMap<&str, usize> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for i in fs.imports.iter().filter(|i| i.top_level) {
+        for n in &i.names {
+            *counts.entry(n.as_str()).or_default() += 1;
+        }
+    }
+    counts
+}
+
 /// Returns what `result`, offered as the clean merge of `ours` and `theirs` from `base`
 /// at `path`, gets wrong, for people (`["does not parse"]`, `["lost fn add"]`, ...);
 /// empty when it passes every check:
@@ -84,10 +105,11 @@ fn renames(
 ///   side deleted (and the other left alone) is gone, and every symbol both sides kept is
 ///   still there;
 /// - no symbol identity is defined more often than in any input (two `fn clamp` where each
-///   side added one).
+///   side added one), and no name is imported more often than in any input.
 ///
 /// Symbols defined more than once in an input (overloads, several `impl` blocks of one
-/// type) are checked only for the count. Files of no known language pass.
+/// type) are checked only for the count; definitions nested in unnamed code (a function
+/// declared inside a callback) are not checked. Files of no known language pass.
 pub fn audit(path: &str, base: &[u8], ours: &[u8], theirs: &[u8], result: &[u8]) -> Vec<String> {
     let Some(profile) = language_for_path(path) else {
         return Vec::new();
@@ -105,6 +127,24 @@ pub(crate) fn audit_symbols(
     let mut problems = Vec::new();
     if r.has_errors && !(b.has_errors || o.has_errors || t.has_errors) {
         problems.push("does not parse".to_owned());
+    }
+    // No name brought in by imports more often than in any input: `import type { A }`
+    // beside `import { A, B }`, or two `use` lines naming `HashMap`, bind it twice.
+    let [ib, io, it] = [b, o, t].map(imported_names);
+    let mut twice: Vec<(&str, usize)> = imported_names(r)
+        .into_iter()
+        .filter(|(n, c)| {
+            let most = [&ib, &io, &it]
+                .iter()
+                .map(|m| m.get(n).copied().unwrap_or(0))
+                .max()
+                .unwrap_or(0);
+            *c > most.max(1)
+        })
+        .collect();
+    twice.sort_unstable();
+    for (name, count) in twice {
+        problems.push(format!("imports {name} {count} times"));
     }
     let overloaded = overloaded(profile, &[b, o, t, r]);
     let [kb, ko, kt, kr] = [b, o, t, r].map(|fs| by_key(&overloaded, fs));
@@ -219,6 +259,38 @@ mod tests {
     }
 
     #[test]
+    fn functions_declared_in_callbacks_clash_with_nothing() {
+        let test = |name: &str| {
+            format!("it(\"{name}\", () => {{\n  function App() {{\n    return 1;\n  }}\n}});\n")
+        };
+        let base = test("a");
+        let ours = format!("{base}{}", test("b"));
+        let theirs = format!("{base}{}", test("c"));
+        let result = format!("{base}{}{}", test("b"), test("c"));
+        let problems = audit(
+            "x.test.tsx",
+            base.as_bytes(),
+            ours.as_bytes(),
+            theirs.as_bytes(),
+            result.as_bytes(),
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        // At the top level, the same two additions define `App` twice.
+        let top = "function App() {\n  return 1;\n}\n";
+        let problems = audit(
+            "x.tsx",
+            b"",
+            top.as_bytes(),
+            top.replace('1', "2").as_bytes(),
+            format!("{top}{}", top.replace('1', "2")).as_bytes(),
+        );
+        assert!(
+            problems.iter().any(|p| p.starts_with("defines")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
     fn dropped_edits_duplicates_and_syntax_errors_are_named() {
         let ours = BASE.replace("    1", "    10");
         let theirs = format!("{BASE}\nfn c() {{}}\n");
@@ -239,5 +311,30 @@ mod tests {
         let twice = format!("{ours}\nfn c() {{}}\nfn c() {{ }}\n");
         assert_eq!(p(&twice), ["defines Function c 2 times"]);
         assert!(p("fn a( {").contains(&"does not parse".to_owned()));
+    }
+
+    #[test]
+    fn a_name_imported_twice_is_named() {
+        let base = "use std::collections::HashMap;\n";
+        let ours = "use std::collections::{HashMap, HashSet};\n";
+        let theirs = "use std::collections::{BTreeMap, HashMap};\n";
+        let both = format!("{ours}{theirs}");
+        let problems = audit(
+            "x.rs",
+            base.as_bytes(),
+            ours.as_bytes(),
+            theirs.as_bytes(),
+            both.as_bytes(),
+        );
+        assert_eq!(problems, ["imports HashMap 2 times"]);
+        let merged = "use std::collections::{BTreeMap, HashMap, HashSet};\n";
+        let problems = audit(
+            "x.rs",
+            base.as_bytes(),
+            ours.as_bytes(),
+            theirs.as_bytes(),
+            merged.as_bytes(),
+        );
+        assert!(problems.is_empty(), "{problems:?}");
     }
 }

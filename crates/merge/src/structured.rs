@@ -242,6 +242,8 @@ impl<'a> Merger<'a> {
         let mut lt = split(self.theirs, ct, rt)?;
         self.pair_renames(&lb, &mut lo, Side::Ours);
         self.pair_renames(&lb, &mut lt, Side::Theirs);
+        self.pair_imports(&lb, &mut lo, Side::Ours);
+        self.pair_imports(&lb, &mut lt, Side::Theirs);
         let who = match co {
             Some(i) => (
                 Some(self.ours.symbols.symbols[i].scoped_name.clone()),
@@ -307,6 +309,53 @@ impl<'a> Merger<'a> {
         for (new, old, name) in pairs {
             level.rekey(&new, &old);
             self.renamed.insert(old, (side, name));
+        }
+    }
+
+    /// Finds the imports of base that `side` rewrote: base's import of a module is gone
+    /// from the side's level, and exactly one new import there names the same module (and
+    /// no other import of base that the side dropped does). The new one takes base's key,
+    /// so that both sides' rewrites of one import merge as one item (or conflict) instead
+    /// of both being kept: `import type { A }` from one side and `import { A, B }` from
+    /// the other would bind `A` twice.
+    fn pair_imports(&self, base: &Level, level: &mut Level, side: Side) {
+        let version = match side {
+            Side::Ours => self.ours,
+            Side::Theirs => self.theirs,
+        };
+        let module = |v: &'a Version<'a>, c: &Chunk| -> Option<&'a str> {
+            if c.symbol.is_some() {
+                return None;
+            }
+            v.symbols
+                .imports
+                .iter()
+                .find(|i| c.body.contains(&(i.start_byte as usize)))
+                .map(|i| i.module.as_str())
+                .filter(|m| !m.is_empty())
+        };
+        let dropped: Vec<(&Chunk, &str)> = base
+            .items
+            .iter()
+            .filter(|c| level.get(&c.key).is_none())
+            .filter_map(|c| module(self.base, c).map(|m| (c, m)))
+            .collect();
+        let mut pairs = Vec::new();
+        for (old, from) in &dropped {
+            if dropped.iter().filter(|(_, m)| m == from).count() != 1 {
+                continue;
+            }
+            let mut new = level
+                .items
+                .iter()
+                .filter(|c| base.get(&c.key).is_none())
+                .filter(|c| module(version, c) == Some(*from));
+            if let (Some(new), None) = (new.next(), new.next()) {
+                pairs.push((new.key.clone(), old.key.clone()));
+            }
+        }
+        for (new, old) in pairs {
+            level.rekey(&new, &old);
         }
     }
 

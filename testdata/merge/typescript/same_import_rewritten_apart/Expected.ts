@@ -1,0 +1,8 @@
+import type {
+  A,
+  B,
+  C,
+} from './lib';
+import { x } from './other';
+
+export const y = x;

@@ -1,0 +1,7 @@
+import type {
+  A,
+  B,
+} from './lib';
+import { x } from './other';
+
+export const y = x;

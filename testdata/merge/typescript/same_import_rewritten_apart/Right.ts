@@ -1,0 +1,8 @@
+import {
+  A,
+  B,
+  C,
+} from './lib';
+import { x } from './other';
+
+export const y = x;
