@@ -64,10 +64,9 @@ fn diff_takes_revisions_ranges_and_paths_as_git_does() {
     insta::assert_snapshot!("diff_rev_rev", atomic_diff(&env, &dir, &["HEAD~2", "HEAD"]));
     // From a subdirectory, paths are relative to it.
     let src = dir.join("src");
-    assert_eq!(
-        atomic_diff(&env, &src, &["HEAD~2", "lib.rs"]),
-        git_diff(&env, &src, &["HEAD~2", "lib.rs"])
-    );
+    let from_src = atomic_diff(&env, &src, &["HEAD~2", "lib.rs"]);
+    assert_eq!(from_src, git_diff(&env, &src, &["HEAD~2", "lib.rs"]));
+    insta::assert_snapshot!("diff_from_a_subdirectory", from_src);
     // A word that is neither a revision nor a path is an error, as in git.
     let out = env.atomic(&dir, &["--json", "diff", "no-such-thing"]);
     assert_eq!(out.status.code(), Some(1));

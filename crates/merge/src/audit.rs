@@ -85,11 +85,16 @@ fn renames(
     pairs
 }
 
-/// How often each name is brought in by the top-level imports of `fs`.
+/// How often each name is brought in by the top-level imports of `fs`. Globs (`*`) and
+/// `self` name no one binding, so they are not counted.
 fn imported_names(fs: &FileSymbols) -> HashMap<&str, usize> {
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for i in fs.imports.iter().filter(|i| i.top_level) {
-        for n in &i.names {
+        for n in i
+            .names
+            .iter()
+            .filter(|n| !matches!(n.as_str(), "*" | "self"))
+        {
             *counts.entry(n.as_str()).or_default() += 1;
         }
     }
@@ -327,6 +332,15 @@ mod tests {
             both.as_bytes(),
         );
         assert_eq!(problems, ["imports HashMap 2 times"]);
+        // Globs bind no one name: two of them are fine.
+        let globs = audit(
+            "X.java",
+            b"import a.*;\n",
+            b"import a.*;\nimport b.*;\n",
+            b"import a.*;\nimport c.*;\n",
+            b"import a.*;\nimport b.*;\nimport c.*;\n",
+        );
+        assert!(globs.is_empty(), "{globs:?}");
         let merged = "use std::collections::{BTreeMap, HashMap, HashSet};\n";
         let problems = audit(
             "x.rs",

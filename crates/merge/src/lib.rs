@@ -33,6 +33,7 @@
 mod audit;
 mod dependency;
 mod diff3;
+mod imports;
 mod level;
 mod statements;
 mod structured;

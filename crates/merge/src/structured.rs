@@ -400,6 +400,12 @@ impl<'a> Merger<'a> {
                     out.extend_from_slice(tb);
                 } else if tb == bb || ob == tb {
                     out.extend_from_slice(ob);
+                } else if b.symbol.is_none()
+                    && let Some(merged) = crate::imports::merge_names(bb, ob, tb)
+                        .or_else(|| crate::imports::merge_names(bb, tb, ob))
+                {
+                    // One import both sides rewrote by adding or removing names.
+                    out.extend_from_slice(&merged);
                 } else if let (Some(bi), Some(oi), Some(ti)) = (b.symbol, o.symbol, t.symbol)
                     && self.ours.symbols.symbols[oi].kind.is_container()
                     && let Some(merged) = self.merge_level(

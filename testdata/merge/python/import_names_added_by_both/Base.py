@@ -1,0 +1,5 @@
+from sys import byteorder
+
+
+def f():
+    return 0

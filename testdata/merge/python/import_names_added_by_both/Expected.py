@@ -1,0 +1,5 @@
+from sys import byteorder, hexversion, argv
+
+
+def f():
+    return 0

@@ -1,0 +1,5 @@
+from sys import byteorder, hexversion
+
+
+def f():
+    return 0

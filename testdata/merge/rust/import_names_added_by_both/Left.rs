@@ -1,0 +1,5 @@
+use std::collections::{HashMap, HashSet};
+
+pub fn f() -> usize {
+    0
+}

@@ -1,0 +1,5 @@
+use std::collections::{BTreeMap, HashMap};
+
+pub fn f() -> usize {
+    0
+}

@@ -1,0 +1,3 @@
+import { a } from './x';
+
+export const y = 1;

@@ -1,0 +1,3 @@
+import { a, b, c } from './x';
+
+export const y = 1;

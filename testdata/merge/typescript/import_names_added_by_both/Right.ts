@@ -1,0 +1,3 @@
+import { c, a } from './x';
+
+export const y = 1;
