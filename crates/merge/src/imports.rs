@@ -108,7 +108,7 @@ pub(crate) fn merge_names(base: &[u8], ours: &[u8], theirs: &[u8]) -> Option<Vec
         .names
         .iter()
         .copied()
-        .filter(|n| !(b.names.contains(n) && !t.names.contains(n)))
+        .filter(|n| !b.names.contains(n) || t.names.contains(n))
         .collect();
     for n in &t.names {
         if !b.names.contains(n) && !names.contains(n) {
