@@ -208,6 +208,57 @@ pub fn relative_date(time: i64, now: i64) -> String {
     format!("{} ago", unit((diff + 183) / 365, "year"))
 }
 
+/// `--stat`: one line per file (` path | N ++--`, counts aligned) and a summary line, as
+/// git prints them (bars not scaled to the terminal, at most 50 of each sign). `files` are
+/// (path, lines added, lines removed).
+pub fn format_stat<'p>(files: impl IntoIterator<Item = (&'p str, u64, u64)>) -> String {
+    let files: Vec<(&str, u64, u64)> = files.into_iter().collect();
+    let width = files.iter().map(|f| f.0.len()).max().unwrap_or(0);
+    let digits = files
+        .iter()
+        .map(|f| (f.1 + f.2).to_string().len())
+        .max()
+        .unwrap_or(1);
+    let mut out = String::new();
+    let (mut added, mut removed) = (0, 0);
+    for (path, plus, minus) in &files {
+        let bar = "+".repeat((*plus).min(50) as usize) + &"-".repeat((*minus).min(50) as usize);
+        let n = plus + minus;
+        out.push_str(&format!(" {path:<width$} | {n:>digits$} {bar}"));
+        out.truncate(out.trim_end().len());
+        out.push('\n');
+        added += plus;
+        removed += minus;
+    }
+    let count = files.len();
+    let plural = |n: u64| if n == 1 { "" } else { "s" };
+    out.push_str(&format!(
+        " {count} file{} changed",
+        if count == 1 { "" } else { "s" }
+    ));
+    if added > 0 || removed == 0 {
+        out.push_str(&format!(", {added} insertion{}(+)", plural(added)));
+    }
+    if removed > 0 || added == 0 {
+        out.push_str(&format!(", {removed} deletion{}(-)", plural(removed)));
+    }
+    out.push('\n');
+    out
+}
+
+/// Lines a unified diff adds and removes (its `+`/`-` lines, headers left out).
+pub fn count_diff_lines(diff: &str) -> (u64, u64) {
+    let mut counts = (0, 0);
+    for line in diff.lines() {
+        if line.starts_with('+') && !line.starts_with("+++ ") {
+            counts.0 += 1;
+        } else if line.starts_with('-') && !line.starts_with("--- ") {
+            counts.1 += 1;
+        }
+    }
+    counts
+}
+
 /// Returns the short form of a hex id: its first 12 digits, as `ChangeId::short` and
 /// `GitId::short` print them.
 pub fn short(hex: &str) -> &str {

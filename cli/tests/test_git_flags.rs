@@ -67,6 +67,30 @@ fn diff_takes_revisions_ranges_and_paths_as_git_does() {
     let from_src = atomic_diff(&env, &src, &["HEAD~2", "lib.rs"]);
     assert_eq!(from_src, git_diff(&env, &src, &["HEAD~2", "lib.rs"]));
     insta::assert_snapshot!("diff_from_a_subdirectory", from_src);
+    // --stat and --name-only, as git prints them.
+    for args in [
+        &[][..],
+        &["HEAD~2"][..],
+        &["HEAD~2", "HEAD"][..],
+        &["HEAD~1", "--", "docs"][..],
+    ] {
+        for flag in ["--stat", "--name-only"] {
+            let all = [&[flag][..], args].concat();
+            assert_eq!(
+                atomic_diff(&env, &dir, &all),
+                env.git(
+                    &dir,
+                    &[
+                        &["diff", "--no-color", "--diff-algorithm=histogram"][..],
+                        &all
+                    ]
+                    .concat()
+                ),
+                "atomic diff {all:?}"
+            );
+        }
+    }
+    insta::assert_snapshot!("diff_stat", atomic_diff(&env, &dir, &["--stat", "HEAD~2"]));
     // A word that is neither a revision nor a path is an error, as in git.
     let out = env.atomic(&dir, &["--json", "diff", "no-such-thing"]);
     assert_eq!(out.status.code(), Some(1));

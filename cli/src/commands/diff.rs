@@ -9,6 +9,7 @@ use super::Context;
 use crate::api::Method;
 use crate::error::CommandError;
 use crate::ui::{Label, Ui};
+use crate::views::{count_diff_lines, format_stat};
 
 /// Show changes as a unified diff: the working tree against HEAD, or against REV, or
 /// between two revisions
@@ -29,8 +30,14 @@ pub struct Args {
     #[arg(short = 'U', long, default_value_t = 3)]
     pub context: u32,
     /// List the symbols added, modified and deleted instead of the line diff
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["stat", "name_only"])]
     pub symbols: bool,
+    /// A line per file with the lines added and removed, and a summary, as git's --stat
+    #[arg(long, conflicts_with = "name_only")]
+    pub stat: bool,
+    /// Only the names of the files that differ
+    #[arg(long)]
+    pub name_only: bool,
 }
 
 /// One file's diff.
@@ -303,9 +310,29 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
     }
     let diff = ctx.call::<Diff>(params)?;
     ctx.ui.emit(&diff, |out| {
-        diff.files
-            .iter()
-            .for_each(|f| out.push_str(&ctx.ui.paint_diff(&f.diff)));
+        if args.name_only {
+            diff.files
+                .iter()
+                .for_each(|f| out.push_str(&format!("{}\n", f.path)));
+        } else if args.stat {
+            if !diff.files.is_empty() {
+                let counts: Vec<(u64, u64)> = diff
+                    .files
+                    .iter()
+                    .map(|f| count_diff_lines(&f.diff))
+                    .collect();
+                out.push_str(&format_stat(
+                    diff.files
+                        .iter()
+                        .zip(&counts)
+                        .map(|(f, (a, r))| (f.path.as_str(), *a, *r)),
+                ));
+            }
+        } else {
+            diff.files
+                .iter()
+                .for_each(|f| out.push_str(&ctx.ui.paint_diff(&f.diff)));
+        }
     });
     Ok(())
 }

@@ -12,7 +12,7 @@ use super::show::file_diffs;
 use crate::api::Method;
 use crate::error::CommandError;
 use crate::ui::Label;
-use crate::views::{ChangeView, DateStyle, format_date, now_seconds, short};
+use crate::views::{ChangeView, DateStyle, format_date, format_stat, now_seconds, short};
 
 /// Show changes, newest first, from HEAD (or the given revisions)
 ///
@@ -220,26 +220,11 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
     Ok(())
 }
 
-/// `--stat`: one line per file (` path | N ++--`) and a summary, as git prints them
-/// (bars not scaled to the terminal).
+/// `--stat` for one change: git's stat lines, then a blank line.
 fn stat(c: &ChangeView) -> String {
-    let width = c.files.iter().map(|f| f.path.len()).max().unwrap_or(0);
-    let mut out = String::new();
-    let (mut added, mut removed) = (0, 0);
-    for f in &c.files {
-        let n = f.added_lines + f.removed_lines;
-        let bar = "+".repeat(f.added_lines.min(50) as usize)
-            + &"-".repeat(f.removed_lines.min(50) as usize);
-        out.push_str(&format!(" {:<width$} | {n} {bar}\n", f.path));
-        added += f.added_lines;
-        removed += f.removed_lines;
-    }
-    let files = c.files.len();
-    out.push_str(&format!(
-        " {files} file{} changed, {added} insertion{}(+), {removed} deletion{}(-)\n\n",
-        if files == 1 { "" } else { "s" },
-        if added == 1 { "" } else { "s" },
-        if removed == 1 { "" } else { "s" },
-    ));
-    out
+    let files = c
+        .files
+        .iter()
+        .map(|f| (f.path.as_str(), f.added_lines, f.removed_lines));
+    format_stat(files) + "\n"
 }
