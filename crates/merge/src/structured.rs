@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use atomic_core::is_binary;
-use atomic_semantic::{FileSymbols, Symbol, SymbolKind, extract, language_for_path};
+use atomic_semantic::{FileSymbols, SymbolKind, extract, language_for_path};
 
 use crate::audit::audit_symbols;
 use crate::diff3::{LineConflict, Refine, diff3, diff3_picking, diff3_refined, write_conflict};
@@ -271,91 +271,57 @@ impl<'a> Merger<'a> {
         Some(out)
     }
 
-    /// Finds the items of base that `side` renamed (and did not otherwise change): base's
-    /// item is gone from the side's level, and exactly one new item there has its kind and
-    /// its body (the text after the signature, as `atomic_merge::audit` compares them),
-    /// and no other item of base that the side dropped has that body. The new item takes
-    /// base's key, so it merges with the other side's edits of the old one; the result has
-    /// the new name. Containers are left alone: their members' names change with theirs.
+    /// Finds the items of base that `side` renamed (and did not otherwise change): the new
+    /// item has the old one's kind and body (the text after the signature, as
+    /// `atomic_merge::audit` compares them). It takes base's key, so it merges with the
+    /// other side's edits of the old one; the result has the new name. Containers are left
+    /// alone: their members' names change with theirs.
     fn pair_renames(&mut self, base: &Level, level: &mut Level, side: Side) {
-        let version = match side {
-            Side::Ours => self.ours,
-            Side::Theirs => self.theirs,
+        let body = |v: &'a Version<'a>| {
+            move |c: &Chunk| {
+                let s = &v.symbols.symbols[c.symbol?];
+                (!s.kind.is_container() && !s.body_hash.is_empty())
+                    .then_some((s.kind, s.body_hash.as_str()))
+            }
         };
-        let symbol = |v: &'a Version<'a>, c: &Chunk| c.symbol.map(|i| &v.symbols.symbols[i]);
-        let dropped: Vec<(&Chunk, &Symbol)> = base
-            .items
-            .iter()
-            .filter(|c| level.get(&c.key).is_none())
-            .filter_map(|c| symbol(self.base, c).map(|s| (c, s)))
-            .filter(|(_, s)| !s.kind.is_container() && !s.body_hash.is_empty())
-            .collect();
-        let mut pairs = Vec::new();
-        for (old, old_symbol) in &dropped {
-            let same_body =
-                |s: &Symbol| s.kind == old_symbol.kind && s.body_hash == old_symbol.body_hash;
-            if dropped.iter().filter(|(_, s)| same_body(s)).count() != 1 {
-                continue;
-            }
-            let mut new = level
-                .items
-                .iter()
-                .filter(|c| base.get(&c.key).is_none())
-                .filter(|c| symbol(version, c).is_some_and(same_body));
-            if let (Some(new), None) = (new.next(), new.next()) {
-                pairs.push((new.key.clone(), old.key.clone(), old_symbol.name.clone()));
-            }
-        }
-        for (new, old, name) in pairs {
+        for (new, old) in pair_by(base, level, body(self.base), body(self.side(side))) {
             level.rekey(&new, &old);
+            let name = base
+                .get(&old)
+                .and_then(|c| c.symbol)
+                .map(|i| self.base.symbols.symbols[i].name.clone())
+                .unwrap_or_default();
             self.renamed.insert(old, (side, name));
         }
     }
 
-    /// Finds the imports of base that `side` rewrote: base's import of a module is gone
-    /// from the side's level, and exactly one new import there names the same module (and
-    /// no other import of base that the side dropped does). The new one takes base's key,
-    /// so that both sides' rewrites of one import merge as one item (or conflict) instead
-    /// of both being kept: `import type { A }` from one side and `import { A, B }` from
-    /// the other would bind `A` twice.
+    /// Finds the imports of base that `side` rewrote: the new import names the same
+    /// module. It takes base's key, so that both sides' rewrites of one import merge as
+    /// one item (or conflict) instead of both being kept: `import type { A }` from one side
+    /// and `import { A, B }` from the other would bind `A` twice.
     fn pair_imports(&self, base: &Level, level: &mut Level, side: Side) {
-        let version = match side {
+        let module = |v: &'a Version<'a>| {
+            move |c: &Chunk| {
+                if c.symbol.is_some() {
+                    return None;
+                }
+                v.symbols
+                    .imports
+                    .iter()
+                    .find(|i| c.body.contains(&(i.start_byte as usize)))
+                    .map(|i| i.module.as_str())
+                    .filter(|m| !m.is_empty())
+            }
+        };
+        for (new, old) in pair_by(base, level, module(self.base), module(self.side(side))) {
+            level.rekey(&new, &old);
+        }
+    }
+
+    fn side(&self, side: Side) -> &'a Version<'a> {
+        match side {
             Side::Ours => self.ours,
             Side::Theirs => self.theirs,
-        };
-        let module = |v: &'a Version<'a>, c: &Chunk| -> Option<&'a str> {
-            if c.symbol.is_some() {
-                return None;
-            }
-            v.symbols
-                .imports
-                .iter()
-                .find(|i| c.body.contains(&(i.start_byte as usize)))
-                .map(|i| i.module.as_str())
-                .filter(|m| !m.is_empty())
-        };
-        let dropped: Vec<(&Chunk, &str)> = base
-            .items
-            .iter()
-            .filter(|c| level.get(&c.key).is_none())
-            .filter_map(|c| module(self.base, c).map(|m| (c, m)))
-            .collect();
-        let mut pairs = Vec::new();
-        for (old, from) in &dropped {
-            if dropped.iter().filter(|(_, m)| m == from).count() != 1 {
-                continue;
-            }
-            let mut new = level
-                .items
-                .iter()
-                .filter(|c| base.get(&c.key).is_none())
-                .filter(|c| module(version, c) == Some(*from));
-            if let (Some(new), None) = (new.next(), new.next()) {
-                pairs.push((new.key.clone(), old.key.clone()));
-            }
-        }
-        for (new, old) in pairs {
-            level.rekey(&new, &old);
         }
     }
 
@@ -523,6 +489,40 @@ impl<'a> Merger<'a> {
         };
         self.conflict(out, who, Some(bt), ours_t, theirs_t, actions, reason);
     }
+}
+
+/// Pairs items of `base` that are gone from `level` with new items of `level` (keys base
+/// lacks) that have the same feature: for each dropped item whose feature no other dropped
+/// item shares, the one new item with it, if exactly one. Returns (new key, base key).
+fn pair_by<F: PartialEq>(
+    base: &Level,
+    level: &Level,
+    in_base: impl Fn(&Chunk) -> Option<F>,
+    in_level: impl Fn(&Chunk) -> Option<F>,
+) -> Vec<(String, String)> {
+    let dropped: Vec<(&Chunk, F)> = base
+        .items
+        .iter()
+        .filter(|c| level.get(&c.key).is_none())
+        .filter_map(|c| in_base(c).map(|f| (c, f)))
+        .collect();
+    let added: Vec<(&Chunk, F)> = level
+        .items
+        .iter()
+        .filter(|c| base.get(&c.key).is_none())
+        .filter_map(|c| in_level(c).map(|f| (c, f)))
+        .collect();
+    let mut pairs = Vec::new();
+    for (old, feature) in &dropped {
+        if dropped.iter().filter(|(_, f)| f == feature).count() != 1 {
+            continue;
+        }
+        let mut new = added.iter().filter(|(_, f)| f == feature);
+        if let (Some((new, _)), None) = (new.next(), new.next()) {
+            pairs.push((new.key.clone(), old.key.clone()));
+        }
+    }
+    pairs
 }
 
 /// Merges the order of keys: the side that kept base's order of the common keys follows
