@@ -316,7 +316,6 @@ fn review_comments_stay_with_the_session() {
         &["comment", "lib.rs", "10", "with bob's token"],
     );
     assert_eq!(refused["error"]["kind"], "bad_token");
-    let _ = env.atomic(&dir, &["serve", "--stop"]);
 }
 
 #[test]

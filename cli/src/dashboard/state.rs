@@ -88,9 +88,7 @@ pub fn read(repo: &Repo, secret: &str) -> Result<State, CommandError> {
     }
     Ok(State {
         generation,
-        now_seconds: std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX)),
+        now_seconds: crate::views::now_seconds(),
         root: repo.root().display().to_string(),
         sessions,
         changes,
