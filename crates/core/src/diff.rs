@@ -103,9 +103,12 @@ pub fn diff_lines(old: &[u8], new: &[u8]) -> Vec<Hunk> {
 }
 
 /// Returns a unified diff of `old` and `new` with `context_lines` lines of context, as the
-/// hunk part of `git diff` prints it (`@@ -a,b +c,d @@` headers, no file headers).
+/// hunk part of `git diff` prints it (`@@ -a,b +c,d @@ function` headers, no file headers).
 ///
-/// Invalid UTF-8 is shown lossily; callers show binary files as such instead.
+/// Each header ends with git's default function line: the nearest line above the hunk
+/// that starts with a letter, `_` or `$` (xdiff's `def_ff`), trailing space removed, at
+/// most 80 bytes. Invalid UTF-8 is shown lossily; callers show binary files as such
+/// instead.
 pub fn unified_diff(old: &[u8], new: &[u8], context_lines: u32) -> String {
     let (old, new) = (String::from_utf8_lossy(old), String::from_utf8_lossy(new));
     let input = imara_diff::InternedInput::new(&*old, &*new);
@@ -115,9 +118,10 @@ pub fn unified_diff(old: &[u8], new: &[u8], context_lines: u32) -> String {
     config.context_len(context_lines);
     let printer = imara_diff::BasicLineDiffPrinter(&input.interner);
     let text = diff.unified_diff(&printer, config, &input).to_string();
+    let old_lines: Vec<&str> = old.split_inclusive('\n').collect();
     let mut out = String::with_capacity(text.len());
     for line in text.split_inclusive('\n') {
-        match git_hunk_header(line) {
+        match git_hunk_header(line, &old_lines) {
             Some(header) => out.push_str(&header),
             None => out.push_str(line),
         }
@@ -126,22 +130,44 @@ pub fn unified_diff(old: &[u8], new: &[u8], context_lines: u32) -> String {
 }
 
 /// Rewrites a hunk header `@@ -a,b +c,d @@` as git writes it: a range of one line is its
-/// start alone (`-3`), an empty range names the line before it (`-2,0`). `None` for any
-/// other line.
-fn git_hunk_header(line: &str) -> Option<String> {
+/// start alone (`-3`), an empty range names the line before it (`-2,0`), and the function
+/// line above the hunk in `old_lines` follows. `None` for any other line.
+fn git_hunk_header(line: &str, old_lines: &[&str]) -> Option<String> {
     let rest = line.strip_prefix("@@ -")?;
-    let (ranges, tail) = rest.split_once(" @@")?;
+    let (ranges, _) = rest.split_once(" @@")?;
     let (old, new) = ranges.split_once(" +")?;
-    let range = |r: &str| -> Option<String> {
+    let parse = |r: &str| -> Option<(u64, u64)> {
         let (start, count) = r.split_once(',').unwrap_or((r, "1"));
-        let (start, count): (u64, u64) = (start.parse().ok()?, count.parse().ok()?);
-        Some(match count {
-            0 => format!("{},0", start.saturating_sub(1)),
-            1 => start.to_string(),
-            n => format!("{start},{n}"),
-        })
+        Some((start.parse().ok()?, count.parse().ok()?))
     };
-    Some(format!("@@ -{} +{} @@{tail}", range(old)?, range(new)?))
+    let range = |(start, count): (u64, u64)| match count {
+        0 => format!("{},0", start.saturating_sub(1)),
+        1 => start.to_string(),
+        n => format!("{start},{n}"),
+    };
+    let (old, new) = (parse(old)?, parse(new)?);
+    let above = usize::try_from(old.0.saturating_sub(1)).unwrap_or(usize::MAX);
+    let function = old_lines[..above.min(old_lines.len())]
+        .iter()
+        .rev()
+        .find_map(|l| function_line(l))
+        .map(|f| format!(" {f}"))
+        .unwrap_or_default();
+    Some(format!("@@ -{} +{} @@{function}\n", range(old), range(new)))
+}
+
+/// git's default function line (xdiff's `def_ff`): `line` if it starts with a letter, `_`
+/// or `$`, cut to 80 bytes (at a character boundary), trailing whitespace removed.
+fn function_line(line: &str) -> Option<&str> {
+    let first = line.bytes().next()?;
+    if !(first.is_ascii_alphabetic() || first == b'_' || first == b'$') {
+        return None;
+    }
+    let mut end = line.len().min(80);
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    Some(line[..end].trim_end())
 }
 
 /// Applies `hunks` (sorted, non-overlapping, against `old`) and returns the new contents.
@@ -191,6 +217,25 @@ mod tests {
         assert_eq!(String::from_utf8(applied).expect("utf8"), new);
     }
 
+    /// As `git diff` prints them (checked against git 2.47): the context of a first hunk
+    /// near the top is counted from where it starts, and the header names the function
+    /// line above the hunk.
+    #[test]
+    fn hunk_headers_are_gits() {
+        let old = "base\ntwo\nm1\nm2\nm3\n";
+        let new = "base\ntwo\nm1\nm2\nm3\ntop\n";
+        assert_eq!(
+            unified_diff(old.as_bytes(), new.as_bytes(), 3),
+            "@@ -3,3 +3,4 @@ two\n m1\n m2\n m3\n+top\n"
+        );
+        let old = "fn a() {\n    1\n}\n\n  indented\n\nfn b() {\n    x\n    y\n    z\n    w\n}\n";
+        let new = old.replace("    w", "    W");
+        assert_eq!(
+            unified_diff(old.as_bytes(), new.as_bytes(), 3),
+            "@@ -8,5 +8,5 @@ fn b() {\n     x\n     y\n     z\n-    w\n+    W\n }\n"
+        );
+    }
+
     #[test]
     fn diff_then_apply_gives_the_new_file() {
         round_trip("", "a\nb\n");
@@ -226,13 +271,13 @@ mod tests {
     #[test]
     fn hunk_headers_are_written_as_git_writes_them() {
         // One line removed from a one-line file, one added to an empty file, one line
-        // changed, lines inserted after line 2.
+        // changed, lines inserted after line 2 (git names line 2 as the function line).
         assert_eq!(unified_diff(b"a\n", b"", 3), "@@ -1 +0,0 @@\n-a\n");
         assert_eq!(unified_diff(b"", b"a\n", 3), "@@ -0,0 +1 @@\n+a\n");
         assert_eq!(unified_diff(b"a\n", b"b\n", 3), "@@ -1 +1 @@\n-a\n+b\n");
         assert_eq!(
             unified_diff(b"a\nb\nc\nd\n", b"a\nb\nx\ny\nc\nd\n", 0),
-            "@@ -2,0 +3,2 @@\n+x\n+y\n"
+            "@@ -2,0 +3,2 @@ b\n+x\n+y\n"
         );
     }
 
