@@ -59,7 +59,7 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
                 .paint(Label::Id, crate::views::short(&view.change_id)),
             ctx.ui.paint(Label::Id, crate::views::short(&view.commit)),
             view.files.len(),
-            view.message.lines().next().unwrap_or("")
+            atomic_core::subject(&view.message)
         ));
     });
     Ok(())

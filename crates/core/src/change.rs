@@ -208,10 +208,23 @@ impl Change {
         ChangeId::hash(&bytes)
     }
 
-    /// Returns the first line of the message.
-    pub fn summary(&self) -> &str {
-        self.message.lines().next().unwrap_or("")
+    /// Returns the message's subject, as git's `%s`: see [`subject`].
+    pub fn summary(&self) -> String {
+        subject(&self.message)
     }
+}
+
+/// The subject of a commit message as git's `%s` and `--oneline` show it: its first
+/// paragraph (after any blank lines), each line without trailing whitespace, joined by
+/// single spaces.
+pub fn subject(message: &str) -> String {
+    message
+        .lines()
+        .skip_while(|l| l.trim().is_empty())
+        .take_while(|l| !l.trim().is_empty())
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]

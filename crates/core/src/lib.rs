@@ -7,6 +7,6 @@ mod change;
 mod diff;
 mod id;
 
-pub use change::{Change, FileChange, FileKind, FileMode, FileState, Origin, Signature};
+pub use change::{Change, FileChange, FileKind, FileMode, FileState, Origin, Signature, subject};
 pub use diff::{ApplyError, Hunk, apply_hunks, diff_lines, is_binary, unified_diff};
 pub use id::{ChangeId, GitId, IdError};
