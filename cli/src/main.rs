@@ -5,6 +5,7 @@ mod client;
 mod commands;
 mod dashboard;
 mod error;
+mod graph;
 mod mcp;
 mod mounts;
 mod rpc;

@@ -42,6 +42,8 @@ pub struct Ui {
     /// Print no status messages or progress.
     pub quiet: bool,
     color: bool,
+    /// Width of the terminal in characters; see [`Ui::columns`].
+    columns: usize,
     /// The pager's standard input, when output goes through one.
     pager: std::sync::Mutex<Option<(std::process::Child, std::process::ChildStdin)>>,
 }
@@ -54,8 +56,16 @@ impl Ui {
             json: global.json,
             quiet: global.quiet,
             color: color && !global.json,
+            columns: terminal_columns(),
             pager: std::sync::Mutex::new(None),
         }
+    }
+
+    /// Characters per line of the output, as git's `term_columns`: `COLUMNS` when set,
+    /// else the width of the terminal on stdout (measured before any pager starts), else
+    /// 80.
+    pub fn columns(&self) -> usize {
+        self.columns
     }
 
     /// Sends what this invocation prints on stdout through a pager, as git does on a
@@ -244,4 +254,17 @@ impl atomic_repo::Progress for Bar {
             bar.finish_and_clear();
         }
     }
+}
+
+/// See [`Ui::columns`].
+fn terminal_columns() -> usize {
+    if let Some(n) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
+    {
+        return n;
+    }
+    terminal_size::terminal_size_of(std::io::stdout())
+        .map_or(80, |(terminal_size::Width(w), _)| usize::from(w))
 }

@@ -15,6 +15,11 @@ pub struct ChangeView {
     pub message: String,
     pub origin: OriginView,
     pub files: Vec<FileView>,
+    /// With `log --graph`: the parents the graph draws (change ids), those the log shows
+    /// or would show past `-n`; the excluded side of a range and changes `--author`
+    /// leaves out are not drawn, and paths rewrite a parent to its nearest kept ancestor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub graph_parents: Option<Vec<String>>,
 }
 
 /// Where a change came from: `kind` is `imported`, `recorded` or `session`.
@@ -66,6 +71,10 @@ pub struct FileView {
     pub added_lines: u64,
     pub removed_lines: u64,
     pub hunks: usize,
+    /// For a binary file: its size in bytes before and after (0 where absent), as
+    /// `--stat` shows it; absent for text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub binary_bytes: Option<[u64; 2]>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diff: Option<String>,
 }
@@ -86,6 +95,7 @@ impl FileView {
             added_lines,
             removed_lines,
             hunks: fc.hunks.len(),
+            binary_bytes: None,
             diff,
         }
     }
@@ -102,6 +112,7 @@ impl ChangeView {
             message: change.message.clone(),
             origin: OriginView::new(&change.origin),
             files,
+            graph_parents: None,
         }
     }
 
@@ -208,25 +219,102 @@ pub fn relative_date(time: i64, now: i64) -> String {
     format!("{} ago", unit((diff + 183) / 365, "year"))
 }
 
-/// `--stat`: one line per file (` path | N ++--`, counts aligned) and a summary line, as
-/// git prints them (bars not scaled to the terminal, at most 50 of each sign). `files` are
-/// (path, lines added, lines removed).
-pub fn format_stat<'p>(files: impl IntoIterator<Item = (&'p str, u64, u64)>) -> String {
-    let files: Vec<(&str, u64, u64)> = files.into_iter().collect();
-    let width = files.iter().map(|f| f.0.len()).max().unwrap_or(0);
-    let digits = files
+/// `--stat`: one line per file (` path | N ++--`, counts aligned) and a summary line, laid
+/// out in `columns` characters as git's `show_stats` does: the name gets the room it needs
+/// up to 5/8 of the line (longer names lose their start, shown as `...`), the bar the
+/// rest, and bars longer than their room are scaled linearly; a binary file shows its
+/// sizes (`Bin 10 -> 12 bytes`).
+pub fn format_stat(files: &[StatEntry], columns: usize) -> String {
+    let digits = |n: u64| n.to_string().len() as i64;
+    let max_len = files
         .iter()
-        .map(|f| (f.1 + f.2).to_string().len())
+        .map(|f| f.path.chars().count())
         .max()
-        .unwrap_or(1);
+        .unwrap_or(0) as i64;
+    let text = || files.iter().filter(|f| f.binary_bytes.is_none());
+    let max_change = text().map(|f| f.added + f.removed).max().unwrap_or(0) as i64;
+    // "Bin X -> Y bytes" is 14 characters and the two sizes.
+    let bin_width = files
+        .iter()
+        .filter_map(|f| f.binary_bytes)
+        .map(|[old, new]| 14 + digits(old) + digits(new))
+        .max();
+    let number_width = digits(max_change as u64).max(if bin_width.is_some() { 3 } else { 0 });
+    let width = (columns as i64).max(16 + 6 + number_width);
+    let bin_width = bin_width.unwrap_or(0);
+    let mut graph_width = if max_change + 4 > bin_width {
+        max_change
+    } else {
+        bin_width - 4
+    };
+    let mut name_width = max_len;
+    if name_width + number_width + 6 + graph_width > width {
+        if graph_width > width * 3 / 8 - number_width - 6 {
+            graph_width = (width * 3 / 8 - number_width - 6).max(6);
+        }
+        if name_width > width - number_width - 6 - graph_width {
+            name_width = width - number_width - 6 - graph_width;
+        } else {
+            graph_width = width - number_width - 6 - name_width;
+        }
+    }
+    let scale = |n: i64| {
+        if n == 0 {
+            0
+        } else {
+            1 + n * (graph_width - 1) / max_change
+        }
+    };
     let mut out = String::new();
     let (mut added, mut removed) = (0, 0);
-    for (path, plus, minus) in &files {
-        let bar = "+".repeat((*plus).min(50) as usize) + &"-".repeat((*minus).min(50) as usize);
+    for f in files {
+        let (plus, minus) = (f.added, f.removed);
+        let (mut name, mut room, mut prefix) = (f.path.as_str(), name_width, "");
+        if name_width < name.chars().count() as i64 {
+            prefix = "...";
+            room = (room - 3).max(0);
+            let keep = usize::try_from(room).unwrap_or(0);
+            let skip = name.chars().count().saturating_sub(keep);
+            name = &name[name.char_indices().nth(skip).map_or(name.len(), |(i, _)| i)..];
+            if let Some(slash) = name.find('/') {
+                name = &name[slash..];
+            }
+        }
+        let padding = usize::try_from(room - name.chars().count() as i64).unwrap_or(0);
+        let number_width = number_width as usize;
+        if let Some([old, new]) = f.binary_bytes {
+            out.push_str(&format!(
+                " {prefix}{name}{:padding$} | {:>number_width$}",
+                "", "Bin"
+            ));
+            if old > 0 || new > 0 {
+                out.push_str(&format!(" {old} -> {new} bytes"));
+            }
+            out.push('\n');
+            continue;
+        }
+        let (mut add, mut del) = (plus as i64, minus as i64);
+        if graph_width <= max_change {
+            let mut total = scale(add + del);
+            if total < 2 && add > 0 && del > 0 {
+                total = 2;
+            }
+            if add < del {
+                add = scale(add);
+                del = total - add;
+            } else {
+                del = scale(del);
+                add = total - del;
+            }
+        }
         let n = plus + minus;
-        out.push_str(&format!(" {path:<width$} | {n:>digits$} {bar}"));
-        out.truncate(out.trim_end().len());
-        out.push('\n');
+        out.push_str(&format!(
+            " {prefix}{name}{:padding$} | {n:>number_width$}{}{}{}\n",
+            "",
+            if n > 0 { " " } else { "" },
+            "+".repeat(usize::try_from(add).unwrap_or(0)),
+            "-".repeat(usize::try_from(del).unwrap_or(0)),
+        ));
         added += plus;
         removed += minus;
     }
@@ -244,6 +332,62 @@ pub fn format_stat<'p>(files: impl IntoIterator<Item = (&'p str, u64, u64)>) -> 
     }
     out.push('\n');
     out
+}
+
+/// One file of a `--stat`.
+#[derive(Clone, Debug)]
+pub struct StatEntry {
+    /// The path, or for a rename both paths as [`rename_name`] writes them.
+    pub path: String,
+    /// Lines added and removed (text files).
+    pub added: u64,
+    pub removed: u64,
+    /// Sizes in bytes before and after, for a binary file.
+    pub binary_bytes: Option<[u64; 2]>,
+}
+
+/// A renamed file's name in a stat, as git's `pprint_rename`: the common leading and
+/// trailing directories once, the parts that differ in braces (`src/{a => b}/lib.rs`), or
+/// `from => to` when nothing is shared.
+pub fn rename_name(from: &str, to: &str) -> String {
+    let (a, b) = (from.as_bytes(), to.as_bytes());
+    // The common prefix, up to and including its last slash.
+    let mut prefix = 0;
+    for (i, (x, y)) in a.iter().zip(b).enumerate() {
+        if x != y {
+            break;
+        }
+        if *x == b'/' {
+            prefix = i + 1;
+        }
+    }
+    // The common suffix, from a slash, not reaching into the prefix (but for its slash).
+    let floor = prefix.saturating_sub(usize::from(prefix > 0));
+    let mut suffix = 0;
+    let (mut i, mut j) = (a.len(), b.len());
+    loop {
+        let (x, y) = (a.get(i), b.get(j));
+        if i < floor || j < floor || x != y {
+            break;
+        }
+        if x == Some(&b'/') {
+            suffix = a.len() - i;
+        }
+        if i == 0 || j == 0 {
+            break;
+        }
+        i -= 1;
+        j -= 1;
+    }
+    let a_mid = a.len().saturating_sub(prefix + suffix);
+    let b_mid = b.len().saturating_sub(prefix + suffix);
+    let (head, tail) = (&from[..prefix], &from[from.len() - suffix..]);
+    let (old, new) = (&from[prefix..prefix + a_mid], &to[prefix..prefix + b_mid]);
+    if prefix + suffix > 0 {
+        format!("{head}{{{old} => {new}}}{tail}")
+    } else {
+        format!("{old} => {new}")
+    }
 }
 
 /// Lines a unified diff adds and removes (its `+`/`-` lines, headers left out).
@@ -268,6 +412,27 @@ pub fn short(hex: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// As git 2.47 prints them (`git log --stat -M` on the same renames).
+    #[test]
+    fn renames_are_named_as_git_names_them() {
+        assert_eq!(
+            rename_name("examples/js/LICENSE.rst", "examples/js/LICENSE.txt"),
+            "examples/js/{LICENSE.rst => LICENSE.txt}"
+        );
+        assert_eq!(
+            rename_name("docs/a.rst", "docs/b.rst"),
+            "docs/{a.rst => b.rst}"
+        );
+        assert_eq!(rename_name("a/x/f.rs", "b/x/f.rs"), "{a => b}/x/f.rs");
+        assert_eq!(
+            rename_name("LICENSE.rst", "LICENSE.txt"),
+            "LICENSE.rst => LICENSE.txt"
+        );
+        assert_eq!(rename_name("src/a/f.rs", "src/b/f.rs"), "src/{a => b}/f.rs");
+        assert_eq!(rename_name("f.rs", "src/f.rs"), "f.rs => src/f.rs");
+        assert_eq!(rename_name("a/b", "a/b/c"), "a/{b => b/c}");
+    }
 
     #[test]
     fn time_is_shown_in_its_offset() {

@@ -561,3 +561,114 @@ fn names_git_refuses_are_refused() {
     }
     assert!(env.git(&dir, &["branch", "--list"]).lines().count() == 1);
 }
+
+/// `atomic log --graph` prints the history as `git log --graph` does, line for line, on a
+/// history with branches, merges, an octopus merge, a rename and (second round) one
+/// commit time for all, with the flags a git user combines with it.
+#[test]
+fn log_graph_draws_the_history_as_git_does() {
+    let env = TestEnv::new();
+    // atomic names changes where git names commits: compare in git's words.
+    let as_git = |text: &str| -> String {
+        text.lines()
+            .map(|l| {
+                let graph_end = l
+                    .find(|c: char| !"*|/\\_ .-".contains(c))
+                    .unwrap_or(l.len());
+                let (graph, rest) = l.split_at(graph_end);
+                let rest = if let Some(commit) = rest
+                    .strip_prefix("change ")
+                    .and_then(|r| r.split_once(" (commit "))
+                    .map(|(_, c)| c.trim_end_matches(')'))
+                {
+                    format!("commit {commit}")
+                } else if rest.starts_with("Merge: ") {
+                    "Merge:".to_owned()
+                } else {
+                    // `--oneline`: change id, commit id (12 digits), subject.
+                    let words: Vec<&str> = rest.splitn(3, ' ').collect();
+                    match words.as_slice() {
+                        [change, commit, subject]
+                            if change.len() == 12
+                                && commit.len() == 12
+                                && commit.chars().all(|c| c.is_ascii_hexdigit()) =>
+                        {
+                            format!("{} {subject}", &commit[..7])
+                        }
+                        _ => rest.to_owned(),
+                    }
+                };
+                format!("{graph}{rest}\n")
+            })
+            .collect()
+    };
+    let git_log = |dir: &Path, args: &[&str]| -> String {
+        let out = env.git(
+            dir,
+            &[
+                &["log", "--graph", "--no-color", "--diff-algorithm=histogram"][..],
+                args,
+            ]
+            .concat(),
+        );
+        out.lines()
+            .filter(|l| {
+                // atomic prints no blob ids, and a rename's similarity only when exact.
+                let text = l.trim_start_matches(|c: char| "|/\\ ".contains(c));
+                let inexact =
+                    text.starts_with("similarity index ") && text != "similarity index 100%";
+                !text.starts_with("index ") && !inexact
+            })
+            .map(|l| {
+                if l.trim_start_matches(|c: char| "*|/\\_ .-".contains(c))
+                    .starts_with("Merge: ")
+                {
+                    let graph_end = l.find("Merge: ").unwrap();
+                    format!("{}Merge:\n", &l[..graph_end])
+                } else {
+                    format!("{l}\n")
+                }
+            })
+            .collect()
+    };
+    let cases: &[&[&str]] = &[
+        &["--oneline"],
+        &[],
+        &["--oneline", "--all"],
+        &["--oneline", "side..main"],
+        &["--oneline", "-n", "5"],
+        &["--oneline", "--stat"],
+        &["--stat", "-p"],
+        &["-p", "--", "y"],
+        &["--oneline", "--", "s"],
+        &["--oneline", "--", "s", "l"],
+        &["--oneline", "--author=nobody"],
+    ];
+    for step in ["60", "0"] {
+        let dir = env.path(&format!("branchy-{step}"));
+        env.script("branchy.sh", &[dir.to_str().unwrap(), step]);
+        env.atomic_ok(&dir, &["init", "."]);
+        for args in cases {
+            let atomic = env.atomic_ok(
+                &dir,
+                &[
+                    &["--no-pager", "--color", "never", "log", "--graph"][..],
+                    args,
+                ]
+                .concat(),
+            );
+            assert_eq!(
+                as_git(&atomic),
+                git_log(&dir, args),
+                "log --graph {args:?}, step {step}"
+            );
+        }
+        if step == "60" {
+            let drawn = env.atomic_ok(&dir, &["--color", "never", "log", "--graph", "--oneline"]);
+            insta::assert_snapshot!("log_graph_oneline", as_git(&drawn));
+        }
+    }
+    // As git: --graph and --reverse do not go together.
+    let out = env.atomic(&env.path("branchy-0"), &["log", "--graph", "--reverse"]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -9,7 +9,7 @@ use super::Context;
 use crate::api::Method;
 use crate::error::CommandError;
 use crate::ui::{Label, Ui};
-use crate::views::{count_diff_lines, format_stat};
+use crate::views::{StatEntry, count_diff_lines, format_stat};
 
 /// Show changes as a unified diff: the working tree against HEAD, or against REV, or
 /// between two revisions
@@ -50,6 +50,9 @@ pub struct FileDiff {
     /// Mode and blob id in the working tree (the blob is not written).
     pub new: Option<FileState>,
     pub binary: bool,
+    /// For a binary file: its size in bytes before and after (0 where absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub binary_bytes: Option<[u64; 2]>,
     pub diff: String,
 }
 
@@ -76,11 +79,16 @@ pub fn render(
         }
         _ => {}
     }
-    if from_path != path {
-        out.push_str(&format!("rename from {from_path}\nrename to {path}\n"));
-    }
     let old_bytes = old.map_or(&[][..], |(_, d)| d);
     let new_bytes = new.map_or(&[][..], |(_, d)| d);
+    if from_path != path {
+        // git scores a rename by its own similarity estimate; only an exact one is
+        // certain to be 100%, and only that one is named here.
+        if old_bytes == new_bytes {
+            out.push_str("similarity index 100%\n");
+        }
+        out.push_str(&format!("rename from {from_path}\nrename to {path}\n"));
+    }
     let binary = is_binary(old_bytes) || is_binary(new_bytes);
     if binary {
         out.push_str(&format!("Binary files a/{from_path} and b/{path} differ\n"));
@@ -206,12 +214,14 @@ impl Method for Diff {
                 new.as_ref().map(|(m, d)| (*m, d.as_slice())),
                 p.context,
             );
+            let size = |side: &Option<(FileMode, Vec<u8>)>| side.as_ref().map_or(0, |s| s.1.len());
             files.push(FileDiff {
                 path: c.path.clone(),
                 kind: c.kind,
                 old: c.old,
                 new: c.new,
                 binary,
+                binary_bytes: binary.then(|| [size(&old) as u64, size(&new) as u64]),
                 diff,
             });
         }
@@ -316,17 +326,20 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
                 .for_each(|f| out.push_str(&format!("{}\n", f.path)));
         } else if args.stat {
             if !diff.files.is_empty() {
-                let counts: Vec<(u64, u64)> = diff
+                let files: Vec<StatEntry> = diff
                     .files
                     .iter()
-                    .map(|f| count_diff_lines(&f.diff))
+                    .map(|f| {
+                        let (added, removed) = count_diff_lines(&f.diff);
+                        StatEntry {
+                            path: f.path.clone(),
+                            added,
+                            removed,
+                            binary_bytes: f.binary_bytes,
+                        }
+                    })
                     .collect();
-                out.push_str(&format_stat(
-                    diff.files
-                        .iter()
-                        .zip(&counts)
-                        .map(|(f, (a, r))| (f.path.as_str(), *a, *r)),
-                ));
+                out.push_str(&format_stat(&files, ctx.ui.columns()));
             }
         } else {
             diff.files

@@ -70,6 +70,7 @@ pub fn read(repo: &Repo, secret: &str) -> Result<State, CommandError> {
             author: None,
             reverse: false,
             patch_context: None,
+            graph: false,
         },
         &NoProgress,
     )?;

@@ -58,31 +58,41 @@ impl Repo {
     }
 
     /// Returns changes reachable from `starts`, newest first by committer time (as
-    /// `git log`), at most `limit`.
+    /// `git log`: of two changes with one time, the one reached first comes first), at
+    /// most `limit`.
     pub fn log(&self, starts: &[Change], limit: Option<usize>) -> Result<Vec<Change>> {
-        #[derive(PartialEq, Eq)]
-        struct Item(i64, ChangeId);
-        impl Ord for Item {
-            fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-                (self.0, self.1).cmp(&(other.0, other.1))
-            }
-        }
-        impl PartialOrd for Item {
-            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-                Some(self.cmp(other))
-            }
-        }
+        self.log_following(starts, limit, |c| Ok(c.parents.clone()))
+    }
+
+    /// [`Repo::log`] that walks from each change only to the parents `follow` returns (a
+    /// subset of its parents: git's history simplification drops some of a merge's).
+    ///
+    /// # Errors
+    /// Those of `follow`; a parent missing from the store.
+    pub fn log_following(
+        &self,
+        starts: &[Change],
+        limit: Option<usize>,
+        mut follow: impl FnMut(&Change) -> Result<Vec<ChangeId>>,
+    ) -> Result<Vec<Change>> {
+        // Max-heap on (time, earlier reached); `reached` counts down so that ties pop in
+        // the order they were pushed, as git's date queue does.
+        let mut reached = u64::MAX;
         let mut seen: HashSet<ChangeId> = HashSet::new();
         let mut heap = BinaryHeap::new();
         let mut pending = std::collections::HashMap::new();
+        let mut push = |heap: &mut BinaryHeap<(i64, u64, ChangeId)>, c: &Change| {
+            heap.push((c.committer.time_seconds, reached, c.id));
+            reached -= 1;
+        };
         for c in starts {
             if seen.insert(c.id) {
-                heap.push(Item(c.committer.time_seconds, c.id));
+                push(&mut heap, c);
                 pending.insert(c.id, c.clone());
             }
         }
         let mut out = Vec::new();
-        while let Some(Item(_, id)) = heap.pop() {
+        while let Some((_, _, id)) = heap.pop() {
             if limit.is_some_and(|l| out.len() >= l) {
                 break;
             }
@@ -90,10 +100,10 @@ impl Repo {
                 Some(c) => c,
                 None => self.change(&id)?,
             };
-            for p in &change.parents {
-                if seen.insert(*p) {
-                    let parent = self.change(p)?;
-                    heap.push(Item(parent.committer.time_seconds, parent.id));
+            for p in follow(&change)? {
+                if seen.insert(p) {
+                    let parent = self.change(&p)?;
+                    push(&mut heap, &parent);
                     pending.insert(parent.id, parent);
                 }
             }
