@@ -58,6 +58,9 @@ fn call<M: Method>(
     repo: &Repo,
     params: serde_json::Value,
 ) -> Result<serde_json::Value, CommandError> {
+    if let Some(id) = params.get("session_id").and_then(serde_json::Value::as_str) {
+        crate::mounts::sync(id)?;
+    }
     let params: M::Params = serde_json::from_value(params)
         .map_err(|e| CommandError::protocol(format!("bad params for {}: {e}", M::NAME)))?;
     let output = run_local::<M>(repo, params, &atomic_repo::NoProgress)?;

@@ -52,6 +52,28 @@ pub fn changed(repo: &Repo, id: &str, token: &str) {
     }
 }
 
+/// Before a request naming session `id`: what was written through its mount and is still
+/// in memory goes to the session, so the request sees it.
+///
+/// # Errors
+/// Kind `mount_save` when the session refuses a file written in the mount.
+pub fn sync(id: &str) -> Result<(), CommandError> {
+    let Some(mounts) = registry() else {
+        return Ok(());
+    };
+    let map = mounts.map.lock().unwrap_or_else(PoisonError::into_inner);
+    match map.get(id) {
+        Some(m) => m.sync().map_err(|e| {
+            CommandError::new(
+                "mount_save",
+                format!("a file written in the mount of session {id} could not be saved: {e}"),
+                "see .atomic/serve.log for the file; fix or remove it in the mount",
+            )
+        }),
+        None => Ok(()),
+    }
+}
+
 fn mount_error(e: atomic_mount::MountError) -> CommandError {
     let kind = match &e {
         atomic_mount::MountError::NoFuse { .. } => "no_fuse",

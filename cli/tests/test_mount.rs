@@ -8,7 +8,7 @@ use std::process::Child;
 use std::time::{Duration, Instant};
 
 use crate::common::TestEnv;
-use crate::test_serve::{start, stop};
+use crate::test_serve::{start, start_with, stop};
 
 fn require_fuse() {
     assert!(
@@ -20,6 +20,11 @@ fn require_fuse() {
 /// The bridge history (executable, symlink, binary, CRLF, non-ASCII paths) with atomic
 /// initialised, a `.gitignore` for build output, and a server running.
 fn served_repo(env: &TestEnv) -> (PathBuf, Child) {
+    served_repo_with(env, &[])
+}
+
+/// [`served_repo`] whose server has more environment variables.
+fn served_repo_with(env: &TestEnv, vars: &[(&str, &str)]) -> (PathBuf, Child) {
     require_fuse();
     let dir = env.history("r");
     env.git(&dir, &["checkout", "-q", "main"]);
@@ -27,7 +32,7 @@ fn served_repo(env: &TestEnv) -> (PathBuf, Child) {
     env.git(&dir, &["add", ".gitignore"]);
     env.git(&dir, &["commit", "-q", "-m", "Ignore build output"]);
     env.atomic_ok(&dir, &["init"]);
-    let server = start(env, &dir);
+    let server = start_with(env, &dir, vars);
     (dir, server)
 }
 
@@ -144,7 +149,9 @@ fn a_mounted_session_reads_every_tracked_file_as_git_does() {
 #[test]
 fn plain_tools_edit_a_mounted_session_and_submit_lands_and_merges() {
     let env = TestEnv::new();
-    let (dir, server) = served_repo(&env);
+    // Written files stay in the server's memory until something asks for them (a rename,
+    // fsync, chmod, `session diff`, `submit`): each of those must find them.
+    let (dir, server) = served_repo_with(&env, &[("ATOMIC_MOUNT_IDLE_MS", "600000")]);
     let (a, b) = (env.path("a"), env.path("b"));
     let before = tracked(&env, &dir, "main");
     let build_sh = git_show(&env, &dir, "main:build.sh");
@@ -346,7 +353,9 @@ fn ignored_build_output_stays_in_scratch_and_never_reaches_the_store() {
 #[test]
 fn a_killed_servers_mount_is_cleaned_up_and_mounted_again_by_the_next() {
     let env = TestEnv::new();
-    let (dir, mut server) = served_repo(&env);
+    // A server that keeps what is written in memory for ten minutes: what was written
+    // when it is killed survives only through its journal.
+    let (dir, mut server) = served_repo_with(&env, &[("ATOMIC_MOUNT_IDLE_MS", "600000")]);
     let m = env.path("m");
     let s = env.atomic_json(
         &dir,

@@ -8,8 +8,14 @@ use crate::common::TestEnv;
 
 /// Starts `atomic serve` in `dir` and waits until it listens.
 pub fn start(env: &TestEnv, dir: &Path) -> Child {
+    start_with(env, dir, &[])
+}
+
+/// [`start`] with more environment variables.
+pub fn start_with(env: &TestEnv, dir: &Path, vars: &[(&str, &str)]) -> Child {
     let child = env
         .atomic_cmd(dir, &["serve"])
+        .envs(vars.iter().copied())
         .env("ATOMIC_LOCK_TIMEOUT_MS", "60000")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())

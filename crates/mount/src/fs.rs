@@ -6,10 +6,11 @@
 //! under its new name, as a real file system does.
 //!
 //! ### Files
-//! Opening a session file reads it into memory; writes change that copy, and closing (or
-//! `fsync`) writes it to the session when it changed. Files the session's `.gitignore`
-//! files ignore, and that the session does not track, are real files under the scratch
-//! directory.
+//! The kernel opens and closes files without asking (see [`crate::buffers`]): reads and
+//! writes name an inode, and a session file being read or written is held in memory,
+//! written to the session when idle, on `fsync`, before renames and before API requests.
+//! Files the session's `.gitignore` files ignore, and that the session does not track, are
+//! real files under the scratch directory, read and written in place.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ffi::OsStr;
@@ -28,6 +29,7 @@ use fuser::{
     ReplyEmpty, ReplyEntry, ReplyOpen, ReplyWrite, Request, TimeOrNow, WriteFlags,
 };
 
+use crate::buffers::Buffers;
 use crate::ignored::Ignores;
 
 /// How long the kernel may cache names and attributes. Changes made through the mount
@@ -72,24 +74,10 @@ enum Kind {
     GitFile,
 }
 
-/// An open file.
-enum Handle {
-    /// A session file, in memory once read or written (`None` until then: a file opened
-    /// only to be read from the kernel's page cache is never loaded).
-    Session {
-        path: String,
-        data: Option<Vec<u8>>,
-        mode: FileMode,
-        dirty: bool,
-    },
-    /// A scratch file.
-    Scratch(std::fs::File),
-    /// The `.git` file.
-    GitFile,
-    /// A directory: its listing (inode, type, name), taken at the first `readdir` (the
-    /// kernel serves repeated listings from its cache and may never ask).
-    Dir(Option<Vec<(u64, FileType, String)>>),
-}
+/// An open directory: its listing (inode, type, name), taken at the first `readdir` (the
+/// kernel serves repeated listings from its cache and may never ask). Files have no
+/// handles.
+struct Handle(Option<Vec<(u64, FileType, String)>>);
 
 /// The inodes handed to the kernel, shared with [`crate::Mounted`], which invalidates
 /// them when the session changes from outside the mount.
@@ -157,11 +145,6 @@ impl Inodes {
     }
 }
 
-/// What a file's contents were when it was last opened: its base blob, when the session
-/// wrote it, and its size. The same at the next open means the kernel's cached pages are
-/// still right.
-type Identity = (Option<atomic_core::GitId>, Option<i64>, u64);
-
 /// The session's file system.
 pub(crate) struct SessionFs {
     repos: Arc<crate::RepoPool>,
@@ -172,8 +155,7 @@ pub(crate) struct SessionFs {
     git_file: String,
     ready: Arc<Ready>,
     inodes: Arc<Inodes>,
-    /// What each file was at its last open (see [`Identity`]).
-    opened: Mutex<HashMap<u64, Identity>>,
+    buffers: Arc<Buffers>,
     next_ino: AtomicU64,
     handles: Mutex<HashMap<u64, Handle>>,
     next_fh: AtomicU64,
@@ -194,7 +176,7 @@ fn parent_of(path: &str) -> &str {
 }
 
 /// The errno for a repository error.
-fn errno(e: &RepoError) -> Errno {
+pub(crate) fn errno(e: &RepoError) -> Errno {
     use atomic_repo::PathError;
     match e {
         RepoError::Session(SessionError::NoSuchPath { .. }) => Errno::ENOENT,
@@ -222,6 +204,7 @@ impl SessionFs {
         git_file: String,
         ready: Arc<Ready>,
         inodes: Arc<Inodes>,
+        buffers: Arc<Buffers>,
     ) -> Self {
         inodes
             .paths
@@ -237,7 +220,7 @@ impl SessionFs {
             git_file,
             ready,
             inodes,
-            opened: Mutex::new(HashMap::new()),
+            buffers,
             next_ino: AtomicU64::new(1 << 62),
             handles: Mutex::new(HashMap::new()),
             next_fh: AtomicU64::new(1),
@@ -404,6 +387,11 @@ impl SessionFs {
                 )
             }
         };
+        // Contents written here and not yet in the session: their size and time.
+        let (size, time) = match self.buffers.pending(ino) {
+            Some((len, changed)) if file_type == FileType::RegularFile => (len, changed),
+            _ => (size, time),
+        };
         FileAttr {
             ino: INodeNo(ino),
             size,
@@ -448,53 +436,32 @@ impl SessionFs {
         Ok(())
     }
 
-    /// Writes an open session file's copy to the session, when it changed.
-    fn commit(&self, fh: u64) -> Result<(), Errno> {
-        let mut handles = self.handles.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(Handle::Session {
-            path,
-            data,
-            mode,
-            dirty,
-        }) = handles.get_mut(&fh)
-            && *dirty
-        {
-            let (path, data, mode) = (path.clone(), data.clone().unwrap_or_default(), *mode);
-            *dirty = false;
-            drop(handles);
-            return self.write_session(&path, Some(mode), &data);
-        }
-        Ok(())
+    /// Runs `f` on the in-memory contents of session file `path` (inode `ino`), loaded
+    /// from the session when not held yet (`empty`: a file about to be truncated, not
+    /// loaded). `ENOENT` when `path` is no session file.
+    fn with_buffer<T>(
+        &self,
+        ino: u64,
+        path: &str,
+        empty: bool,
+        f: impl FnOnce(&mut crate::buffers::Buffer) -> T,
+    ) -> Result<T, Errno> {
+        let load = || -> Result<(FileMode, Vec<u8>), Errno> {
+            match self.kind(path)? {
+                Some(Kind::Session(Entry::File { mode, .. })) if empty => Ok((mode, Vec::new())),
+                Some(Kind::Session(Entry::File { .. })) => self
+                    .repo(|r| r.session_read(&self.id, &self.token, path))
+                    .map_err(|e| errno(&e)),
+                Some(_) => Err(Errno::EISDIR),
+                None => Err(Errno::ENOENT),
+            }
+        };
+        self.buffers.with(ino, path, load, f)
     }
 
-    /// Loads the contents of open session file `fh` if they are not in memory yet (outside
-    /// the handles' lock).
-    fn load(&self, fh: u64) -> Result<(), Errno> {
-        let path = match self
-            .handles
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&fh)
-        {
-            Some(Handle::Session {
-                path, data: None, ..
-            }) => path.clone(),
-            _ => return Ok(()),
-        };
-        let (_, contents) = self
-            .repo(|r| r.session_read(&self.id, &self.token, &path))
-            .map_err(|e| errno(&e))?;
-        if let Some(Handle::Session {
-            data: data @ None, ..
-        }) = self
-            .handles
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get_mut(&fh)
-        {
-            *data = Some(contents);
-        }
-        Ok(())
+    /// Whether `ino` has in-memory contents.
+    fn buffered(&self, ino: u64) -> bool {
+        self.buffers.lock().contains_key(&ino)
     }
 
     fn new_fh(&self, handle: Handle) -> u64 {
@@ -680,6 +647,11 @@ impl SessionFs {
         if flags.contains(RenameFlags::RENAME_EXCHANGE) {
             return Err(Errno::EINVAL);
         }
+        // What was written reaches the session before files move (an editor's save:
+        // write a temporary file, rename it over the original), and no buffer keeps an
+        // old path.
+        self.buffers.commit_all()?;
+        self.buffers.drop_clean();
         let source = self.kind(from)?.ok_or(Errno::ENOENT)?;
         let target = self.kind(to)?;
         if flags.contains(RenameFlags::RENAME_NOREPLACE) && target.is_some() {
@@ -771,6 +743,10 @@ impl fuser::Filesystem for SessionFs {
         Ok(())
     }
 
+    fn destroy(&mut self) {
+        let _ = self.buffers.commit_all();
+    }
+
     fn lookup(&self, _req: &Request, parent: INodeNo, name: &OsStr, reply: ReplyEntry) {
         match self.child(parent, name).and_then(|p| self.lookup_attr(&p)) {
             Ok(attr) => reply.entry(&TTL, &attr, Generation(0)),
@@ -808,7 +784,7 @@ impl fuser::Filesystem for SessionFs {
         _atime: Option<TimeOrNow>,
         mtime: Option<TimeOrNow>,
         _ctime: Option<SystemTime>,
-        fh: Option<FileHandle>,
+        _fh: Option<FileHandle>,
         _crtime: Option<SystemTime>,
         _chgtime: Option<SystemTime>,
         _bkuptime: Option<SystemTime>,
@@ -820,47 +796,30 @@ impl fuser::Filesystem for SessionFs {
             let kind = self.kind(&path)?.ok_or(Errno::ENOENT)?;
             match kind {
                 Kind::Session(Entry::File { mode: current, .. }) => {
-                    if let Some(size) = size {
-                        if let Some(f) = fh {
-                            self.load(f.0)?;
-                        }
-                        let open = fh.map(|f| f.0).and_then(|f| {
-                            let mut handles =
-                                self.handles.lock().unwrap_or_else(PoisonError::into_inner);
-                            match handles.get_mut(&f) {
-                                Some(Handle::Session {
-                                    data: Some(data),
-                                    dirty,
-                                    ..
-                                }) => {
-                                    data.resize(usize::try_from(size).unwrap_or(usize::MAX), 0);
-                                    *dirty = true;
-                                    Some(())
-                                }
-                                _ => None,
-                            }
-                        });
-                        if open.is_none() {
-                            let (_, mut data) = self
-                                .repo(|r| r.session_read(&self.id, &self.token, &path))
-                                .map_err(|e| errno(&e))?;
-                            data.resize(usize::try_from(size).unwrap_or(usize::MAX), 0);
-                            self.write_session(&path, Some(current), &data)?;
-                        }
-                    }
-                    if let Some(bits) = mode {
-                        let wanted = if bits & 0o111 != 0 {
+                    let wanted = mode.map(|bits| {
+                        if bits & 0o111 != 0 {
                             FileMode::Executable
                         } else {
                             FileMode::Blob
-                        };
-                        if matches!(current, FileMode::Blob | FileMode::Executable)
-                            && wanted != current
-                        {
-                            let (_, data) = self
-                                .repo(|r| r.session_read(&self.id, &self.token, &path))
-                                .map_err(|e| errno(&e))?;
-                            self.write_session(&path, Some(wanted), &data)?;
+                        }
+                    });
+                    let chmod = wanted.filter(|w| {
+                        matches!(current, FileMode::Blob | FileMode::Executable) && *w != current
+                    });
+                    if size.is_some() || chmod.is_some() {
+                        self.with_buffer(ino.0, &path, size == Some(0), |b| {
+                            if let Some(size) = size {
+                                b.data
+                                    .resize(usize::try_from(size).unwrap_or(usize::MAX), 0);
+                            }
+                            if let Some(m) = chmod {
+                                b.mode = m;
+                            }
+                            b.touch();
+                        })?;
+                        if chmod.is_some() {
+                            // A mode is metadata: it is in the session when the call returns.
+                            self.buffers.commit(ino.0)?;
                         }
                     }
                 }
@@ -967,9 +926,12 @@ impl fuser::Filesystem for SessionFs {
         let result = (|| -> Result<(), Errno> {
             let path = self.child(parent, name)?;
             match self.kind(&path)?.ok_or(Errno::ENOENT)? {
-                Kind::Session(Entry::File { .. }) => self
-                    .repo(|r| r.session_rm(&self.id, &self.token, &path))
-                    .map_err(|e| errno(&e)),
+                Kind::Session(Entry::File { .. }) => {
+                    // Unsaved writes of a removed file go with it.
+                    self.buffers.forget(self.ino(&path));
+                    self.repo(|r| r.session_rm(&self.id, &self.token, &path))
+                        .map_err(|e| errno(&e))
+                }
                 Kind::Scratch(_) => {
                     std::fs::remove_file(self.scratch_path(&path)).map_err(|e| io_errno(&e))
                 }
@@ -1060,104 +1022,69 @@ impl fuser::Filesystem for SessionFs {
         }
     }
 
-    fn open(&self, _req: &Request, ino: INodeNo, flags: OpenFlags, reply: ReplyOpen) {
-        let result = (|| -> Result<(u64, FopenFlags), Errno> {
-            let path = self.path(ino)?;
-            let truncate = flags.0 & libc::O_TRUNC != 0;
-            let writing = flags.0 & libc::O_ACCMODE != libc::O_RDONLY;
-            let handle = match self.kind(&path)?.ok_or(Errno::ENOENT)? {
-                Kind::GitFile if writing => return Err(Errno::EACCES),
-                Kind::GitFile => Handle::GitFile,
-                Kind::Session(Entry::File {
-                    mode,
-                    written_ns,
-                    blob,
-                    size,
-                }) => {
-                    let data = truncate.then(Vec::new);
-                    let handle = Handle::Session {
-                        path,
-                        data,
-                        mode,
-                        dirty: truncate,
-                    };
-                    // Cached pages stay when the contents are what they were at the last
-                    // open; a reader does not flush on close.
-                    let identity = (blob, written_ns, size);
-                    let mut opened = self.opened.lock().unwrap_or_else(PoisonError::into_inner);
-                    let same = opened.insert(ino.0, identity) == Some(identity);
-                    let keep = match (same, writing) {
-                        (true, false) => FopenFlags::FOPEN_KEEP_CACHE | FopenFlags::FOPEN_NOFLUSH,
-                        (false, false) => FopenFlags::FOPEN_NOFLUSH,
-                        (_, true) => FopenFlags::empty(),
-                    };
-                    return Ok((self.new_fh(handle), keep));
-                }
-                Kind::Scratch(_) => {
-                    let file = std::fs::OpenOptions::new()
-                        .read(true)
-                        .write(writing)
-                        .truncate(truncate && writing)
-                        .open(self.scratch_path(&path))
-                        .map_err(|e| io_errno(&e))?;
-                    Handle::Scratch(file)
-                }
-                _ => return Err(Errno::EISDIR),
-            };
-            Ok((self.new_fh(handle), FopenFlags::empty()))
-        })();
-        match result {
-            Ok((fh, flags)) => reply.opened(FileHandle(fh), flags),
-            Err(e) => reply.error(e),
-        }
+    fn open(&self, _req: &Request, _ino: INodeNo, _flags: OpenFlags, reply: ReplyOpen) {
+        // FUSE's "no open" mode: from now on the kernel opens files itself, keeps their
+        // cached pages, and sends no `release` (see `crate::buffers`).
+        reply.error(Errno::ENOSYS);
     }
 
     fn read(
         &self,
         _req: &Request,
-        _ino: INodeNo,
-        fh: FileHandle,
+        ino: INodeNo,
+        _fh: FileHandle,
         offset: u64,
         size: u32,
         _flags: OpenFlags,
         _lock_owner: Option<LockOwner>,
         reply: ReplyData,
     ) {
-        if let Err(e) = self.load(fh.0) {
-            return reply.error(e);
-        }
-        let handles = self.handles.lock().unwrap_or_else(PoisonError::into_inner);
-        let slice = |data: &[u8]| {
-            let start = usize::try_from(offset)
-                .unwrap_or(usize::MAX)
-                .min(data.len());
-            let end = start.saturating_add(size as usize).min(data.len());
-            data[start..end].to_vec()
-        };
-        match handles.get(&fh.0) {
-            Some(Handle::Session {
-                data: Some(data), ..
-            }) => reply.data(&slice(data)),
-            Some(Handle::GitFile) => reply.data(&slice(self.git_file.as_bytes())),
-            Some(Handle::Scratch(file)) => {
-                let mut buf = vec![0; size as usize];
-                match file.read_at(&mut buf, offset) {
-                    Ok(n) => {
-                        buf.truncate(n);
-                        reply.data(&buf);
-                    }
-                    Err(e) => reply.error(io_errno(&e)),
-                }
+        let result = (|| -> Result<Vec<u8>, Errno> {
+            let path = self.path(ino)?;
+            let slice = |data: &[u8]| {
+                let start = usize::try_from(offset)
+                    .unwrap_or(usize::MAX)
+                    .min(data.len());
+                let end = start.saturating_add(size as usize).min(data.len());
+                (data[start..end].to_vec(), end == data.len())
+            };
+            if path == ".git" {
+                return Ok(slice(self.git_file.as_bytes()).0);
             }
-            _ => reply.error(Errno::EBADF),
+            // A session file (read whole from the session once, kept while being read);
+            // else a scratch file.
+            let load = || {
+                self.repo(|r| r.session_read(&self.id, &self.token, &path))
+                    .map_err(|e| errno(&e))
+            };
+            match self.buffers.with(ino.0, &path, load, |b| slice(&b.data)) {
+                Ok((data, at_end)) => {
+                    if at_end {
+                        // The kernel has the pages now; the memory is not needed.
+                        self.buffers.release_clean(ino.0);
+                    }
+                    return Ok(data);
+                }
+                Err(e) if e.code() != libc::ENOENT => return Err(e),
+                Err(_) => {}
+            }
+            let file = std::fs::File::open(self.scratch_path(&path)).map_err(|e| io_errno(&e))?;
+            let mut buf = vec![0; size as usize];
+            let n = file.read_at(&mut buf, offset).map_err(|e| io_errno(&e))?;
+            buf.truncate(n);
+            Ok(buf)
+        })();
+        match result {
+            Ok(data) => reply.data(&data),
+            Err(e) => reply.error(e),
         }
     }
 
     fn write(
         &self,
         _req: &Request,
-        _ino: INodeNo,
-        fh: FileHandle,
+        ino: INodeNo,
+        _fh: FileHandle,
         offset: u64,
         data: &[u8],
         _write_flags: WriteFlags,
@@ -1165,30 +1092,40 @@ impl fuser::Filesystem for SessionFs {
         _lock_owner: Option<LockOwner>,
         reply: ReplyWrite,
     ) {
-        if let Err(e) = self.load(fh.0) {
-            return reply.error(e);
-        }
-        let mut handles = self.handles.lock().unwrap_or_else(PoisonError::into_inner);
-        match handles.get_mut(&fh.0) {
-            Some(Handle::Session {
-                data: Some(buf),
-                dirty,
-                ..
-            }) => {
-                let at = usize::try_from(offset).unwrap_or(usize::MAX);
-                let end = at.saturating_add(data.len());
-                if buf.len() < end {
-                    buf.resize(end, 0);
-                }
-                buf[at..end].copy_from_slice(data);
-                *dirty = true;
-                reply.written(data.len() as u32);
+        let result = (|| -> Result<u32, Errno> {
+            let path = self.path(ino)?;
+            if path == ".git" {
+                return Err(Errno::EACCES);
             }
-            Some(Handle::Scratch(file)) => match file.write_at(data, offset) {
-                Ok(n) => reply.written(n as u32),
-                Err(e) => reply.error(io_errno(&e)),
-            },
-            _ => reply.error(Errno::EBADF),
+            if self.buffered(ino.0)
+                || matches!(self.kind(&path)?, Some(Kind::Session(Entry::File { .. })))
+            {
+                self.with_buffer(ino.0, &path, false, |b| {
+                    let at = usize::try_from(offset).unwrap_or(usize::MAX);
+                    let end = at.saturating_add(data.len());
+                    if b.data.len() < end {
+                        b.data.resize(end, 0);
+                    }
+                    b.data[at..end].copy_from_slice(data);
+                    b.touch();
+                })?;
+                if path.ends_with(".gitignore") {
+                    // What is ignored decides where new files go: in the session at once.
+                    self.buffers.commit(ino.0)?;
+                    self.ignores.forget(parent_of(&path));
+                }
+                return Ok(data.len() as u32);
+            }
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(self.scratch_path(&path))
+                .map_err(|e| io_errno(&e))?;
+            file.write_all_at(data, offset).map_err(|e| io_errno(&e))?;
+            Ok(data.len() as u32)
+        })();
+        match result {
+            Ok(n) => reply.written(n),
+            Err(e) => reply.error(e),
         }
     }
 
@@ -1196,46 +1133,36 @@ impl fuser::Filesystem for SessionFs {
         &self,
         _req: &Request,
         _ino: INodeNo,
-        fh: FileHandle,
+        _fh: FileHandle,
         _lock_owner: LockOwner,
         reply: ReplyEmpty,
     ) {
-        match self.commit(fh.0) {
-            Ok(()) => reply.ok(),
-            Err(e) => reply.error(e),
-        }
+        // FUSE's "no flush" mode: closing a file sends nothing (see `crate::buffers`).
+        reply.error(Errno::ENOSYS);
     }
 
     fn release(
         &self,
         _req: &Request,
         _ino: INodeNo,
-        fh: FileHandle,
+        _fh: FileHandle,
         _flags: OpenFlags,
         _lock_owner: Option<LockOwner>,
         _flush: bool,
         reply: ReplyEmpty,
     ) {
-        let committed = self.commit(fh.0);
-        self.handles
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(&fh.0);
-        match committed {
-            Ok(()) => reply.ok(),
-            Err(e) => reply.error(e),
-        }
+        reply.ok();
     }
 
     fn fsync(
         &self,
         _req: &Request,
-        _ino: INodeNo,
-        fh: FileHandle,
+        ino: INodeNo,
+        _fh: FileHandle,
         _datasync: bool,
         reply: ReplyEmpty,
     ) {
-        match self.commit(fh.0) {
+        match self.buffers.commit(ino.0) {
             Ok(()) => reply.ok(),
             Err(e) => reply.error(e),
         }
@@ -1247,7 +1174,7 @@ impl fuser::Filesystem for SessionFs {
         // those made around it).
         match self.path(ino) {
             Ok(_) => reply.opened(
-                FileHandle(self.new_fh(Handle::Dir(None))),
+                FileHandle(self.new_fh(Handle(None))),
                 FopenFlags::FOPEN_CACHE_DIR | FopenFlags::FOPEN_KEEP_CACHE,
             ),
             Err(e) => reply.error(e),
@@ -1267,12 +1194,12 @@ impl fuser::Filesystem for SessionFs {
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .get(&fh.0),
-            Some(Handle::Dir(None))
+            Some(Handle(None))
         );
         if unlisted {
             match self.path(ino).and_then(|p| self.children(&p)) {
                 Ok(listing) => {
-                    if let Some(Handle::Dir(slot)) = self
+                    if let Some(Handle(slot)) = self
                         .handles
                         .lock()
                         .unwrap_or_else(PoisonError::into_inner)
@@ -1285,7 +1212,7 @@ impl fuser::Filesystem for SessionFs {
             }
         }
         let handles = self.handles.lock().unwrap_or_else(PoisonError::into_inner);
-        let Some(Handle::Dir(Some(listing))) = handles.get(&fh.0) else {
+        let Some(Handle(Some(listing))) = handles.get(&fh.0) else {
             return reply.error(Errno::EBADF);
         };
         let parent = self.path(ino).map(|p| self.ino(parent_of(&p))).unwrap_or(1);
@@ -1339,7 +1266,7 @@ impl fuser::Filesystem for SessionFs {
             ) {
                 return Err(Errno::EISDIR);
             }
-            let handle = if self.goes_to_scratch(&path, false) {
+            if self.goes_to_scratch(&path, false) {
                 let p = self.scratch_path(&path);
                 if let Some(dir) = p.parent() {
                     std::fs::create_dir_all(dir).map_err(|e| io_errno(&e))?;
@@ -1352,7 +1279,6 @@ impl fuser::Filesystem for SessionFs {
                     .open(&p)
                     .map_err(|e| io_errno(&e))?;
                 let _ = file.set_permissions(std::fs::Permissions::from_mode(mode & 0o7777));
-                Handle::Scratch(file)
             } else {
                 let file_mode = if mode & 0o111 != 0 {
                     FileMode::Executable
@@ -1360,17 +1286,13 @@ impl fuser::Filesystem for SessionFs {
                     FileMode::Blob
                 };
                 // The file exists (empty) at once, so others see it; its contents land
-                // when it is closed.
+                // when written (see `crate::buffers`).
                 self.write_session(&path, Some(file_mode), b"")?;
-                Handle::Session {
-                    path: path.clone(),
-                    data: Some(Vec::new()),
-                    mode: file_mode,
-                    dirty: false,
-                }
-            };
+                self.buffers.forget(self.ino(&path));
+            }
             let attr = self.lookup_attr(&path)?;
-            Ok((attr, self.new_fh(handle)))
+            // No handle: reads and writes name the inode.
+            Ok((attr, 0))
         })();
         match result {
             Ok((attr, fh)) => reply.created(

@@ -3,9 +3,10 @@
 //!
 //! ### What the directory is
 //! - Tracked files read lazily from git objects through the session's overlay; writes,
-//!   creates, truncates, renames, deletes, `chmod +x` and symlinks land in the overlay when
-//!   the file is closed (or synced), exactly as `session write/rm/mv` do: same path rules,
-//!   same symbol detection and soft-conflict warnings.
+//!   creates, truncates, renames, deletes, `chmod +x` and symlinks land in the overlay
+//!   exactly as `session write/rm/mv` do: same path rules, same symbol detection and
+//!   soft-conflict warnings. Written contents go to the session within `IDLE` of the last
+//!   write, on `fsync`, and before any request of the session's API (module `buffers`).
 //! - Files `.gitignore` ignores (build output, caches) live in a per-session scratch
 //!   directory on local disk and never reach the store; they outlive the mount, so a second
 //!   build is warm.
@@ -17,6 +18,7 @@
 //! The session engine does the work; this crate maps file-system calls onto it
 //! (`fuser`, without libfuse: as root it calls `mount(2)`, otherwise `fusermount3`).
 
+mod buffers;
 mod fs;
 mod ignored;
 mod stale;
@@ -104,6 +106,9 @@ pub struct Mounted {
     linking: Option<std::thread::JoinHandle<()>>,
     notifier: fuser::Notifier,
     inodes: Arc<fs::Inodes>,
+    buffers: Arc<buffers::Buffers>,
+    /// The thread that writes idle buffers to the session; joined after unmounting.
+    committer: Option<std::thread::JoinHandle<()>>,
     dir: PathBuf,
 }
 
@@ -113,6 +118,7 @@ impl Mounted {
     /// submit that moved its base. Without this, a reader could see stale contents and an
     /// editor save them back over the new ones.
     pub fn invalidate(&self, session: &Session) {
+        self.buffers.drop_clean();
         self.inodes.base_time.store(
             mount_stat(session).time_seconds,
             std::sync::atomic::Ordering::Relaxed,
@@ -130,6 +136,17 @@ impl Mounted {
         }
     }
 
+    /// Writes what was written through the mount and is not in the session yet (see
+    /// `buffers`): before the session is read, diffed, verified or submitted.
+    ///
+    /// # Errors
+    /// The session's refusal of a file, as an errno.
+    pub fn sync(&self) -> Result<(), std::io::Error> {
+        self.buffers
+            .commit_all()
+            .map_err(|e| std::io::Error::from_raw_os_error(e.code()))
+    }
+
     /// Returns the mount's directory.
     pub fn dir(&self) -> &Path {
         &self.dir
@@ -144,9 +161,19 @@ impl Mounted {
         if let Some(linking) = self.linking.take() {
             let _ = linking.join();
         }
-        match self.background.take() {
+        let unmounted = match self.background.take() {
             Some(b) => b.umount_and_join(),
             None => Ok(()),
+        };
+        self.stop_committer();
+        unmounted
+    }
+
+    /// Commits what is left and ends the committer.
+    fn stop_committer(&mut self) {
+        self.buffers.stop();
+        if let Some(committer) = self.committer.take() {
+            let _ = committer.join();
         }
     }
 }
@@ -159,6 +186,7 @@ impl Drop for Mounted {
         if let Some(b) = self.background.take() {
             let _ = b.umount_and_join();
         }
+        self.stop_committer();
     }
 }
 
@@ -172,6 +200,14 @@ pub fn mount_stat(session: &Session) -> MountStat {
         gid: rustix::process::getgid().as_raw(),
         time_seconds: session.based_seconds - 2,
     }
+}
+
+/// Where the mount whose scratch directory is `scratch` journals unsaved writes: beside it,
+/// `<scratch>.journal` (not inside, where the mount would show it).
+fn journal_dir(scratch: &Path) -> PathBuf {
+    let mut name = scratch.as_os_str().to_owned();
+    name.push(".journal");
+    PathBuf::from(name)
 }
 
 /// Checks that this machine can mount: `/dev/fuse` exists and opens.
@@ -236,6 +272,15 @@ pub fn mount(
         .base_time
         .store(stat.time_seconds, std::sync::atomic::Ordering::Relaxed);
     let gitdir = repos.with(|r| r.session_worktree_dir(&session.id));
+    // Writes a killed server held in memory are in its journal: into the session first.
+    let journal = journal_dir(scratch);
+    buffers::replay_journal(repos, &session.id, token, &journal);
+    let buffers = buffers::Buffers::new(
+        Arc::clone(repos),
+        session.id.clone(),
+        token.to_owned(),
+        journal,
+    );
     let filesystem = fs::SessionFs::new(
         Arc::clone(repos),
         session.id.clone(),
@@ -245,6 +290,7 @@ pub fn mount(
         format!("gitdir: {}\n", gitdir.display()),
         Arc::clone(&ready),
         Arc::clone(&inodes),
+        Arc::clone(&buffers),
     );
     let mut config = fuser::Config::default();
     config.mount_options = vec![
@@ -283,6 +329,8 @@ pub fn mount(
         background: Some(background),
         linking: Some(linking),
         inodes,
+        committer: Some(buffers.start_committer()),
+        buffers,
         dir,
     })
 }
