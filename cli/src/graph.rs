@@ -516,6 +516,63 @@ impl Graph {
     }
 }
 
+/// A graph that may be absent (`log` without `--graph`): then every row is empty, so one
+/// layout code serves both, as in git's `log-tree.c`.
+pub struct Rows(Option<Graph>);
+
+impl Rows {
+    /// A graph when `drawn`, else none.
+    pub fn new(drawn: bool) -> Self {
+        Rows(drawn.then(Graph::new))
+    }
+
+    /// See [`Graph::update`].
+    pub fn update(&mut self, commit: &str, parents: Vec<String>) {
+        if let Some(g) = &mut self.0 {
+            g.update(commit, parents);
+        }
+    }
+
+    /// See [`Graph::commit_rows`].
+    pub fn commit_rows(&mut self) -> String {
+        self.0.as_mut().map(Graph::commit_rows).unwrap_or_default()
+    }
+    /// See [`Graph::next_prefix`].
+    pub fn prefix(&mut self) -> String {
+        self.0.as_mut().map(Graph::next_prefix).unwrap_or_default()
+    }
+    /// See [`Graph::padding_row`].
+    pub fn padding(&mut self) -> String {
+        self.0.as_mut().map(Graph::padding_row).unwrap_or_default()
+    }
+    /// Writes a change's `message` (its lines after the first) as git's
+    /// `graph_show_commit_msg`: each line after its first behind the next row, then the
+    /// rows the change still has.
+    pub fn message(&mut self, out: &mut String, message: &str) {
+        let Some(g) = &mut self.0 else {
+            out.push_str(message);
+            return;
+        };
+        let mut lines = message.split_inclusive('\n').peekable();
+        while let Some(line) = lines.next() {
+            out.push_str(line);
+            if lines.peek().is_some() {
+                out.push_str(&g.next_prefix());
+            }
+        }
+        if !g.is_finished() {
+            let ends_line = message.ends_with('\n');
+            if !ends_line {
+                out.push('\n');
+            }
+            out.push_str(&g.remaining_rows());
+            if ends_line {
+                out.push('\n');
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Graph;

@@ -11,7 +11,7 @@ use super::diff::under;
 use super::show::file_diffs;
 use crate::api::Method;
 use crate::error::CommandError;
-use crate::graph::Graph;
+use crate::graph::Rows;
 use crate::ui::Label;
 use crate::views::{
     ChangeView, DateStyle, StatEntry, format_date, format_stat, now_seconds, rename_name, short,
@@ -293,9 +293,9 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
         // git's layout, with or without a graph: a blank line between changes, the
         // message, then (after a blank line, or `---` when both) the stat and the diffs;
         // with a graph, every line after a change's first starts with the graph's row.
-        let mut graph = Rows(args.graph.then(Graph::new));
+        let mut graph = Rows::new(args.graph);
         for (k, c) in changes.iter().enumerate() {
-            graph.update(c);
+            graph.update(&c.change_id, c.graph_parents.clone().unwrap_or_default());
             let summary = atomic_core::subject(&c.message);
             if args.oneline {
                 out.push_str(&graph.commit_rows());
@@ -390,52 +390,6 @@ fn binary_bytes(
         })
     };
     Ok([size(old)?, size(new)?])
-}
-
-/// A graph that may be absent: without one, every row is empty.
-struct Rows(Option<Graph>);
-
-impl Rows {
-    fn update(&mut self, c: &ChangeView) {
-        if let Some(g) = &mut self.0 {
-            g.update(&c.change_id, c.graph_parents.clone().unwrap_or_default());
-        }
-    }
-    fn commit_rows(&mut self) -> String {
-        self.0.as_mut().map(Graph::commit_rows).unwrap_or_default()
-    }
-    fn prefix(&mut self) -> String {
-        self.0.as_mut().map(Graph::next_prefix).unwrap_or_default()
-    }
-    fn padding(&mut self) -> String {
-        self.0.as_mut().map(Graph::padding_row).unwrap_or_default()
-    }
-    /// Writes a change's `message` (its lines after the first) as git's
-    /// `graph_show_commit_msg`: each line after its first behind the next row, then the
-    /// rows the change still has.
-    fn message(&mut self, out: &mut String, message: &str) {
-        let Some(g) = &mut self.0 else {
-            out.push_str(message);
-            return;
-        };
-        let mut lines = message.split_inclusive('\n').peekable();
-        while let Some(line) = lines.next() {
-            out.push_str(line);
-            if lines.peek().is_some() {
-                out.push_str(&g.next_prefix());
-            }
-        }
-        if !g.is_finished() {
-            let ends_line = message.ends_with('\n');
-            if !ends_line {
-                out.push('\n');
-            }
-            out.push_str(&g.remaining_rows());
-            if ends_line {
-                out.push('\n');
-            }
-        }
-    }
 }
 
 /// `--stat` for one change: git's stat lines.
