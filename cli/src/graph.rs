@@ -224,14 +224,18 @@ impl Graph {
         self.commit.as_deref() == Some(column)
     }
 
-    /// The commit of column `i`, where `i == columns.len()` stands for the current commit
-    /// when no column leads to it (`None` once it has been seen).
-    fn column_commit(&self, i: usize, seen_this: bool) -> Option<&str> {
-        match self.columns.get(i) {
-            Some(c) => Some(c),
-            None if seen_this => None,
-            None => self.commit.as_deref(),
-        }
+    /// How many columns a row of the current commit walks: the columns, and one more for
+    /// the commit itself when no column leads to it.
+    fn walked(&self) -> usize {
+        let in_columns = self.columns.iter().any(|c| self.is_commit(c));
+        self.columns.len() + usize::from(!in_columns)
+    }
+
+    /// The commit of column `i` of [`Graph::walked`] (past the columns: the current one).
+    fn column_at(&self, i: usize) -> &str {
+        self.columns
+            .get(i)
+            .map_or(self.commit.as_deref().unwrap_or(""), String::as_str)
     }
 
     fn ensure_mapping(&mut self, size: usize) {
@@ -251,13 +255,9 @@ impl Graph {
         self.width = 0;
         self.prev_edges_added = self.edges_added;
         self.edges_added = 0;
-        let mut seen_this = false;
-        for i in 0..=self.columns.len() {
-            let Some(column) = self.column_commit(i, seen_this).map(str::to_owned) else {
-                break;
-            };
+        for i in 0..self.walked() {
+            let column = self.column_at(i).to_owned();
             if self.is_commit(&column) {
-                seen_this = true;
                 self.commit_index = i;
                 self.merge_layout = -1;
                 for parent in self.parents.clone() {
@@ -355,11 +355,8 @@ impl Graph {
 
     fn commit_row(&mut self, row: &mut Row) {
         let mut seen_this = false;
-        for i in 0..=self.columns.len() {
-            let Some(column) = self.column_commit(i, seen_this) else {
-                break;
-            };
-            if self.is_commit(column) {
+        for i in 0..self.walked() {
+            if self.is_commit(self.column_at(i)) {
                 seen_this = true;
                 row.push('*');
                 if self.parents.len() > 2 {
@@ -401,10 +398,8 @@ impl Graph {
         let first_parent = self.parents[0].clone();
         let mut seen_first_parent = false;
         let mut seen_this = false;
-        for i in 0..=self.columns.len() {
-            let Some(column) = self.column_commit(i, seen_this) else {
-                break;
-            };
+        for i in 0..self.walked() {
+            let column = self.column_at(i);
             if self.is_commit(column) {
                 seen_this = true;
                 let mut idx = usize::try_from(self.merge_layout).unwrap_or(0);
