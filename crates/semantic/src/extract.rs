@@ -14,10 +14,11 @@
 
 use std::collections::HashMap;
 
-use tree_sitter::{Node, Parser, Query, QueryCursor, StreamingIterator};
+use tree_sitter::{Node, Parser, Query, QueryCursor, StreamingIterator, Tree};
 
 use crate::imports::parse_import;
 use crate::language::{LanguageProfile, PatternKind};
+use crate::trees;
 use crate::{FileSymbols, Import, Reference, Symbol, SymbolKind};
 
 /// Longest signature kept, in bytes; longer ones are cut at a character boundary.
@@ -246,8 +247,12 @@ pub fn extract(profile: &LanguageProfile, source: &[u8]) -> FileSymbols {
     if let Some(found) = recent::get(&key) {
         return found;
     }
-    let table = extract_uncached(profile, source);
+    let tree = parse(profile, source, None);
+    let table = table_of(profile, source, tree.as_ref());
     recent::put(key, source.len(), &table);
+    if let Some(tree) = tree {
+        trees::put(key, source.len(), tree);
+    }
     table
 }
 
@@ -301,23 +306,65 @@ mod recent {
     }
 }
 
-/// Forgets the tables [`extract`] keeps in memory (for benchmarks that measure parsing).
+/// Forgets the tables and trees [`extract`] keeps in memory (for benchmarks that measure
+/// parsing).
 pub fn forget_recent_tables() {
     recent::clear();
+    trees::clear();
 }
 
-/// [`extract`] without its in-memory cache: parses every time.
+/// [`extract`] without its in-memory caches: parses every time.
 pub fn extract_uncached(profile: &LanguageProfile, source: &[u8]) -> FileSymbols {
+    table_of(profile, source, parse(profile, source, None).as_ref())
+}
+
+/// [`extract`] of `source`, a new version of `base`: when a tree of `base` is in memory
+/// (the last version this process parsed), `source` is parsed incrementally from it
+/// (tree-sitter reuses the subtrees the edit did not touch: 0.07 ms instead of 2 ms for
+/// an item appended to a 26 KB Rust file). The table is the one [`extract`] gives.
+pub fn extract_edited(profile: &LanguageProfile, source: &[u8], base: &[u8]) -> FileSymbols {
+    let key = (*blake3::hash(source).as_bytes(), profile.name);
+    if let Some(found) = recent::get(&key) {
+        return found;
+    }
+    let base_key = (*blake3::hash(base).as_bytes(), profile.name);
+    let old = trees::get(&base_key).map(|mut tree| {
+        tree.edit(&trees::edit_between(base, source));
+        tree
+    });
+    let mut tree = parse(profile, source, old.as_ref());
+    if old.is_some() && tree.as_ref().is_none_or(|t| t.root_node().has_error()) {
+        // Error recovery depends on where parsing started: a table is a function of the
+        // contents alone, so text with errors is parsed afresh.
+        tree = parse(profile, source, None);
+    }
+    let table = table_of(profile, source, tree.as_ref());
+    recent::put(key, source.len(), &table);
+    if let Some(tree) = tree {
+        trees::put(key, source.len(), tree);
+    }
+    table
+}
+
+/// Parses `source` as `profile`, from `old` (already edited to match) when given.
+fn parse(profile: &LanguageProfile, source: &[u8], old: Option<&Tree>) -> Option<Tree> {
     let loaded = profile.loaded();
     let mut parser = Parser::new();
     parser
         .set_language(&loaded.language)
         .expect("bundled grammars have an ABI tree-sitter supports");
+    parser.parse(source, old)
+}
+
+/// The table of `source` from its parse `tree` (`None`: the parser gave up, a table with
+/// errors and nothing else).
+fn table_of(profile: &LanguageProfile, source: &[u8], tree: Option<&Tree>) -> FileSymbols {
+    let loaded = profile.loaded();
     let mut out = FileSymbols {
         language: profile.name.to_owned(),
         ..FileSymbols::default()
     };
-    let Some(tree) = parser.parse(source, None) else {
+    let Some(tree) = tree else {
         out.has_errors = true;
         return out;
     };

@@ -12,10 +12,11 @@ mod graph;
 mod imports;
 mod language;
 mod symbol;
+mod trees;
 
 pub use changes::{ChangeKind, SymbolChange, changed_symbols};
 pub use context::{CallSite, Context, Depth, context};
-pub use extract::{extract, extract_uncached, forget_recent_tables};
+pub use extract::{extract, extract_edited, extract_uncached, forget_recent_tables};
 pub use graph::{AmbiguousCall, EdgeKind, GraphNode, Resolution, SymbolGraph, SymbolRef};
 pub use language::{LANGUAGES, LanguageProfile, language_by_name, language_for_path};
 pub use symbol::{FileSymbols, Import, Reference, Symbol, SymbolKind};
@@ -28,4 +29,13 @@ pub fn extract_path(path: &str, source: &[u8]) -> Option<FileSymbols> {
         return None;
     }
     Some(extract(profile, source))
+}
+
+/// [`extract_path`] of `source`, a new version of `base` (see [`extract_edited`]).
+pub fn extract_path_edited(path: &str, source: &[u8], base: &[u8]) -> Option<FileSymbols> {
+    let profile = language_for_path(path)?;
+    if atomic_core::is_binary(source) {
+        return None;
+    }
+    Some(extract_edited(profile, source, base))
 }

@@ -10,7 +10,7 @@ use atomic_core::{ChangeId, FileMode, FileState, GitId};
 use atomic_gitbridge::{self as bridge, TreeEntry};
 use atomic_semantic::{FileSymbols, SymbolChange, changed_symbols};
 
-use crate::symbols::{SYMBOL_CACHE, blob_table, file_symbols};
+use crate::symbols::{SYMBOL_CACHE, blob_table, file_symbols, file_symbols_edited};
 use atomic_store::{Batch, Key, Store, pair_prefix};
 use serde::{Deserialize, Serialize};
 
@@ -638,14 +638,29 @@ impl<'r> Sessions<'r> {
         let symlink = mode == Some(FileMode::Symlink);
         let path = validate_path(path, symlink, self.root_bytes)?;
         self.check_clash(session, &path)?;
-        let mode = match (mode, self.file(session, &path)?) {
+        let current = self.file(session, &path)?;
+        let mode = match (mode, &current) {
             (Some(m), _) => m,
             (None, Some((FileMode::Executable, _))) => FileMode::Executable,
             (None, _) => FileMode::Blob,
         };
         let hash = content_hash(contents);
         let base = self.base_table(batch, &path, self.base_file(session, &path)?)?;
-        let symbols = table_changes(base, file_symbols(&path, contents));
+        // The version being replaced: its parse tree, when in memory, makes this parse
+        // incremental.
+        let previous = match &current {
+            Some((FileMode::Blob | FileMode::Executable, source))
+                if atomic_semantic::language_for_path(&path).is_some() =>
+            {
+                Some(self.contents(source)?)
+            }
+            _ => None,
+        };
+        let table = match &previous {
+            Some(previous) => file_symbols_edited(&path, contents, previous),
+            None => file_symbols(&path, contents),
+        };
+        let symbols = table_changes(base, table);
         batch.put_bytes(BLOBS, &hash, contents);
         batch.put(
             OVERLAY,

@@ -3,7 +3,7 @@
 //! change does not parse again what a write or an index already parsed.
 
 use atomic_core::GitId;
-use atomic_semantic::{FileSymbols, extract_path, language_for_path};
+use atomic_semantic::{FileSymbols, extract_path, extract_path_edited, language_for_path};
 use atomic_store::{Store, StoreError, Table, cf};
 
 /// Bumped whenever extraction changes, so cached tables from an older extractor are
@@ -34,6 +34,15 @@ pub fn file_symbols(path: &str, bytes: &[u8]) -> Option<FileSymbols> {
         return None;
     }
     extract_path(path, bytes)
+}
+
+/// [`file_symbols`] of `bytes`, a new version of `previous`: parsed incrementally from
+/// the previous version's tree when this process parsed it lately (the table is the same).
+pub fn file_symbols_edited(path: &str, bytes: &[u8], previous: &[u8]) -> Option<FileSymbols> {
+    if bytes.len() > MAX_SYMBOL_BYTES {
+        return None;
+    }
+    extract_path_edited(path, bytes, previous)
 }
 
 /// A blob's symbol table, and whether it was parsed now (then the caller caches it under
