@@ -530,6 +530,41 @@ fn a_mount_shows_changes_made_around_it_at_once() {
         longer
     );
 
+    // A file added and one removed through the CLI: a listing the kernel holds changes.
+    let names = |d: &Path| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    };
+    let listed = names(&m.join("src"));
+    assert!(listed.contains(&"lib.rs".to_owned()), "{listed:?}");
+    sh(
+        &env,
+        &dir,
+        &format!(
+            "$ATOMIC session {flags} write src/added.rs --file {} && $ATOMIC session {flags} rm src/main.rs",
+            env.path("main.rs").display()
+        ),
+    );
+    let mut expected: Vec<String> = listed
+        .into_iter()
+        .filter(|n| n != "main.rs")
+        .chain(["added.rs".to_owned()])
+        .collect();
+    expected.sort();
+    assert_eq!(names(&m.join("src")), expected);
+    sh(
+        &env,
+        &dir,
+        &format!(
+            "$ATOMIC session {flags} write src/main.rs --file {}",
+            env.path("main.rs").display()
+        ),
+    );
+
     // Another session changes src/lib.rs (same size: the page cache cannot tell by length).
     let lib = std::fs::read_to_string(m.join("src/lib.rs")).unwrap();
     let other = env.atomic_json(&dir, &["session", "new", "--agent", "o"]);

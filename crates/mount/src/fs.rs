@@ -74,10 +74,8 @@ enum Kind {
     GitFile,
 }
 
-/// An open directory: its listing (inode, type, name), taken at the first `readdir` (the
-/// kernel serves repeated listings from its cache and may never ask). Files have no
-/// handles.
-struct Handle(Option<Vec<(u64, FileType, String)>>);
+/// A directory's listing: (inode, type, name) of each child.
+type Listing = Vec<(u64, FileType, String)>;
 
 /// The inodes handed to the kernel, shared with [`crate::Mounted`], which invalidates
 /// them when the session changes from outside the mount.
@@ -157,8 +155,8 @@ pub(crate) struct SessionFs {
     inodes: Arc<Inodes>,
     buffers: Arc<Buffers>,
     next_ino: AtomicU64,
-    handles: Mutex<HashMap<u64, Handle>>,
-    next_fh: AtomicU64,
+    /// Listings being read (see `readdir`), by directory inode.
+    listings: Mutex<HashMap<u64, Arc<Listing>>>,
     empty_dirs: Mutex<BTreeSet<String>>,
     ignores: Ignores,
 }
@@ -222,8 +220,7 @@ impl SessionFs {
             inodes,
             buffers,
             next_ino: AtomicU64::new(1 << 62),
-            handles: Mutex::new(HashMap::new()),
-            next_fh: AtomicU64::new(1),
+            listings: Mutex::new(HashMap::new()),
             empty_dirs: Mutex::new(BTreeSet::new()),
             ignores: Ignores::default(),
         }
@@ -464,17 +461,8 @@ impl SessionFs {
         self.buffers.lock().contains_key(&ino)
     }
 
-    fn new_fh(&self, handle: Handle) -> u64 {
-        let fh = self.next_fh.fetch_add(1, Ordering::Relaxed);
-        self.handles
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(fh, handle);
-        fh
-    }
-
     /// Every child of directory `dir`: the session's, the scratch's, empty ones made here.
-    fn children(&self, dir: &str) -> Result<Vec<(u64, FileType, String)>, Errno> {
+    fn children(&self, dir: &str) -> Result<Listing, Errno> {
         let mut out: BTreeMap<String, FileType> = BTreeMap::new();
         let listed = self
             .repo(|r| r.session_list_dir(&self.id, &self.token, dir))
@@ -1168,58 +1156,52 @@ impl fuser::Filesystem for SessionFs {
         }
     }
 
-    fn opendir(&self, _req: &Request, ino: INodeNo, _flags: OpenFlags, reply: ReplyOpen) {
-        // The kernel opens only directories it looked up; `readdir` lists them. It keeps
-        // listings (changes through the mount invalidate them, and `Mounted::invalidate`
-        // those made around it).
-        match self.path(ino) {
-            Ok(_) => reply.opened(
-                FileHandle(self.new_fh(Handle(None))),
-                FopenFlags::FOPEN_CACHE_DIR | FopenFlags::FOPEN_KEEP_CACHE,
-            ),
-            Err(e) => reply.error(e),
-        }
+    fn opendir(&self, _req: &Request, _ino: INodeNo, _flags: OpenFlags, reply: ReplyOpen) {
+        // FUSE's "no opendir" mode: the kernel opens directories itself and keeps their
+        // listings (changes through the mount invalidate them, `Mounted::invalidate` those
+        // made around it); `readdir` names the inode.
+        reply.error(Errno::ENOSYS);
     }
 
     fn readdir(
         &self,
         _req: &Request,
         ino: INodeNo,
-        fh: FileHandle,
+        _fh: FileHandle,
         offset: u64,
         mut reply: ReplyDirectory,
     ) {
-        let unlisted = matches!(
-            self.handles
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .get(&fh.0),
-            Some(Handle(None))
-        );
-        if unlisted {
-            match self.path(ino).and_then(|p| self.children(&p)) {
+        // A listing is taken when read from its start and kept for the reads that go on
+        // from an offset, so one pass sees one listing.
+        let kept = (offset > 0)
+            .then(|| {
+                self.listings
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .get(&ino.0)
+                    .cloned()
+            })
+            .flatten();
+        let listing = match kept {
+            Some(listing) => listing,
+            None => match self.path(ino).and_then(|p| self.children(&p)) {
                 Ok(listing) => {
-                    if let Some(Handle(slot)) = self
-                        .handles
+                    let listing = Arc::new(listing);
+                    self.listings
                         .lock()
                         .unwrap_or_else(PoisonError::into_inner)
-                        .get_mut(&fh.0)
-                    {
-                        *slot = Some(listing);
-                    }
+                        .insert(ino.0, Arc::clone(&listing));
+                    listing
                 }
                 Err(e) => return reply.error(e),
-            }
-        }
-        let handles = self.handles.lock().unwrap_or_else(PoisonError::into_inner);
-        let Some(Handle(Some(listing))) = handles.get(&fh.0) else {
-            return reply.error(Errno::EBADF);
+            },
         };
         let parent = self.path(ino).map(|p| self.ino(parent_of(&p))).unwrap_or(1);
         let all = [
             (ino.0, FileType::Directory, ".".to_owned()),
             (parent, FileType::Directory, "..".to_owned()),
         ];
+        let mut ended = true;
         for (i, (child, kind, name)) in all
             .iter()
             .chain(listing.iter())
@@ -1227,8 +1209,15 @@ impl fuser::Filesystem for SessionFs {
             .skip(usize::try_from(offset).unwrap_or(usize::MAX))
         {
             if reply.add(INodeNo(*child), (i + 1) as u64, *kind, name) {
+                ended = false;
                 break;
             }
+        }
+        if ended {
+            self.listings
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .remove(&ino.0);
         }
         reply.ok();
     }
@@ -1237,14 +1226,10 @@ impl fuser::Filesystem for SessionFs {
         &self,
         _req: &Request,
         _ino: INodeNo,
-        fh: FileHandle,
+        _fh: FileHandle,
         _flags: OpenFlags,
         reply: ReplyEmpty,
     ) {
-        self.handles
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(&fh.0);
         reply.ok();
     }
 
