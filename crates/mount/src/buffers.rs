@@ -9,9 +9,11 @@
 //! Writes land in the buffer and reach the session (one `session write`, with its symbol
 //! detection and soft-conflict warnings) when the file has had no write for
 //! [`Buffers::IDLE`], on `fsync`, before a rename, before any request of the session's
-//! API ([`crate::Mounted::sync`]), and at unmount. Until then every change is also in a
-//! journal file per inode (written whole, through a rename), which the next mount of the
-//! session writes to it: a server killed right after a write loses nothing.
+//! API ([`crate::Mounted::sync`]), and at unmount. Until then every change is also
+//! appended to a journal file per inode (the write's offset and bytes, a truncation, a
+//! mode: as much as the change itself, whatever the file's size), which the next mount of
+//! the session replays onto the session's version: a server killed right after a write
+//! loses nothing.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -45,12 +47,36 @@ impl Buffer {
     pub(crate) fn dirty(&self) -> bool {
         self.version > self.committed
     }
+}
 
-    /// Records a change to `data` or `mode`.
-    pub(crate) fn touch(&mut self) {
-        self.version += 1;
-        self.changed_at = Instant::now();
-        self.changed_time = SystemTime::now();
+/// One change to a file's contents or mode.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Change<'a> {
+    /// These bytes at this offset (the file grows, with zeros, to reach it).
+    Write { offset: u64, data: &'a [u8] },
+    /// The file cut or grown (with zeros) to this size.
+    Truncate(u64),
+    /// The file's mode.
+    Mode(FileMode),
+}
+
+impl Change<'_> {
+    fn apply(self, data: &mut Vec<u8>, mode: &mut FileMode) {
+        match self {
+            Change::Write {
+                offset,
+                data: bytes,
+            } => {
+                let at = usize::try_from(offset).unwrap_or(usize::MAX);
+                let end = at.saturating_add(bytes.len());
+                if data.len() < end {
+                    data.resize(end, 0);
+                }
+                data[at..end].copy_from_slice(bytes);
+            }
+            Change::Truncate(size) => data.resize(usize::try_from(size).unwrap_or(usize::MAX), 0),
+            Change::Mode(m) => *mode = m,
+        }
     }
 }
 
@@ -138,15 +164,51 @@ impl Buffers {
     }
 
     /// Runs `f` on the buffer of `ino` (path `path`), loading it with `load` (mode and
-    /// contents) first when there is none; a change `f` makes is recorded with
-    /// [`Buffer::touch`] by `f` itself.
+    /// contents) first when there is none.
     pub(crate) fn with<T>(
         &self,
         ino: u64,
         path: &str,
         load: impl FnOnce() -> Result<(FileMode, Vec<u8>), Errno>,
-        f: impl FnOnce(&mut Buffer) -> T,
+        f: impl FnOnce(&Buffer) -> T,
     ) -> Result<T, Errno> {
+        self.ensure(ino, path, load)?;
+        let files = self.lock();
+        Ok(f(files.get(&ino).ok_or(Errno::EIO)?))
+    }
+
+    /// Applies `change` to the buffer of `ino` (loaded as in [`Buffers::with`]) and to its
+    /// journal.
+    ///
+    /// # Errors
+    /// The load's; `EIO` and the like when the journal cannot be written (the buffer is
+    /// then left as it was).
+    pub(crate) fn apply(
+        &self,
+        ino: u64,
+        path: &str,
+        load: impl FnOnce() -> Result<(FileMode, Vec<u8>), Errno>,
+        change: Change<'_>,
+    ) -> Result<(), Errno> {
+        self.ensure(ino, path, load)?;
+        let mut files = self.lock();
+        let buffer = files.get_mut(&ino).ok_or(Errno::EIO)?;
+        append_journal(&self.journal, ino, &buffer.path, change)
+            .map_err(|e| e.raw_os_error().map_or(Errno::EIO, Errno::from_i32))?;
+        change.apply(&mut buffer.data, &mut buffer.mode);
+        buffer.version += 1;
+        buffer.changed_at = Instant::now();
+        buffer.changed_time = SystemTime::now();
+        self.changed.notify_all();
+        Ok(())
+    }
+
+    fn ensure(
+        &self,
+        ino: u64,
+        path: &str,
+        load: impl FnOnce() -> Result<(FileMode, Vec<u8>), Errno>,
+    ) -> Result<(), Errno> {
         if !self.lock().contains_key(&ino) {
             // Loaded outside the lock: reading a blob can take a while.
             let (mode, data) = load()?;
@@ -161,16 +223,7 @@ impl Buffers {
                 changed_time: SystemTime::now(),
             });
         }
-        let mut files = self.lock();
-        let buffer = files.get_mut(&ino).ok_or(Errno::EIO)?;
-        let was = buffer.version;
-        let out = f(buffer);
-        if buffer.version != was {
-            write_journal(&self.journal, ino, buffer)
-                .map_err(|e| e.raw_os_error().map_or(Errno::EIO, Errno::from_i32))?;
-            self.changed.notify_all();
-        }
-        Ok(out)
+        Ok(())
     }
 
     /// Size and time of `ino` when its buffer holds contents the session has not.
@@ -275,42 +328,80 @@ fn journal_file(dir: &Path, ino: u64) -> PathBuf {
     dir.join(format!("{ino:016x}"))
 }
 
-/// Writes `buffer` to its journal file: a line `v1 <git mode in octal> <path in hex>`, then
-/// the contents; through a temporary file renamed into place, so a file is whole or
-/// absent.
-fn write_journal(dir: &Path, ino: u64, buffer: &Buffer) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    let hex: String = buffer.path.bytes().map(|b| format!("{b:02x}")).collect();
-    let mut bytes = format!("v1 {:o} {hex}\n", buffer.mode.git_mode()).into_bytes();
-    bytes.extend_from_slice(&buffer.data);
-    let tmp = dir.join(format!("{ino:016x}.tmp"));
-    std::fs::write(&tmp, &bytes)?;
-    std::fs::rename(&tmp, journal_file(dir, ino))
+/// Appends `change` to the journal of `ino` (created with a line `v2 <path in hex>`): a
+/// record `W` offset length bytes, `T` size, or `M` git mode (integers little-endian,
+/// 8 bytes, the mode 4). Records are positional, so replaying a journal onto a version
+/// that already holds some of them gives the same contents.
+fn append_journal(dir: &Path, ino: u64, path: &str, change: Change<'_>) -> std::io::Result<()> {
+    use std::io::Write;
+    let file = journal_file(dir, ino);
+    let mut out = match std::fs::OpenOptions::new().append(true).open(&file) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(dir)?;
+            let hex: String = path.bytes().map(|b| format!("{b:02x}")).collect();
+            let mut f = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&file)?;
+            f.write_all(format!("v2 {hex}\n").as_bytes())?;
+            f
+        }
+        Err(e) => return Err(e),
+    };
+    let mut record = Vec::new();
+    match change {
+        Change::Write { offset, data } => {
+            record.push(b'W');
+            record.extend_from_slice(&offset.to_le_bytes());
+            record.extend_from_slice(&(data.len() as u64).to_le_bytes());
+            record.extend_from_slice(data);
+        }
+        Change::Truncate(size) => {
+            record.push(b'T');
+            record.extend_from_slice(&size.to_le_bytes());
+        }
+        Change::Mode(mode) => {
+            record.push(b'M');
+            record.extend_from_slice(&mode.git_mode().to_le_bytes());
+        }
+    }
+    out.write_all(&record)
 }
 
 /// Writes what the journal in `dir` holds to session `id` (a server stopped before its
-/// mount did), then removes it; a file the session refuses stays, reported on stderr.
+/// mount did): each file's records replayed onto the session's version of its path, then
+/// the journal file removed; a file the session refuses stays, reported on stderr.
 pub(crate) fn replay_journal(repos: &RepoPool, id: &str, token: &str, dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for entry in entries.flatten() {
         let file = entry.path();
-        if file.extension().is_some() {
-            let _ = std::fs::remove_file(&file);
-            continue;
-        }
         let Ok(bytes) = std::fs::read(&file) else {
             continue;
         };
-        let Some((path, mode, data)) = parse_journal(&bytes) else {
+        let Some((path, changes)) = parse_journal(&bytes) else {
             eprintln!(
                 "atomic: {} is no journal file; left as it is",
                 file.display()
             );
             continue;
         };
-        match repos.with(|r| r.session_write(id, token, &path, Some(mode), data)) {
+        let saved = repos.with(|r| {
+            let (mut mode, mut data) = match r.session_read(id, token, &path) {
+                Ok(found) => found,
+                Err(atomic_repo::RepoError::Session(atomic_repo::SessionError::NoSuchPath {
+                    ..
+                })) => (FileMode::Blob, Vec::new()),
+                Err(e) => return Err(e),
+            };
+            for change in changes {
+                change.apply(&mut data, &mut mode);
+            }
+            r.session_write(id, token, &path, Some(mode), &data)
+        });
+        match saved {
             Ok(_) => {
                 let _ = std::fs::remove_file(&file);
             }
@@ -322,25 +413,59 @@ pub(crate) fn replay_journal(repos: &RepoPool, id: &str, token: &str, dir: &Path
     }
 }
 
-fn parse_journal(bytes: &[u8]) -> Option<(String, FileMode, &[u8])> {
+/// The path and the changes of a journal file; a last record cut short (the server was
+/// killed while appending it) is left out.
+fn parse_journal(bytes: &[u8]) -> Option<(String, Vec<Change<'_>>)> {
     let end = bytes.iter().position(|b| *b == b'\n')?;
-    let header = std::str::from_utf8(&bytes[..end]).ok()?;
-    let mut words = header.split(' ');
-    if words.next()? != "v1" {
-        return None;
-    }
-    let mode = match u32::from_str_radix(words.next()?, 8).ok()? {
-        0o100755 => FileMode::Executable,
-        0o120000 => FileMode::Symlink,
-        0o100644 => FileMode::Blob,
-        _ => return None,
-    };
-    let hex = words.next()?;
+    let hex = std::str::from_utf8(&bytes[..end])
+        .ok()?
+        .strip_prefix("v2 ")?;
     let path: Vec<u8> = (0..hex.len())
         .step_by(2)
         .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
         .collect::<Option<_>>()?;
-    Some((String::from_utf8(path).ok()?, mode, &bytes[end + 1..]))
+    let u64_at = |at: usize| -> Option<u64> {
+        Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?))
+    };
+    let mut changes = Vec::new();
+    let mut at = end + 1;
+    while at < bytes.len() {
+        let change = match bytes[at] {
+            b'W' => {
+                let (Some(offset), Some(len)) = (u64_at(at + 1), u64_at(at + 9)) else {
+                    break;
+                };
+                let start = at + 17;
+                let Some(data) = usize::try_from(len)
+                    .ok()
+                    .and_then(|l| bytes.get(start..start + l))
+                else {
+                    break;
+                };
+                at = start + data.len();
+                Change::Write { offset, data }
+            }
+            b'T' => {
+                let Some(size) = u64_at(at + 1) else { break };
+                at += 9;
+                Change::Truncate(size)
+            }
+            b'M' => {
+                let Some(raw) = bytes.get(at + 1..at + 5) else {
+                    break;
+                };
+                at += 5;
+                Change::Mode(match u32::from_le_bytes(raw.try_into().ok()?) {
+                    0o100755 => FileMode::Executable,
+                    0o120000 => FileMode::Symlink,
+                    _ => FileMode::Blob,
+                })
+            }
+            _ => return None,
+        };
+        changes.push(change);
+    }
+    Some((String::from_utf8(path).ok()?, changes))
 }
 
 #[cfg(test)]
@@ -348,25 +473,44 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_journal_file_reads_back_as_written() {
+    fn a_journal_replays_its_changes_and_drops_a_cut_last_record() {
         let dir = tempfile::tempdir().unwrap();
-        let buffer = Buffer {
-            path: "src/a b/ünï.rs".into(),
-            data: b"fn main() {}\n\nlast".to_vec(),
-            mode: FileMode::Executable,
-            version: 1,
-            committed: 0,
-            refused: 0,
-            changed_at: Instant::now(),
-            changed_time: SystemTime::now(),
+        let changes = [
+            Change::Truncate(0),
+            Change::Write {
+                offset: 0,
+                data: b"fn main() {}\n",
+            },
+            Change::Write {
+                offset: 20,
+                data: b"tail",
+            },
+            Change::Mode(FileMode::Executable),
+            Change::Truncate(22),
+        ];
+        for c in changes {
+            append_journal(dir.path(), 7, "src/a b/ünï.rs", c).unwrap();
+        }
+        let replay = |bytes: &[u8], start: &[u8]| {
+            let (path, changes) = parse_journal(bytes).unwrap();
+            let (mut data, mut mode) = (start.to_vec(), FileMode::Blob);
+            for c in changes {
+                c.apply(&mut data, &mut mode);
+            }
+            (path, data, mode)
         };
-        write_journal(dir.path(), 7, &buffer).unwrap();
         let bytes = std::fs::read(journal_file(dir.path(), 7)).unwrap();
-        let (path, mode, data) = parse_journal(&bytes).unwrap();
+        let want = b"fn main() {}\n\0\0\0\0\0\0\0ta".to_vec();
+        let (path, data, mode) = replay(&bytes, b"old contents");
         assert_eq!(
-            (path.as_str(), mode, data),
-            ("src/a b/ünï.rs", FileMode::Executable, &buffer.data[..])
+            (path.as_str(), &data, mode),
+            ("src/a b/ünï.rs", &want, FileMode::Executable)
         );
-        assert!(parse_journal(b"v2 100644 61\nx").is_none());
+        // Replaying onto what it already produced changes nothing.
+        assert_eq!(replay(&bytes, &want).1, want);
+        // A record cut short is left out; what came before still applies.
+        let (_, cut, _) = replay(&bytes[..bytes.len() - 3], b"x");
+        assert_eq!(cut, b"fn main() {}\n\0\0\0\0\0\0\0tail");
+        assert!(parse_journal(b"v1 100644 61\nx").is_none());
     }
 }

@@ -29,7 +29,7 @@ use fuser::{
     ReplyEmpty, ReplyEntry, ReplyOpen, ReplyWrite, Request, TimeOrNow, WriteFlags,
 };
 
-use crate::buffers::Buffers;
+use crate::buffers::{Buffers, Change};
 use crate::ignored::Ignores;
 
 /// How long the kernel may cache names and attributes. Changes made through the mount
@@ -433,16 +433,10 @@ impl SessionFs {
         Ok(())
     }
 
-    /// Runs `f` on the in-memory contents of session file `path` (inode `ino`), loaded
-    /// from the session when not held yet (`empty`: a file about to be truncated, not
-    /// loaded). `ENOENT` when `path` is no session file.
-    fn with_buffer<T>(
-        &self,
-        ino: u64,
-        path: &str,
-        empty: bool,
-        f: impl FnOnce(&mut crate::buffers::Buffer) -> T,
-    ) -> Result<T, Errno> {
+    /// Applies `change` to the in-memory contents of session file `path` (inode `ino`),
+    /// loaded from the session when not held yet (`empty`: a file about to be truncated,
+    /// not loaded). `ENOENT` when `path` is no session file.
+    fn change(&self, ino: u64, path: &str, empty: bool, change: Change<'_>) -> Result<(), Errno> {
         let load = || -> Result<(FileMode, Vec<u8>), Errno> {
             match self.kind(path)? {
                 Some(Kind::Session(Entry::File { mode, .. })) if empty => Ok((mode, Vec::new())),
@@ -453,7 +447,7 @@ impl SessionFs {
                 None => Err(Errno::ENOENT),
             }
         };
-        self.buffers.with(ino, path, load, f)
+        self.buffers.apply(ino, path, load, change)
     }
 
     /// Whether `ino` has in-memory contents.
@@ -794,21 +788,13 @@ impl fuser::Filesystem for SessionFs {
                     let chmod = wanted.filter(|w| {
                         matches!(current, FileMode::Blob | FileMode::Executable) && *w != current
                     });
-                    if size.is_some() || chmod.is_some() {
-                        self.with_buffer(ino.0, &path, size == Some(0), |b| {
-                            if let Some(size) = size {
-                                b.data
-                                    .resize(usize::try_from(size).unwrap_or(usize::MAX), 0);
-                            }
-                            if let Some(m) = chmod {
-                                b.mode = m;
-                            }
-                            b.touch();
-                        })?;
-                        if chmod.is_some() {
-                            // A mode is metadata: it is in the session when the call returns.
-                            self.buffers.commit(ino.0)?;
-                        }
+                    if let Some(size) = size {
+                        self.change(ino.0, &path, size == 0, Change::Truncate(size))?;
+                    }
+                    if let Some(m) = chmod {
+                        self.change(ino.0, &path, false, Change::Mode(m))?;
+                        // A mode is metadata: it is in the session when the call returns.
+                        self.buffers.commit(ino.0)?;
                     }
                 }
                 Kind::Scratch(_) => {
@@ -1088,15 +1074,7 @@ impl fuser::Filesystem for SessionFs {
             if self.buffered(ino.0)
                 || matches!(self.kind(&path)?, Some(Kind::Session(Entry::File { .. })))
             {
-                self.with_buffer(ino.0, &path, false, |b| {
-                    let at = usize::try_from(offset).unwrap_or(usize::MAX);
-                    let end = at.saturating_add(data.len());
-                    if b.data.len() < end {
-                        b.data.resize(end, 0);
-                    }
-                    b.data[at..end].copy_from_slice(data);
-                    b.touch();
-                })?;
+                self.change(ino.0, &path, false, Change::Write { offset, data })?;
                 if path.ends_with(".gitignore") {
                     // What is ignored decides where new files go: in the session at once.
                     self.buffers.commit(ino.0)?;
