@@ -131,6 +131,20 @@ impl Buffers {
             while !buffers.stop.load(Ordering::SeqCst) {
                 let idle: Vec<u64> = {
                     let files = buffers.lock();
+                    let pending = |files: &HashMap<u64, Buffer>| {
+                        files.values().any(|b| b.dirty() && b.version != b.refused)
+                    };
+                    // Asleep until a change when nothing waits to be committed.
+                    let files = if pending(&files) || buffers.stop.load(Ordering::SeqCst) {
+                        files
+                    } else {
+                        buffers
+                            .changed
+                            .wait_while(files, |f| {
+                                !pending(f) && !buffers.stop.load(Ordering::SeqCst)
+                            })
+                            .unwrap_or_else(PoisonError::into_inner)
+                    };
                     let (files, _) = buffers
                         .changed
                         .wait_timeout(files, buffers.idle.min(Self::IDLE))
@@ -155,6 +169,9 @@ impl Buffers {
 
     /// Asks the committer to commit everything and end.
     pub(crate) fn stop(&self) {
+        // Under the lock: the committer is then either before its check of `stop` or
+        // waiting, never between them.
+        let _files = self.lock();
         self.stop.store(true, Ordering::SeqCst);
         self.changed.notify_all();
     }
