@@ -514,14 +514,16 @@ fn a_mount_shows_changes_made_around_it_at_once() {
         .unwrap();
     let longer = format!("{before}// {}\n", "x".repeat(5000));
     std::fs::write(env.path("main.rs"), &longer).unwrap();
-    sh(
-        &env,
-        &dir,
-        &format!(
-            "$ATOMIC session {flags} write src/main.rs --file {}",
-            env.path("main.rs").display()
-        ),
-    );
+    // Writes `longer` at `path` through the CLI.
+    let write_longer = |path: &str| {
+        let file = env.path("main.rs");
+        let command = format!(
+            "$ATOMIC session {flags} write {path} --file {}",
+            file.display()
+        );
+        sh(&env, &dir, &command);
+    };
+    write_longer("src/main.rs");
     let meta = std::fs::metadata(m.join("src/main.rs")).unwrap();
     assert_eq!(meta.len(), longer.len() as u64);
     assert!(meta.modified().unwrap() > mtime);
@@ -541,13 +543,11 @@ fn a_mount_shows_changes_made_around_it_at_once() {
     };
     let listed = names(&m.join("src"));
     assert!(listed.contains(&"lib.rs".to_owned()), "{listed:?}");
+    write_longer("src/added.rs");
     sh(
         &env,
         &dir,
-        &format!(
-            "$ATOMIC session {flags} write src/added.rs --file {} && $ATOMIC session {flags} rm src/main.rs",
-            env.path("main.rs").display()
-        ),
+        &format!("$ATOMIC session {flags} rm src/main.rs"),
     );
     let mut expected: Vec<String> = listed
         .into_iter()
@@ -556,14 +556,7 @@ fn a_mount_shows_changes_made_around_it_at_once() {
         .collect();
     expected.sort();
     assert_eq!(names(&m.join("src")), expected);
-    sh(
-        &env,
-        &dir,
-        &format!(
-            "$ATOMIC session {flags} write src/main.rs --file {}",
-            env.path("main.rs").display()
-        ),
-    );
+    write_longer("src/main.rs");
 
     // Another session changes src/lib.rs (same size: the page cache cannot tell by length).
     let lib = std::fs::read_to_string(m.join("src/lib.rs")).unwrap();

@@ -16,6 +16,7 @@ use std::collections::HashMap;
 
 use tree_sitter::{Node, Parser, Query, QueryCursor, StreamingIterator, Tree};
 
+use crate::bounded::Bounded;
 use crate::imports::parse_import;
 use crate::language::{LanguageProfile, PatternKind};
 use crate::trees;
@@ -239,77 +240,31 @@ fn first_error(node: Node<'_>) -> Option<Node<'_>> {
 ///
 /// Never fails: a file with syntax errors yields what tree-sitter recovered, with
 /// [`FileSymbols::has_errors`] set. Tables of recently parsed contents are kept in
-/// memory by content (blake3) and language ([`recent`]): a submit parses the same
+/// memory by content (blake3) and language ([`RECENT`]): a submit parses the same
 /// versions of a file for its merge, its dependency check and its events, and the next
 /// submit parses the same branch head.
 pub fn extract(profile: &LanguageProfile, source: &[u8]) -> FileSymbols {
     let key = (*blake3::hash(source).as_bytes(), profile.name);
-    if let Some(found) = recent::get(&key) {
+    if let Some(found) = RECENT.get(&key) {
         return found;
     }
     let tree = parse(profile, source, None);
     let table = table_of(profile, source, tree.as_ref());
-    recent::put(key, source.len(), &table);
+    RECENT.put(key, source.len(), table.clone());
     if let Some(tree) = tree {
         trees::put(key, source.len(), tree);
     }
     table
 }
 
-/// The in-memory cache of [`extract`]: started afresh past [`recent::MAX_ENTRIES`]
-/// tables or [`recent::MAX_SOURCE_BYTES`] of their sources.
-mod recent {
-    use std::collections::HashMap;
-    use std::sync::{Mutex, PoisonError};
-
-    use crate::FileSymbols;
-
-    /// Tables kept at most.
-    pub const MAX_ENTRIES: usize = 1024;
-    /// Sum of the sources' lengths kept at most, in bytes.
-    pub const MAX_SOURCE_BYTES: usize = 32 << 20;
-
-    pub type Key = ([u8; 32], &'static str);
-
-    struct Recent {
-        tables: HashMap<Key, FileSymbols>,
-        source_bytes: usize,
-    }
-
-    static RECENT: Mutex<Option<Recent>> = Mutex::new(None);
-
-    pub fn get(key: &Key) -> Option<FileSymbols> {
-        let guard = RECENT.lock().unwrap_or_else(PoisonError::into_inner);
-        guard.as_ref().and_then(|r| r.tables.get(key).cloned())
-    }
-
-    pub fn clear() {
-        *RECENT.lock().unwrap_or_else(PoisonError::into_inner) = None;
-    }
-
-    pub fn put(key: Key, source_len: usize, table: &FileSymbols) {
-        if source_len > MAX_SOURCE_BYTES / 8 {
-            return;
-        }
-        let mut guard = RECENT.lock().unwrap_or_else(PoisonError::into_inner);
-        let recent = guard.get_or_insert_with(|| Recent {
-            tables: HashMap::new(),
-            source_bytes: 0,
-        });
-        if recent.tables.len() >= MAX_ENTRIES || recent.source_bytes + source_len > MAX_SOURCE_BYTES
-        {
-            recent.tables.clear();
-            recent.source_bytes = 0;
-        }
-        recent.source_bytes += source_len;
-        recent.tables.insert(key, table.clone());
-    }
-}
+/// Tables of recently parsed contents, by content (blake3) and language: at most 1,024,
+/// made from at most 32 MiB of sources.
+static RECENT: Bounded<([u8; 32], &'static str), FileSymbols> = Bounded::new(1024, 32 << 20);
 
 /// Forgets the tables and trees [`extract`] keeps in memory (for benchmarks that measure
 /// parsing).
 pub fn forget_recent_tables() {
-    recent::clear();
+    RECENT.clear();
     trees::clear();
 }
 
@@ -324,7 +279,7 @@ pub fn extract_uncached(profile: &LanguageProfile, source: &[u8]) -> FileSymbols
 /// an item appended to a 26 KB Rust file). The table is the one [`extract`] gives.
 pub fn extract_edited(profile: &LanguageProfile, source: &[u8], base: &[u8]) -> FileSymbols {
     let key = (*blake3::hash(source).as_bytes(), profile.name);
-    if let Some(found) = recent::get(&key) {
+    if let Some(found) = RECENT.get(&key) {
         return found;
     }
     let base_key = (*blake3::hash(base).as_bytes(), profile.name);
@@ -339,7 +294,7 @@ pub fn extract_edited(profile: &LanguageProfile, source: &[u8], base: &[u8]) -> 
         tree = parse(profile, source, None);
     }
     let table = table_of(profile, source, tree.as_ref());
-    recent::put(key, source.len(), &table);
+    RECENT.put(key, source.len(), table.clone());
     if let Some(tree) = tree {
         trees::put(key, source.len(), tree);
     }

@@ -3,10 +3,9 @@
 //! ([`crate::extract_edited`]). Started afresh past [`MAX_ENTRIES`] trees or
 //! [`MAX_SOURCE_BYTES`] of their sources (a tree takes some ten times its source).
 
-use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
-
 use tree_sitter::{InputEdit, Point, Tree};
+
+use crate::bounded::Bounded;
 
 /// Trees kept at most.
 pub const MAX_ENTRIES: usize = 256;
@@ -15,38 +14,19 @@ pub const MAX_SOURCE_BYTES: usize = 4 << 20;
 
 pub type Key = ([u8; 32], &'static str);
 
-struct Trees {
-    trees: HashMap<Key, Tree>,
-    source_bytes: usize,
-}
-
-static TREES: Mutex<Option<Trees>> = Mutex::new(None);
+static TREES: Bounded<Key, Tree> = Bounded::new(MAX_ENTRIES, MAX_SOURCE_BYTES);
 
 /// A copy of the tree of the contents `key` names (copies share their nodes).
 pub fn get(key: &Key) -> Option<Tree> {
-    let guard = TREES.lock().unwrap_or_else(PoisonError::into_inner);
-    guard.as_ref().and_then(|t| t.trees.get(key).cloned())
+    TREES.get(key)
 }
 
 pub fn put(key: Key, source_len: usize, tree: Tree) {
-    if source_len > MAX_SOURCE_BYTES / 8 {
-        return;
-    }
-    let mut guard = TREES.lock().unwrap_or_else(PoisonError::into_inner);
-    let trees = guard.get_or_insert_with(|| Trees {
-        trees: HashMap::new(),
-        source_bytes: 0,
-    });
-    if trees.trees.len() >= MAX_ENTRIES || trees.source_bytes + source_len > MAX_SOURCE_BYTES {
-        trees.trees.clear();
-        trees.source_bytes = 0;
-    }
-    trees.source_bytes += source_len;
-    trees.trees.insert(key, tree);
+    TREES.put(key, source_len, tree);
 }
 
 pub fn clear() {
-    *TREES.lock().unwrap_or_else(PoisonError::into_inner) = None;
+    TREES.clear();
 }
 
 /// The edit that turns `old` into `new`, as one replaced range: what lies between their
