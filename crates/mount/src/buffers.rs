@@ -14,10 +14,15 @@
 //! mode: as much as the change itself, whatever the file's size), which the next mount of
 //! the session replays onto the session's version: a server killed right after a write
 //! loses nothing.
+//!
+//! A file the kernel looks up is usually read next: files up to 256 KiB are read from git
+//! into a buffer on another thread meanwhile ([`Buffers::start_reader`]); a buffer the
+//! kernel has read to its end is dropped. When the session changes from outside the mount,
+//! clean buffers are dropped, and a load that started before is done again.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -95,6 +100,8 @@ pub(crate) struct Buffers {
     /// Signalled on a change and on stop.
     changed: Condvar,
     stop: AtomicBool,
+    /// Bumped by [`Buffers::drop_clean`].
+    epoch: AtomicU64,
 }
 
 impl Buffers {
@@ -121,6 +128,7 @@ impl Buffers {
             files: Mutex::new(HashMap::new()),
             changed: Condvar::new(),
             stop: AtomicBool::new(false),
+            epoch: AtomicU64::new(0),
         })
     }
 
@@ -186,7 +194,7 @@ impl Buffers {
         &self,
         ino: u64,
         path: &str,
-        load: impl FnOnce() -> Result<(FileMode, Vec<u8>), Errno>,
+        load: impl Fn() -> Result<(FileMode, Vec<u8>), Errno>,
         f: impl FnOnce(&Buffer) -> T,
     ) -> Result<T, Errno> {
         self.ensure(ino, path, load)?;
@@ -204,7 +212,7 @@ impl Buffers {
         &self,
         ino: u64,
         path: &str,
-        load: impl FnOnce() -> Result<(FileMode, Vec<u8>), Errno>,
+        load: impl Fn() -> Result<(FileMode, Vec<u8>), Errno>,
         change: Change<'_>,
     ) -> Result<(), Errno> {
         self.ensure(ino, path, load)?;
@@ -224,12 +232,18 @@ impl Buffers {
         &self,
         ino: u64,
         path: &str,
-        load: impl FnOnce() -> Result<(FileMode, Vec<u8>), Errno>,
+        load: impl Fn() -> Result<(FileMode, Vec<u8>), Errno>,
     ) -> Result<(), Errno> {
-        if !self.lock().contains_key(&ino) {
-            // Loaded outside the lock: reading a blob can take a while.
+        while !self.lock().contains_key(&ino) {
+            // Loaded outside the lock (reading a blob can take a while), and kept only if
+            // the session did not change meanwhile (see `drop_clean`).
+            let epoch = self.epoch.load(Ordering::SeqCst);
             let (mode, data) = load()?;
-            self.lock().entry(ino).or_insert_with(|| Buffer {
+            let mut files = self.lock();
+            if self.epoch.load(Ordering::SeqCst) != epoch {
+                continue;
+            }
+            files.entry(ino).or_insert_with(|| Buffer {
                 path: path.to_owned(),
                 data,
                 mode,
@@ -241,6 +255,28 @@ impl Buffers {
             });
         }
         Ok(())
+    }
+
+    /// Starts the thread that reads files ahead (see [`Buffers::read_ahead`]); it ends
+    /// when the returned sender is dropped.
+    pub(crate) fn start_reader(self: &Arc<Self>) -> std::sync::mpsc::Sender<(u64, String)> {
+        let (send, receive) = std::sync::mpsc::channel::<(u64, String)>();
+        let buffers = Arc::downgrade(self);
+        std::thread::spawn(move || {
+            for (ino, path) in receive {
+                let Some(buffers) = buffers.upgrade() else {
+                    return;
+                };
+                let load = || {
+                    buffers
+                        .repos
+                        .with(|r| r.session_read(&buffers.id, &buffers.token, &path))
+                        .map_err(|e| crate::fs::errno(&e))
+                };
+                let _ = buffers.ensure(ino, &path, load);
+            }
+        });
+        send
     }
 
     /// Size and time of `ino` when its buffer holds contents the session has not.
@@ -274,9 +310,12 @@ impl Buffers {
         let _ = std::fs::remove_file(journal_file(&self.journal, ino));
     }
 
-    /// Drops every buffer the session holds (it changed from outside the mount).
+    /// Drops every buffer the session holds (it changed from outside the mount), and
+    /// makes loads that started before it load again.
     pub(crate) fn drop_clean(&self) {
-        self.lock().retain(|_, b| b.dirty());
+        let mut files = self.lock();
+        self.epoch.fetch_add(1, Ordering::SeqCst);
+        files.retain(|_, b| b.dirty());
     }
 
     /// Writes the buffer of `ino` to the session if it changed.

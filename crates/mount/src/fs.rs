@@ -37,6 +37,9 @@ use crate::ignored::Ignores;
 /// ([`crate::Mounted::invalidate`]).
 const TTL: Duration = Duration::from_secs(30);
 
+/// Files up to this size are read ahead when looked up.
+const READ_AHEAD_BYTES: u64 = 256 << 10;
+
 /// Whether the session's git worktree is written: `.git` waits for it.
 #[derive(Default)]
 pub(crate) struct Ready {
@@ -154,6 +157,8 @@ pub(crate) struct SessionFs {
     ready: Arc<Ready>,
     inodes: Arc<Inodes>,
     buffers: Arc<Buffers>,
+    /// Files to read ahead (see `lookup`).
+    reader: Mutex<std::sync::mpsc::Sender<(u64, String)>>,
     next_ino: AtomicU64,
     /// Listings being read (see `readdir`), by directory inode.
     listings: Mutex<HashMap<u64, Arc<Listing>>>,
@@ -218,6 +223,7 @@ impl SessionFs {
             git_file,
             ready,
             inodes,
+            reader: Mutex::new(buffers.start_reader()),
             buffers,
             next_ino: AtomicU64::new(1 << 62),
             listings: Mutex::new(HashMap::new()),
@@ -730,8 +736,26 @@ impl fuser::Filesystem for SessionFs {
     }
 
     fn lookup(&self, _req: &Request, parent: INodeNo, name: &OsStr, reply: ReplyEntry) {
-        match self.child(parent, name).and_then(|p| self.lookup_attr(&p)) {
-            Ok(attr) => reply.entry(&TTL, &attr, Generation(0)),
+        match self
+            .child(parent, name)
+            .and_then(|p| Ok((self.lookup_attr(&p)?, p)))
+        {
+            Ok((attr, path)) => {
+                reply.entry(&TTL, &attr, Generation(0));
+                // A file looked up is usually read next: its contents are read from git
+                // meanwhile, on another thread.
+                if attr.kind == FileType::RegularFile
+                    && attr.size <= READ_AHEAD_BYTES
+                    && path != ".git"
+                    && !self.buffered(attr.ino.0)
+                {
+                    let _ = self
+                        .reader
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .send((attr.ino.0, path));
+                }
+            }
             // An absent name is cached too (inode 0): git and compilers probe many.
             Err(e)
                 if e.code() == libc::ENOENT
