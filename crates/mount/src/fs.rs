@@ -1063,7 +1063,8 @@ impl fuser::Filesystem for SessionFs {
                     }
                     return Ok(data);
                 }
-                Err(e) if e.code() != libc::ENOENT => return Err(e),
+                // Not the session's: the scratch's, if it has the file.
+                Err(e) if !self.scratch_path(&path).is_file() => return Err(e),
                 Err(_) => {}
             }
             let file = std::fs::File::open(self.scratch_path(&path)).map_err(|e| io_errno(&e))?;
