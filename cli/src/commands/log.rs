@@ -91,6 +91,9 @@ pub struct Params {
     /// Graph order (children before parents, as `git log --graph`) and `graph_parents`.
     #[serde(default)]
     pub graph: bool,
+    /// For `--stat`: each binary file's sizes (`binary_bytes`), which cost reading it.
+    #[serde(default)]
+    pub stat: bool,
 }
 
 impl Method for Log {
@@ -206,7 +209,7 @@ impl Method for Log {
                 }
                 _ => ChangeView::summary(change),
             };
-            for f in view.files.iter_mut().filter(|f| f.binary) {
+            for f in view.files.iter_mut().filter(|f| f.binary && p.stat) {
                 f.binary_bytes = Some(binary_bytes(repo, f.old.as_ref(), f.new.as_ref())?);
             }
             if p.graph {
@@ -287,6 +290,7 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
         reverse: args.reverse,
         patch_context: args.patch.then_some(args.context),
         graph: args.graph,
+        stat: args.stat,
     })?;
     let now = now_seconds();
     ctx.ui.emit(&changes, |out| {

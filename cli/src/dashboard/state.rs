@@ -71,6 +71,7 @@ pub fn read(repo: &Repo, secret: &str) -> Result<State, CommandError> {
             reverse: false,
             patch_context: None,
             graph: false,
+            stat: false,
         },
         &NoProgress,
     )?;
