@@ -216,6 +216,17 @@ pub(crate) fn audit_symbols(
 mod tests {
     use super::audit;
 
+    /// [`audit`] of texts: base, ours, theirs, the result.
+    fn audit_text(path: &str, [base, ours, theirs, result]: [&str; 4]) -> Vec<String> {
+        audit(
+            path,
+            base.as_bytes(),
+            ours.as_bytes(),
+            theirs.as_bytes(),
+            result.as_bytes(),
+        )
+    }
+
     const BASE: &str = "fn a() -> u32 {\n    1\n}\n\nfn b() -> u32 {\n    2\n}\n";
 
     #[test]
@@ -223,13 +234,7 @@ mod tests {
         let ours = BASE.replace("    1", "    10");
         let theirs = BASE.replace("    2", "    20");
         let result = BASE.replace("    1", "    10").replace("    2", "    20");
-        let problems = audit(
-            "x.rs",
-            BASE.as_bytes(),
-            ours.as_bytes(),
-            theirs.as_bytes(),
-            result.as_bytes(),
-        );
+        let problems = audit_text("x.rs", [BASE, &ours, &theirs, &result]);
         assert!(problems.is_empty(), "{problems:?}");
     }
 
@@ -240,23 +245,11 @@ mod tests {
             "class A<T> {\n    int f(int x) { return x; }\n    int f(long x) { return 1; }\n}\n";
         let theirs = "class A<T extends B> {\n    int f(int x) { return x; }\n    int f(String x) { return 2; }\n}\n";
         let result = "class A<T extends B> {\n    int f(int x) { return x; }\n    int f(long x) { return 1; }\n    int f(String x) { return 2; }\n}\n";
-        let problems = audit(
-            "A.java",
-            base.as_bytes(),
-            ours.as_bytes(),
-            theirs.as_bytes(),
-            result.as_bytes(),
-        );
+        let problems = audit_text("A.java", [base, ours, theirs, result]);
         assert!(problems.is_empty(), "{problems:?}");
         // Dropping one side's overload is still caught.
         let dropped = "class A<T extends B> {\n    int f(int x) { return x; }\n    int f(String x) { return 2; }\n}\n";
-        let problems = audit(
-            "A.java",
-            base.as_bytes(),
-            ours.as_bytes(),
-            theirs.as_bytes(),
-            dropped.as_bytes(),
-        );
+        let problems = audit_text("A.java", [base, ours, theirs, dropped]);
         assert!(
             problems.iter().any(|p| p.starts_with("lost")),
             "{problems:?}"
@@ -272,13 +265,7 @@ mod tests {
         let ours = format!("{base}{}", test("b"));
         let theirs = format!("{base}{}", test("c"));
         let result = format!("{base}{}{}", test("b"), test("c"));
-        let problems = audit(
-            "x.test.tsx",
-            base.as_bytes(),
-            ours.as_bytes(),
-            theirs.as_bytes(),
-            result.as_bytes(),
-        );
+        let problems = audit_text("x.test.tsx", [&base, &ours, &theirs, &result]);
         assert!(problems.is_empty(), "{problems:?}");
         // At the top level, the same two additions define `App` twice.
         let top = "function App() {\n  return 1;\n}\n";
@@ -299,15 +286,7 @@ mod tests {
     fn dropped_edits_duplicates_and_syntax_errors_are_named() {
         let ours = BASE.replace("    1", "    10");
         let theirs = format!("{BASE}\nfn c() {{}}\n");
-        let p = |result: &str| {
-            audit(
-                "x.rs",
-                BASE.as_bytes(),
-                ours.as_bytes(),
-                theirs.as_bytes(),
-                result.as_bytes(),
-            )
-        };
+        let p = |result: &str| audit_text("x.rs", [BASE, &ours, &theirs, result]);
         assert_eq!(
             p(&format!("{BASE}\nfn c() {{}}\n")),
             ["Function a is not as the side that changed it wrote it"]
@@ -324,13 +303,7 @@ mod tests {
         let ours = "use std::collections::{HashMap, HashSet};\n";
         let theirs = "use std::collections::{BTreeMap, HashMap};\n";
         let both = format!("{ours}{theirs}");
-        let problems = audit(
-            "x.rs",
-            base.as_bytes(),
-            ours.as_bytes(),
-            theirs.as_bytes(),
-            both.as_bytes(),
-        );
+        let problems = audit_text("x.rs", [base, ours, theirs, &both]);
         assert_eq!(problems, ["imports HashMap 2 times"]);
         // Globs bind no one name: two of them are fine.
         let globs = audit(
@@ -342,13 +315,7 @@ mod tests {
         );
         assert!(globs.is_empty(), "{globs:?}");
         let merged = "use std::collections::{BTreeMap, HashMap, HashSet};\n";
-        let problems = audit(
-            "x.rs",
-            base.as_bytes(),
-            ours.as_bytes(),
-            theirs.as_bytes(),
-            merged.as_bytes(),
-        );
+        let problems = audit_text("x.rs", [base, ours, theirs, merged]);
         assert!(problems.is_empty(), "{problems:?}");
     }
 }
