@@ -500,18 +500,20 @@ fn pair_by<F: PartialEq>(
     in_base: impl Fn(&Chunk) -> Option<F>,
     in_level: impl Fn(&Chunk) -> Option<F>,
 ) -> Vec<(String, String)> {
-    let dropped: Vec<(&Chunk, F)> = base
-        .items
-        .iter()
-        .filter(|c| level.get(&c.key).is_none())
-        .filter_map(|c| in_base(c).map(|f| (c, f)))
-        .collect();
-    let added: Vec<(&Chunk, F)> = level
-        .items
-        .iter()
-        .filter(|c| base.get(&c.key).is_none())
-        .filter_map(|c| in_level(c).map(|f| (c, f)))
-        .collect();
+    // The items of `from` that `other` has no item for, with their feature.
+    fn unmatched<'l, F>(
+        from: &'l Level,
+        other: &Level,
+        feature: impl Fn(&Chunk) -> Option<F>,
+    ) -> Vec<(&'l Chunk, F)> {
+        from.items
+            .iter()
+            .filter(|c| other.get(&c.key).is_none())
+            .filter_map(|c| feature(c).map(|f| (c, f)))
+            .collect()
+    }
+    let dropped = unmatched(base, level, in_base);
+    let added = unmatched(level, base, in_level);
     let mut pairs = Vec::new();
     for (old, feature) in &dropped {
         if dropped.iter().filter(|(_, f)| f == feature).count() != 1 {
