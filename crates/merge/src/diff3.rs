@@ -1,8 +1,8 @@
 //! Line-based three-way merge (diff3), as `git merge-file --diff3` does it.
 //!
 //! ### Algorithm
-//! Diff base against ours and base against theirs (histogram diff, as git's
-//! `--histogram`). Walk both hunk lists in base order, gathering hunks whose base ranges
+//! Diff base against ours and base against theirs (Myers' diff without the indent
+//! heuristic, as `git merge-file` diffs by default). Walk both hunk lists in base order, gathering hunks whose base ranges
 //! overlap or touch into regions (git: changes to adjacent lines conflict). In a region
 //! changed by one side, take that side; changed by both identically, take it once;
 //! otherwise write a conflict with git's diff3 markers.
@@ -102,8 +102,9 @@ fn hunks(base: &[&[u8]], side: &[&[u8]]) -> Vec<Hunk> {
     let mut input = imara_diff::InternedInput::new(&[][..], &[][..]);
     input.update_before(base.iter().copied());
     input.update_after(side.iter().copied());
-    let mut diff = imara_diff::Diff::compute(imara_diff::Algorithm::Histogram, &input);
-    diff.postprocess_lines(&input);
+    // Myers without the indent heuristic, as `git merge-file` diffs: where git merges
+    // cleanly, the line merge is then git's result line for line.
+    let diff = imara_diff::Diff::compute(imara_diff::Algorithm::Myers, &input);
     diff.hunks()
         .map(|h| Hunk {
             base: (h.before.start as usize, h.before.end as usize),
@@ -222,6 +223,9 @@ pub(crate) struct Refine<'a> {
     /// be kept one after the other (ours first): new children of a container whose
     /// children may come in any order.
     pub insertions: InsertionCheck<'a>,
+    /// The merge of a region that differs only inside one list whose members commute,
+    /// given the region's byte ranges in base, ours and theirs; `None` when there is none.
+    pub lists: &'a dyn Fn([Range<usize>; 3]) -> Option<Vec<u8>>,
 }
 
 /// Like [`diff3`], but a conflicting region is settled when `refine` allows: lines both
@@ -326,7 +330,15 @@ fn merge_tokens(
                 let m = merge_tokens(&tb, &to, &tt, labels, None, Pick::Keep);
                 let clean = m.conflicts.is_empty()
                     && (refine.tokens)(&edits(&tb, &to, offset), &edits(&tb, &tt, offset));
-                clean.then_some(m.text)
+                if clean {
+                    return Some(m.text);
+                }
+                let at = |lines: &[&[u8]], range: &Range<usize>| {
+                    let start: usize = lines[..range.start].iter().map(|l| l.len()).sum();
+                    let len: usize = lines[range.clone()].iter().map(|l| l.len()).sum();
+                    start..start + len
+                };
+                (refine.lists)([at(b, &region), at(o, &ro), at(t, &rt)])
             });
             match refined {
                 Some(text) => out.extend_from_slice(&text),
@@ -412,10 +424,12 @@ mod tests {
         let yes = Refine {
             tokens: &|_, _| true,
             insertions: &|_, _, _| true,
+            lists: &|_| None,
         };
         let no = Refine {
             tokens: &|_, _| false,
             insertions: &|_, _, _| false,
+            lists: &|_| None,
         };
         let m = diff3_refined(b, o, t, &Labels::default(), Pick::Keep, &yes);
         assert!(m.conflicts.is_empty());

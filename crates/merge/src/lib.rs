@@ -5,8 +5,12 @@
 //!
 //! ### Algorithm
 //! 1. Unsupported language, binary content, or a parse error in any input: line-based
-//!    [`diff3`] on the histogram diff, as `git merge-file --diff3` does.
-//! 2. Otherwise split each version's top level into items (symbols by kind and scoped
+//!    [`diff3`] on Myers' diff, as `git merge-file --diff3` does.
+//! 2. A clean line merge that passes the audit ([`audit`]: it parses, keeps each side's
+//!    changed symbols as that side wrote them, defines and imports no name twice) and
+//!    calls no function the other side deleted is the result: git's own, and Mergiraf's
+//!    first step too. The structured merge below is for the rest.
+//! 3. Otherwise split each version's top level into items (symbols by kind and scoped
 //!    name, imports by text; comments, attributes and decorators travel with the item
 //!    below them) and decide per item: changed on one side, take it; changed identically,
 //!    take it once; changed on both, recurse into the members of containers (impl, class,
@@ -14,16 +18,13 @@
 //!    conflict on that symbol. Deleted on one side and modified on the other, or added on
 //!    both with different text, is a conflict; so is a function deleted on one side and
 //!    newly called on the other, which git merges silently.
-//! 3. Items keep the order of the side that did not reorder them; additions from both
+//! 4. Items keep the order of the side that did not reorder them; additions from both
 //!    sides at one place keep ours first. Untouched items are copied byte for byte.
-//! 4. A conflicting region inside a symbol is retried token by token; that merge stands
+//! 5. A conflicting region inside a symbol is retried token by token; that merge stands
 //!    only when the two sides' edits fall in separate syntax nodes (`statements`).
-//! 5. The result is audited ([`audit`]: it parses, keeps each side's changed symbols as
-//!    that side wrote them, defines no name twice); a failing result turns the file into
-//!    a line-based merge, reported as a conflict unless that passes the audit. A clean
-//!    line merge also wins over item conflicts, but never over a name added by both
-//!    sides or a deleted function called anew.
-//! 6. Conflicts are written with git's diff3 markers and returned as [`Conflict`]s.
+//! 6. The structured result is audited too; a failing one turns the file into a
+//!    line-based merge, reported as a conflict.
+//! 7. Conflicts are written with git's diff3 markers and returned as [`Conflict`]s.
 //!
 //! ### Relation to git and Mergiraf
 //! Where no structure is found the result is git's `merge-file --diff3`. Mergiraf merges
@@ -35,6 +36,7 @@ mod dependency;
 mod diff3;
 mod imports;
 mod level;
+mod lists;
 mod statements;
 mod structured;
 mod tree;

@@ -75,6 +75,12 @@ fn newly_called(base: &FileSymbols, side: &FileSymbols) -> HashSet<String> {
         .collect()
 }
 
+/// Where `part` starts in `src`, when it is a slice of it.
+fn offset_in(src: &[u8], part: &[u8]) -> Option<usize> {
+    let at = (part.as_ptr() as usize).checked_sub(src.as_ptr() as usize)?;
+    (at + part.len() <= src.len()).then_some(at)
+}
+
 /// Whether two texts differ only in white space.
 fn same_but_whitespace(a: &[u8], b: &[u8]) -> bool {
     a.split(u8::is_ascii_whitespace)
@@ -103,6 +109,9 @@ struct Merger<'a> {
     settled: usize,
     /// Base's statements, parsed when a token-level merge is first tried.
     statements: OnceCell<Option<Statements<'a>>>,
+    /// The three versions' syntax trees, parsed when a list both sides changed is first
+    /// merged (see [`crate::lists`]).
+    trees: OnceCell<Option<[crate::lists::Parsed<'a>; 3]>>,
     /// Items one side renamed, by base's key: the side, and the old name.
     renamed: HashMap<String, (Side, String)>,
 }
@@ -206,9 +215,31 @@ impl<'a> Merger<'a> {
                     .as_ref()
                     .is_some_and(|s| s.insertions_commute(offset + rb.start, ours, theirs))
             };
+            // A list both sides changed: the versions' trees, parsed once per merge.
+            let trees = self.trees.get_or_init(|| {
+                let [b, o, t] = [self.base, self.ours, self.theirs]
+                    .map(|v| crate::lists::Parsed::parse(v.profile, v.src));
+                Some([b?, o?, t?])
+            });
+            let starts = [
+                Some(rb.start),
+                offset_in(self.ours.src, o),
+                offset_in(self.theirs.src, t),
+            ];
+            let lists = |r: [Range<usize>; 3]| {
+                let trees = trees.as_ref()?;
+                let [sb, so, st] = starts;
+                let shift = |s: Option<usize>, r: &Range<usize>| s.map(|s| s + r.start..s + r.end);
+                crate::lists::merge_region(
+                    self.base.profile,
+                    [&trees[0], &trees[1], &trees[2]],
+                    [shift(sb, &r[0])?, shift(so, &r[1])?, shift(st, &r[2])?],
+                )
+            };
             let refine = Refine {
                 tokens: &guard,
                 insertions: &insertions,
+                lists: &lists,
             };
             let pick = (self.policy)(who.0.as_deref());
             let m = diff3_refined(b, o, t, self.labels, pick, &refine);
@@ -643,6 +674,31 @@ pub(crate) fn merge(
             "an input does not parse",
         );
     }
+    let versions = [&vb, &vo, &vt];
+    let needed_by_ours = newly_called(&vb.symbols, &vo.symbols);
+    let needed_by_theirs = newly_called(&vb.symbols, &vt.symbols);
+    // Git's own result when it is right: a clean line merge that passes the audit (it
+    // parses, keeps both sides' edits, defines and imports nothing twice) and calls no
+    // function the other side deleted, which the audit cannot see. The structured merge
+    // is for what the line merge gets wrong or cannot merge.
+    let deletes_needed = |deleter: &Version<'_>, needed: &HashSet<String>| {
+        needed
+            .iter()
+            .any(|n| defines(&vb.symbols, n) && !defines(&deleter.symbols, n))
+    };
+    if !deletes_needed(&vo, &needed_by_theirs) && !deletes_needed(&vt, &needed_by_ours) {
+        let line = diff3(base, ours, theirs, labels);
+        if line.conflicts.is_empty() && audit_text(path, &line.text, versions).is_empty() {
+            return MergeOutcome {
+                text: line.text,
+                conflicts: Vec::new(),
+                settled: 0,
+                strategy: Strategy::LineBased {
+                    reason: "the line merge is clean and passes the audit".into(),
+                },
+            };
+        }
+    }
     let eol = crate::diff3::eol(ours);
     let mut merger = Merger {
         base: &vb,
@@ -651,11 +707,12 @@ pub(crate) fn merge(
         labels,
         policy,
         eol,
-        needed_by_ours: newly_called(&vb.symbols, &vo.symbols),
-        needed_by_theirs: newly_called(&vb.symbols, &vt.symbols),
+        needed_by_ours,
+        needed_by_theirs,
         conflicts: Vec::new(),
         settled: 0,
         statements: OnceCell::new(),
+        trees: OnceCell::new(),
         renamed: HashMap::new(),
     };
     let Some(text) = merger.merge_level(
@@ -672,30 +729,7 @@ pub(crate) fn merge(
         );
     };
     let (conflicts, settled) = (merger.conflicts, merger.settled);
-    let versions = [&vb, &vo, &vt];
     if !conflicts.is_empty() {
-        // Item boundaries can fall differently in each version (a rename, code in the
-        // gap of a deleted item), so a clean line merge that passes the audit wins. Never
-        // over the conflicts a line merge is blind to: one name added by both sides, a
-        // deleted function called anew.
-        let blind = conflicts.iter().any(|c| {
-            matches!(c.ours_action, Action::Added | Action::AddedDependency)
-                || matches!(c.theirs_action, Action::Added | Action::AddedDependency)
-        });
-        if !blind {
-            let line = diff3(base, ours, theirs, labels);
-            if line.conflicts.is_empty() && audit_text(path, &line.text, versions).is_empty() {
-                return MergeOutcome {
-                    text: line.text,
-                    conflicts: Vec::new(),
-                    settled: 0,
-                    strategy: Strategy::LineBased {
-                        reason: "the structured merge conflicted where the line merge did not"
-                            .into(),
-                    },
-                };
-            }
-        }
         return MergeOutcome {
             text,
             conflicts,

@@ -108,13 +108,18 @@ fn inputs_that_do_not_parse_are_merged_by_lines() {
 fn the_merge_never_conflicts_where_a_sound_line_merge_is_clean() {
     // Ours renames `total` (its first line); theirs edits the end of its body. By lines
     // nothing overlaps; by items it is a rename (same body, new name) merged with theirs'
-    // edit. Both give the renamed, edited function.
+    // edit. Both give the renamed, edited function, and the line merge, git's own result,
+    // is taken as it is.
     let b = "pub fn total(items: &[u32]) -> u32 {\n    let n = items.len();\n    log(n);\n    items.iter().sum()\n}\n";
     let o = b.replace("pub fn total(", "pub fn sum_all(");
     let t = b.replace("    items.iter().sum()", "    items.iter().copied().sum()");
     let m = run("lib.rs", b.as_bytes(), o.as_bytes(), t.as_bytes());
     assert!(m.is_clean(), "{:?}", m.conflicts);
-    assert_eq!(m.strategy, Strategy::Structured);
+    assert!(
+        matches!(m.strategy, Strategy::LineBased { .. }),
+        "{:?}",
+        m.strategy
+    );
     assert_eq!(
         String::from_utf8(m.text).unwrap(),
         o.replace("    items.iter().sum()", "    items.iter().copied().sum()")
@@ -125,12 +130,14 @@ fn the_merge_never_conflicts_where_a_sound_line_merge_is_clean() {
 fn an_impl_keeps_its_identity_when_a_lifetime_is_renamed() {
     let b = "impl<'cfg> Source for Dir<'cfg> {\n    fn a(&self) {}\n\n    fn b(&self) {}\n}\n";
     let o = "impl<'gctx> Source for Dir<'gctx> {\n    fn a(&self) {}\n\n    fn b(&self) {}\n}\n";
-    let t = "impl<'cfg> Source for Dir<'cfg> {\n    fn a(&self) {}\n\n    fn b(&self) { 1; }\n}\n";
+    // Theirs edits the line next to ours' header: the line merge conflicts, so the
+    // structured merge must pair the two impls although their headers differ.
+    let t = "impl<'cfg> Source for Dir<'cfg> {\n    fn a(&self) { 1; }\n\n    fn b(&self) {}\n}\n";
     let m = run("lib.rs", b.as_bytes(), o.as_bytes(), t.as_bytes());
     assert!(m.is_clean(), "{:?}", m.conflicts);
     assert_eq!(
         String::from_utf8(m.text).unwrap(),
-        "impl<'gctx> Source for Dir<'gctx> {\n    fn a(&self) {}\n\n    fn b(&self) { 1; }\n}\n"
+        "impl<'gctx> Source for Dir<'gctx> {\n    fn a(&self) { 1; }\n\n    fn b(&self) {}\n}\n"
     );
     assert_eq!(m.strategy, Strategy::Structured);
 }

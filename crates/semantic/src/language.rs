@@ -33,6 +33,12 @@ pub struct LanguageProfile {
     /// ours first. (Mergiraf's commutative parents, in `supported_langs.rs`, are the
     /// anchor.)
     pub commutative_parents: &'static [&'static str],
+    /// Lists written on a line (or a few) whose members may come in any order, with their
+    /// separator: `#[derive(A, B)]`, `T: A + B`, `{ a: 1, b: 2 }`, `throws A, B`, JSX
+    /// attributes. Where both sides change one such list, the merge applies each side's
+    /// added, removed and changed members to the other's (Mergiraf's commutative parents
+    /// with their separators, in `supported_langs.rs`, are the anchor).
+    pub separated_lists: &'static [SeparatedList],
     /// Of those, the ones whose children fall through into the next (C-style `switch`
     /// cases): there ours' inserted lines must end by leaving the case (`break`,
     /// `return`, `throw`, `continue`), or theirs would run after them.
@@ -40,6 +46,34 @@ pub struct LanguageProfile {
     grammar: fn() -> Language,
     queries: QueryTexts,
     loaded: OnceLock<Loaded>,
+}
+
+/// A list node whose members commute (see [`LanguageProfile::separated_lists`]).
+#[derive(Clone, Copy, Debug)]
+pub struct SeparatedList {
+    /// The list's node kind.
+    pub kind: &'static str,
+    /// The kind its parent must have (`Some("attribute")` for a Rust `token_tree`, which
+    /// is only a list of commuting members inside `#[...]`); `None`: any parent.
+    pub parent: Option<&'static str>,
+    /// The token between members (`,`, `+`); `""` where members stand apart by white
+    /// space alone (JSX attributes).
+    pub separator: &'static str,
+    /// The member kinds that may be added, removed or changed; `&[]`: all. A call's
+    /// `argument_list` commutes its keyword arguments only, never positional ones.
+    pub movable: &'static [&'static str],
+}
+
+impl SeparatedList {
+    /// Any member commutes.
+    const fn of(kind: &'static str, separator: &'static str) -> Self {
+        SeparatedList {
+            kind,
+            parent: None,
+            separator,
+            movable: &[],
+        }
+    }
 }
 
 /// A profile's tree-sitter queries (`queries/<language>/*.scm`): definitions capture
@@ -151,6 +185,39 @@ const JS_STATEMENT_PARENTS: &[&str] = &[
     "switch_default",
 ];
 
+const RUST_LISTS: &[SeparatedList] = &[
+    SeparatedList {
+        parent: Some("attribute"),
+        ..SeparatedList::of("token_tree", ",")
+    },
+    SeparatedList::of("trait_bounds", "+"),
+    SeparatedList::of("field_initializer_list", ","),
+    SeparatedList::of("use_list", ","),
+];
+
+const PYTHON_LISTS: &[SeparatedList] = &[
+    SeparatedList::of("set", ","),
+    SeparatedList::of("dictionary", ","),
+    SeparatedList {
+        movable: &["keyword_argument"],
+        ..SeparatedList::of("argument_list", ",")
+    },
+];
+
+const JS_LISTS: &[SeparatedList] = &[
+    SeparatedList::of("object", ","),
+    SeparatedList::of("named_imports", ","),
+    SeparatedList::of("jsx_opening_element", ""),
+    SeparatedList::of("jsx_self_closing_element", ""),
+];
+
+const JAVA_LISTS: &[SeparatedList] = &[
+    SeparatedList::of("throws", ","),
+    SeparatedList::of("catch_type", "|"),
+    SeparatedList::of("type_list", ","),
+    SeparatedList::of("annotation_argument_list", ","),
+];
+
 const JS_COMMUTATIVE_PARENTS: &[&str] = &["object", "switch_body", "named_imports"];
 
 const TS_COMMUTATIVE_PARENTS: &[&str] = &[
@@ -193,6 +260,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
             "use_list",
             "field_initializer_list",
         ],
+        separated_lists: RUST_LISTS,
         fallthrough_parents: &[],
         leading_prefixes: &["//", "/*", "*", "#["],
         extensions: &["rs"],
@@ -208,6 +276,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         name: "python",
         statement_parents: &["module", "block"],
         commutative_parents: &[],
+        separated_lists: PYTHON_LISTS,
         fallthrough_parents: &[],
         leading_prefixes: &["#", "@"],
         extensions: &["py", "pyi"],
@@ -223,6 +292,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         name: "javascript",
         statement_parents: JS_STATEMENT_PARENTS,
         commutative_parents: JS_COMMUTATIVE_PARENTS,
+        separated_lists: JS_LISTS,
         fallthrough_parents: &["switch_body"],
         leading_prefixes: &["//", "/*", "*", "@"],
         extensions: &["js", "mjs", "cjs", "jsx"],
@@ -238,6 +308,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         name: "typescript",
         statement_parents: TS_STATEMENT_PARENTS,
         commutative_parents: TS_COMMUTATIVE_PARENTS,
+        separated_lists: JS_LISTS,
         fallthrough_parents: &["switch_body"],
         leading_prefixes: &["//", "/*", "*", "@"],
         extensions: &["ts", "mts", "cts"],
@@ -253,6 +324,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         name: "tsx",
         statement_parents: TS_STATEMENT_PARENTS,
         commutative_parents: TS_COMMUTATIVE_PARENTS,
+        separated_lists: JS_LISTS,
         fallthrough_parents: &["switch_body"],
         leading_prefixes: &["//", "/*", "*", "@"],
         extensions: &["tsx"],
@@ -282,6 +354,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
             "type_switch_statement",
             "import_spec_list",
         ],
+        separated_lists: &[],
         fallthrough_parents: &[],
         leading_prefixes: &["//", "/*", "*"],
         extensions: &["go"],
@@ -308,6 +381,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
             "annotation_type_body",
         ],
         commutative_parents: &["switch_block", "enum_body"],
+        separated_lists: JAVA_LISTS,
         fallthrough_parents: &["switch_block"],
         leading_prefixes: &["//", "/*", "*", "@"],
         extensions: &["java"],

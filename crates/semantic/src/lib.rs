@@ -19,7 +19,9 @@ pub use changes::{ChangeKind, SymbolChange, changed_symbols};
 pub use context::{CallSite, Context, Depth, context};
 pub use extract::{extract, extract_edited, extract_uncached, forget_recent_tables};
 pub use graph::{AmbiguousCall, EdgeKind, GraphNode, Resolution, SymbolGraph, SymbolRef};
-pub use language::{LANGUAGES, LanguageProfile, language_by_name, language_for_path};
+pub use language::{
+    LANGUAGES, LanguageProfile, SeparatedList, language_by_name, language_for_path,
+};
 pub use symbol::{FileSymbols, Import, Reference, Symbol, SymbolKind};
 
 /// Extracts the symbols of the file at `path`, `None` for an unknown language or binary

@@ -1,0 +1,9 @@
+class Loader {
+    void load() throws IOException, ParseException, TimeoutException {
+        try {
+            read();
+        } catch (IllegalStateException | NullPointerException e) {
+            log(e);
+        }
+    }
+}

@@ -1,0 +1,9 @@
+class Loader {
+    void load() throws IOException, ParseException {
+        try {
+            read();
+        } catch (IllegalStateException e) {
+            log(e);
+        }
+    }
+}

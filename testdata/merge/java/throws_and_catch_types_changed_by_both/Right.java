@@ -1,0 +1,9 @@
+class Loader {
+    void load() throws IOException, TimeoutException {
+        try {
+            read();
+        } catch (IllegalStateException | IllegalArgumentException | NullPointerException e) {
+            log(e);
+        }
+    }
+}

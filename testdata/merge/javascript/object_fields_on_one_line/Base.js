@@ -1,0 +1,5 @@
+const defaults = { retries: 1, timeout: 10 };
+
+export function options() {
+  return defaults;
+}

@@ -1,0 +1,5 @@
+const defaults = { retries: 1 };
+
+export function options() {
+  return defaults;
+}

@@ -1,0 +1,4 @@
+def main():
+    run("job", retries=1)
+    print("ran")
+    log("done")
