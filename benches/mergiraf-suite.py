@@ -11,7 +11,8 @@ A case is <lang>/{working,failing}/<case>/{Base,Left,Right,Expected}.<ext>. It p
 `atomic merge-file` (labels LEFT, BASE, RIGHT) gives Expected byte for byte; "same modulo
 whitespace" also counts results that differ only in spaces and newlines. Expected files with
 conflict markers come from Mergiraf's tree merge, whose conflict regions often differ from
-atomic's; "conflict agreed" counts cases where both report a conflict.
+atomic's; "conflict agreed" counts cases where both report a conflict. With SUITE_LIST=1
+set, every case that is not exact is named on standard error.
 """
 import os, subprocess, sys, collections
 
@@ -44,10 +45,13 @@ def main():
                 expected = open(path("Expected"), "rb").read()
                 marked = b"<<<<<<<" in expected
                 stats["cases"] += 1
-                if out.stdout == expected:
+                exact = out.stdout == expected
+                if exact:
                     stats["exact"] += 1
                 elif out.stdout.split() == expected.split():
                     stats["whitespace"] += 1
+                if not exact and os.environ.get("SUITE_LIST"):
+                    print(f"not exact: {cdir} (exit {out.returncode})", file=sys.stderr)
                 if marked:
                     stats["expected_conflict"] += 1
                     if out.returncode > 0:
