@@ -120,7 +120,42 @@ pub fn audit(path: &str, base: &[u8], ours: &[u8], theirs: &[u8], result: &[u8])
         return Vec::new();
     };
     let [b, o, t, r] = [base, ours, theirs, result].map(|src| extract(profile, src));
-    audit_symbols(profile, [&b, &o, &t], &r)
+    let mut problems = audit_symbols(profile, [&b, &o, &t], &r);
+    problems.extend(repeated_code([base, ours, theirs], result));
+    problems
+}
+
+/// Lines of code the result holds more often than any input: three lines in a row, each
+/// with a letter or digit and one of them at least 10 characters long (white space around
+/// them aside), found more times in `result` than in any of `inputs`. A line merge whose
+/// two diffs saw one move differently writes the moved block twice, and no definition
+/// is duplicated for the symbol checks to see.
+pub(crate) fn repeated_code(inputs: [&[u8]; 3], result: &[u8]) -> Option<String> {
+    fn runs(text: &[u8]) -> HashMap<[&[u8]; 3], usize> {
+        let lines: Vec<&[u8]> = text.split(|&c| c == b'\n').map(<[u8]>::trim_ascii).collect();
+        let code = |l: &[u8]| l.iter().any(u8::is_ascii_alphanumeric);
+        let mut counts = HashMap::new();
+        for w in lines.windows(3) {
+            if w.iter().all(|l| code(l)) && w.iter().any(|l| l.len() >= 10) {
+                *counts.entry([w[0], w[1], w[2]]).or_insert(0) += 1;
+            }
+        }
+        counts
+    }
+    let inputs = inputs.map(runs);
+    let mut repeated: Vec<(&[&[u8]; 3], usize)> = Vec::new();
+    let found = runs(result);
+    for (run, count) in &found {
+        let most = inputs.iter().map(|m| m.get(run).copied().unwrap_or(0)).max().unwrap_or(0);
+        if *count > most.max(1) {
+            repeated.push((run, *count));
+        }
+    }
+    let (run, count) = repeated.into_iter().min()?;
+    Some(format!(
+        "repeats code {count} times that no input has as often: {:?}",
+        String::from_utf8_lossy(run[0])
+    ))
 }
 
 /// [`audit`] on symbol tables already extracted.

@@ -7,7 +7,7 @@ use std::ops::Range;
 use atomic_core::is_binary;
 use atomic_semantic::{FileSymbols, SymbolKind, extract, language_for_path};
 
-use crate::audit::audit_symbols;
+use crate::audit::{audit_symbols, repeated_code};
 use crate::diff3::{LineConflict, Refine, diff3, diff3_picking, diff3_refined, write_conflict};
 use crate::level::{Chunk, Level, Version, split};
 use crate::statements::{Edit, Statements};
@@ -611,10 +611,12 @@ pub(crate) fn merge_order(base: &[String], ours: &[String], theirs: &[String]) -
 
 /// What a merged `text` gets wrong (see [`audit_symbols`]); empty when it is sound.
 fn audit_text(path: &str, text: &[u8], [b, o, t]: [&Version<'_>; 3]) -> Vec<String> {
-    match parse(path, text) {
+    let mut problems = match parse(path, text) {
         Some(r) => audit_symbols(b.profile, [&b.symbols, &o.symbols, &t.symbols], &r),
         None => Vec::new(),
-    }
+    };
+    problems.extend(repeated_code([b.src, o.src, t.src], text));
+    problems
 }
 
 fn parse(path: &str, src: &[u8]) -> Option<FileSymbols> {
