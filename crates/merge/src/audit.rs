@@ -132,7 +132,10 @@ pub fn audit(path: &str, base: &[u8], ours: &[u8], theirs: &[u8], result: &[u8])
 /// is duplicated for the symbol checks to see.
 pub(crate) fn repeated_code(inputs: [&[u8]; 3], result: &[u8]) -> Option<String> {
     fn runs(text: &[u8]) -> HashMap<[&[u8]; 3], usize> {
-        let lines: Vec<&[u8]> = text.split(|&c| c == b'\n').map(<[u8]>::trim_ascii).collect();
+        let lines: Vec<&[u8]> = text
+            .split(|&c| c == b'\n')
+            .map(<[u8]>::trim_ascii)
+            .collect();
         let code = |l: &[u8]| l.iter().any(u8::is_ascii_alphanumeric);
         let mut counts = HashMap::new();
         for w in lines.windows(3) {
@@ -146,7 +149,11 @@ pub(crate) fn repeated_code(inputs: [&[u8]; 3], result: &[u8]) -> Option<String>
     let mut repeated: Vec<(&[&[u8]; 3], usize)> = Vec::new();
     let found = runs(result);
     for (run, count) in &found {
-        let most = inputs.iter().map(|m| m.get(run).copied().unwrap_or(0)).max().unwrap_or(0);
+        let most = inputs
+            .iter()
+            .map(|m| m.get(run).copied().unwrap_or(0))
+            .max()
+            .unwrap_or(0);
         if *count > most.max(1) {
             repeated.push((run, *count));
         }

@@ -88,7 +88,8 @@ fn top_level_items(list: &str) -> Vec<&str> {
 }
 
 /// Merges one import both sides rewrote: theirs' added and removed names applied to ours'
-/// list, ours' prefix and suffix kept (theirs must have left base's). `None` when the
+/// list (each added name after the one before it in theirs, as
+/// [`crate::lists::insert_additions`] places members), ours' prefix and suffix kept (theirs must have left base's). `None` when the
 /// import is not a one-line list, the names repeat, or theirs changed more than names.
 pub(crate) fn merge_names(base: &[u8], ours: &[u8], theirs: &[u8]) -> Option<Vec<u8>> {
     let [b, o, t] = [base, ours, theirs].map(|x| std::str::from_utf8(x).ok());
@@ -110,11 +111,21 @@ pub(crate) fn merge_names(base: &[u8], ours: &[u8], theirs: &[u8]) -> Option<Vec
         .copied()
         .filter(|n| !b.names.contains(n) || t.names.contains(n))
         .collect();
-    for n in &t.names {
-        if !b.names.contains(n) && !names.contains(n) {
-            names.push(n);
-        }
-    }
+    let ours_added = |n: &&str| !b.names.contains(n) && !t.names.contains(n);
+    let ours_added: Vec<&str> = o.names.iter().copied().filter(ours_added).collect();
+    let theirs_added = t
+        .names
+        .iter()
+        .copied()
+        .filter(|n| !b.names.contains(n) && !names.contains(n))
+        .collect::<Vec<_>>();
+    crate::lists::insert_additions(
+        &mut names,
+        |n| *n,
+        t.names.iter().copied(),
+        theirs_added.into_iter(),
+        |n| ours_added.contains(n),
+    );
     if names.is_empty() {
         return None;
     }
@@ -159,7 +170,7 @@ mod tests {
                 "import { a, d, b } from 'x';\n"
             )
             .as_deref(),
-            Some("import { a, b, c, d } from 'x';\n")
+            Some("import { a, d, b, c } from 'x';\n")
         );
         assert_eq!(
             m(

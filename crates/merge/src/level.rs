@@ -118,7 +118,7 @@ fn identity(scoped_name: &str) -> String {
 }
 
 /// Splits the level of `container` (the top level when `None`) within `range`; `None`
-/// when a container has no members, or items share lines.
+/// when items share lines.
 pub(crate) fn split(
     v: &Version<'_>,
     container: Option<usize>,
@@ -157,8 +157,9 @@ pub(crate) fn split(
         }
     }
     if raw.is_empty() {
-        // A container without members is merged as text; an empty top level is all header.
-        return container.is_none().then(|| Level {
+        // A level without members is all header (a class with only its docstring): the
+        // members the other versions add go after it.
+        return Some(Level {
             header: range.clone(),
             items: Vec::new(),
             tail: range.end..range.end,

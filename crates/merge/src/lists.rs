@@ -248,6 +248,11 @@ fn container<'t>(
             l.kind == node.kind()
                 && l.parent
                     .is_none_or(|p| parent.is_some_and(|n| n.kind() == p))
+                && l.assigned_to.is_none_or(|name| {
+                    parent
+                        .and_then(|n| n.child_by_field_name("left"))
+                        .is_some_and(|left| &src[left.byte_range()] == name.as_bytes())
+                })
         });
         if let Some(list) = list
             && node.start_byte() < range.start
@@ -378,6 +383,35 @@ fn key<'a>(group: &[Node<'_>], src: &'a [u8]) -> &'a [u8] {
     &src[node.byte_range()]
 }
 
+/// Inserts `added` (theirs' additions, in theirs' order) into `out` (the merge so far,
+/// in ours' order): each after the member that precedes it in theirs (`theirs` lists
+/// every key of theirs, in order), and after ours' own additions at that place
+/// (`ours_added`); before everything but ours' additions when nothing precedes it.
+pub(crate) fn insert_additions<T, K: PartialEq>(
+    out: &mut Vec<T>,
+    key: impl Fn(&T) -> K,
+    theirs: impl Iterator<Item = K>,
+    added: impl Iterator<Item = T>,
+    ours_added: impl Fn(&K) -> bool,
+) {
+    let mut added = added.peekable();
+    let skip_ours = |out: &[T], mut at: usize| {
+        while at < out.len() && ours_added(&key(&out[at])) {
+            at += 1;
+        }
+        at
+    };
+    let mut at = skip_ours(out, 0);
+    for k in theirs {
+        if added.peek().is_some_and(|a| key(a) == k) {
+            out.insert(at, added.next().expect("peeked"));
+            at += 1;
+        } else if let Some(i) = out.iter().position(|x| key(x) == k) {
+            at = skip_ours(out, i + 1);
+        }
+    }
+}
+
 /// Three-way pick of a piece of layout: a side's change wins, ours when both changed it.
 fn pick<'a>(base: &'a [u8], ours: &'a [u8], theirs: &'a [u8]) -> &'a [u8] {
     if ours == base { theirs } else { ours }
@@ -435,22 +469,14 @@ fn merge_lists(list: &SeparatedList, [b, o, t]: [&List<'_>; 3]) -> Option<Vec<u8
     {
         return None;
     }
-    // Theirs' additions, each after its predecessor in theirs and ours' additions there.
-    let skip_ours = |out: &[(&[u8], &[u8])], mut at: usize| {
-        while at < out.len() && added_by_ours.contains(out[at].0) {
-            at += 1;
-        }
-        at
-    };
-    let mut at = skip_ours(&out, 0);
-    for m in &t.members {
-        if let Some(i) = out.iter().position(|(k, _)| *k == m.key) {
-            at = skip_ours(&out, i + 1);
-        } else if !mb.contains_key(m.key) {
-            out.insert(at, (m.key, m.text));
-            at += 1;
-        }
-    }
+    let theirs_added = t.members.iter().filter(|m| !mb.contains_key(m.key));
+    insert_additions(
+        &mut out,
+        |(k, _)| *k,
+        t.members.iter().map(|m| m.key),
+        theirs_added.map(|m| (m.key, m.text)),
+        |k| added_by_ours.contains(k),
+    );
     let has = |l: &List<'_>| !l.members.is_empty();
     let open = pick(b.open, o.open, t.open);
     let close = pick(b.close, o.close, t.close);

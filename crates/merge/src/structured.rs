@@ -75,6 +75,18 @@ fn newly_called(base: &FileSymbols, side: &FileSymbols) -> HashSet<String> {
         .collect()
 }
 
+/// The whole blank lines at the end of `text` (after its last line with code).
+fn trailing_blank_lines(text: &[u8]) -> &[u8] {
+    let code_ends = text
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(0, |i| i + 1);
+    match text[code_ends..].iter().position(|&c| c == b'\n') {
+        Some(nl) => &text[code_ends + nl + 1..],
+        None => &[],
+    }
+}
+
 /// Where `part` starts in `src`, when it is a slice of it.
 fn offset_in(src: &[u8], part: &[u8]) -> Option<usize> {
     let at = (part.as_ptr() as usize).checked_sub(src.as_ptr() as usize)?;
@@ -462,8 +474,10 @@ impl<'a> Merger<'a> {
     fn insert(&self, out: &mut Vec<u8>, c: &Chunk, level: &Level, src: &[u8], first: bool) {
         let was_first = level.items.first().is_some_and(|f| f.key == c.key);
         if was_first && !first {
-            if let Some(next) = level.items.get(1) {
-                out.extend_from_slice(&src[next.gap.clone()]);
+            // The gap of the item after it, else the blank lines that ended the header.
+            match level.items.get(1) {
+                Some(next) => out.extend_from_slice(&src[next.gap.clone()]),
+                None => out.extend_from_slice(trailing_blank_lines(&src[level.header.clone()])),
             }
         } else {
             out.extend_from_slice(&src[c.gap.clone()]);

@@ -56,6 +56,9 @@ pub struct SeparatedList {
     /// The kind its parent must have (`Some("attribute")` for a Rust `token_tree`, which
     /// is only a list of commuting members inside `#[...]`); `None`: any parent.
     pub parent: Option<&'static str>,
+    /// The name the list must be assigned to (its parent's `left` field): Python's
+    /// `__all__` is a set of names, other lists keep their order. `None`: any.
+    pub assigned_to: Option<&'static str>,
     /// The token between members (`,`, `+`); `""` where members stand apart by white
     /// space alone (JSX attributes).
     pub separator: &'static str,
@@ -70,6 +73,7 @@ impl SeparatedList {
         SeparatedList {
             kind,
             parent: None,
+            assigned_to: None,
             separator,
             movable: &[],
         }
@@ -196,6 +200,11 @@ const RUST_LISTS: &[SeparatedList] = &[
 ];
 
 const PYTHON_LISTS: &[SeparatedList] = &[
+    SeparatedList {
+        parent: Some("assignment"),
+        assigned_to: Some("__all__"),
+        ..SeparatedList::of("list", ",")
+    },
     SeparatedList::of("set", ","),
     SeparatedList::of("dictionary", ","),
     SeparatedList {

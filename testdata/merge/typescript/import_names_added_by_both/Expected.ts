@@ -1,3 +1,3 @@
-import { a, b, c } from './x';
+import { c, a, b } from './x';
 
 export const y = 1;
