@@ -84,38 +84,64 @@ pub(crate) fn merge_region(
     regions: [Range<usize>; 3],
 ) -> Option<Vec<u8>> {
     // Lines changed one for one (`#[derive(..)]` above `struct S<T: ..>`): each line is
-    // its own region.
-    let lines = |v: &Parsed<'_>, r: &Range<usize>| -> Vec<Range<usize>> {
-        let mut out = Vec::new();
-        let mut start = r.start;
-        for i in r.clone() {
-            if v.src[i] == b'\n' {
-                out.push(start..i + 1);
-                start = i + 1;
-            }
-        }
-        if start < r.end {
-            out.push(start..r.end);
-        }
-        out
-    };
-    let [lb, lo, lt] = [0, 1, 2].map(|i| lines(versions[i], &regions[i]));
+    // its own part.
+    let [lb, lo, lt] = [0, 1, 2].map(|i| line_ranges(versions[i].src, &regions[i]));
     if lb.len() > 1 && lb.len() == lo.len() && lb.len() == lt.len() {
         let mut out = Vec::new();
         for ((b, o), t) in lb.into_iter().zip(lo).zip(lt) {
-            let [tb, to, tt] =
-                [(0, &b), (1, &o), (2, &t)].map(|(i, r)| &versions[i].src[r.clone()]);
-            if to == tb {
-                out.extend_from_slice(tt);
-            } else if tt == tb || to == tt {
-                out.extend_from_slice(to);
-            } else {
-                out.extend(merge_list_region(profile, versions, [b, o, t])?);
-            }
+            out.extend(merge_changed(profile, versions, [b, o, t])?);
         }
         return Some(out);
     }
-    merge_list_region(profile, versions, regions)
+    if let Some(merged) = merge_list_region(profile, versions, regions.clone()) {
+        return Some(merged);
+    }
+    // A changed first line and lines added below it (a modifier added to a signature, a
+    // new first statement): the first line and the rest apart.
+    let firsts = [&lb, &lo, &lt].map(|l| l.first().cloned());
+    if let [Some(b), Some(o), Some(t)] = firsts {
+        let rest = |i: usize, first: &Range<usize>| first.end..regions[i].end;
+        let (rb, ro, rt) = (rest(0, &b), rest(1, &o), rest(2, &t));
+        if let (Some(head), Some(tail)) = (
+            merge_changed(profile, versions, [b, o, t]),
+            merge_changed(profile, versions, [rb, ro, rt]),
+        ) {
+            return Some([head, tail].concat());
+        }
+    }
+    None
+}
+
+/// The lines of `src` in `range`, each with its newline.
+fn line_ranges(src: &[u8], range: &Range<usize>) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = range.start;
+    for i in range.clone() {
+        if src[i] == b'\n' {
+            out.push(start..i + 1);
+            start = i + 1;
+        }
+    }
+    if start < range.end {
+        out.push(start..range.end);
+    }
+    out
+}
+
+/// A part of a region: the side that changed it, or the merge of one list both changed.
+fn merge_changed(
+    profile: &'static LanguageProfile,
+    versions: [&Parsed<'_>; 3],
+    parts: [Range<usize>; 3],
+) -> Option<Vec<u8>> {
+    let [tb, to, tt] = [0, 1, 2].map(|i| &versions[i].src[parts[i].clone()]);
+    if to == tb || to == tt {
+        Some(tt.to_vec())
+    } else if tt == tb {
+        Some(to.to_vec())
+    } else {
+        merge_list_region(profile, versions, parts)
+    }
 }
 
 /// [`merge_region`] for a region where one list changed.
@@ -255,7 +281,7 @@ fn container<'t>(
                 })
         });
         if let Some(list) = list
-            && node.start_byte() < range.start
+            && (node.start_byte() < range.start || list.bare && node.start_byte() == range.start)
             && range.end <= node.end_byte()
         {
             return Some((node, list));
@@ -284,11 +310,14 @@ fn split<'a>(node: Node<'_>, list: &SeparatedList, src: &'a [u8]) -> Option<List
     {
         return None;
     }
+    let bare = list.bare;
     let mut opening = children
         .iter()
         .take_while(|(c, name)| !is_sep(c) && (!c.is_named() || *name))
         .count();
-    if opening == children.len() {
+    if bare {
+        opening = 0;
+    } else if opening == children.len() {
         // An empty list, all delimiters (`{}`, `<a>`): it opens with its first token, or
         // its name.
         opening = children
@@ -297,11 +326,15 @@ fn split<'a>(node: Node<'_>, list: &SeparatedList, src: &'a [u8]) -> Option<List
             .map_or(1, |i| i + 1)
             .min(children.len());
     }
-    let closing = children[opening..]
-        .iter()
-        .rev()
-        .take_while(|(c, _)| !c.is_named() && !is_sep(c))
-        .count();
+    let closing = if bare {
+        0
+    } else {
+        children[opening..]
+            .iter()
+            .rev()
+            .take_while(|(c, _)| !c.is_named() && !is_sep(c))
+            .count()
+    };
     let middle = &children[opening..children.len() - closing];
     let open_end = match opening {
         0 => node.start_byte(),
@@ -314,7 +347,7 @@ fn split<'a>(node: Node<'_>, list: &SeparatedList, src: &'a [u8]) -> Option<List
     let mut groups: Vec<Vec<Node<'_>>> = vec![Vec::new()];
     for (c, _) in middle {
         if list.separator.is_empty() {
-            if !c.is_named() {
+            if !(c.is_named() || bare) {
                 return None;
             }
             groups.push(vec![*c]);
@@ -469,7 +502,10 @@ fn merge_lists(list: &SeparatedList, [b, o, t]: [&List<'_>; 3]) -> Option<Vec<u8
     {
         return None;
     }
-    let theirs_added = t.members.iter().filter(|m| !mb.contains_key(m.key));
+    let theirs_added = t
+        .members
+        .iter()
+        .filter(|m| !mb.contains_key(m.key) && !mo.contains_key(m.key));
     insert_additions(
         &mut out,
         |(k, _)| *k,
@@ -538,6 +574,30 @@ mod tests {
             [0..b.len(), 0..o.len(), 0..t.len()],
         )
         .map(|v| String::from_utf8(v).expect("utf-8"))
+    }
+
+    #[test]
+    fn a_member_both_sides_added_is_kept_once() {
+        assert_eq!(
+            merge(
+                "A.java",
+                "class A { static void f() {} }\n",
+                "class A { public static void f() {} }\n",
+                "class A { static public void f() {} }\n"
+            )
+            .as_deref(),
+            Some("class A { public static void f() {} }\n")
+        );
+        assert_eq!(
+            merge(
+                "a.js",
+                "let o = { a: 1 };\n",
+                "let o = { b: 2, a: 1 };\n",
+                "let o = { a: 1, b: 2 };\n"
+            )
+            .as_deref(),
+            Some("let o = { b: 2, a: 1 };\n")
+        );
     }
 
     #[test]

@@ -128,7 +128,15 @@ impl<'a> Statements<'a> {
             let Some(first) = first else {
                 // An insertion (or white space replaced): it belongs to the unit of the
                 // token before it, unless it starts new lines after that token's statement.
+                // At the start of the piece, a word put before the first token (`public`
+                // before `static`) belongs to that token's unit; new lines touch none.
                 let Some(before) = (piece.start..start).rev().find(|&i| !self.blank(i)) else {
+                    let after = (end..piece.end).find(|&i| !self.blank(i));
+                    if let Some(after) = after
+                        && !edit.text.contains(&b'\n')
+                    {
+                        units.push(self.named(after, after + 1).byte_range());
+                    }
                     continue;
                 };
                 let unit = self.named(before, before + 1);
@@ -236,5 +244,18 @@ mod tests {
         let (ours, theirs) = (std::slice::from_ref(&ours), std::slice::from_ref(&theirs));
         assert!(s.independent(&piece, ours, theirs));
         assert!(!s.independent(&piece, ours, std::slice::from_ref(&other_modifier)));
+        // A modifier put before the first one, at the start of the piece, is in the
+        // modifiers too: with another added after it, both sides edit one list.
+        let line = src.find("public").unwrap()..src.find("{\n    }").unwrap();
+        let first = Edit {
+            base: line.start..line.start,
+            text: b"static ".to_vec(),
+        };
+        let at = line.start + "public".len();
+        let after_it = Edit {
+            base: at..at,
+            text: b" static".to_vec(),
+        };
+        assert!(!s.independent(&line, &[first], &[after_it]));
     }
 }

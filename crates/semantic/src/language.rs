@@ -62,6 +62,10 @@ pub struct SeparatedList {
     /// The token between members (`,`, `+`); `""` where members stand apart by white
     /// space alone (JSX attributes).
     pub separator: &'static str,
+    /// Whether every child is a member, keywords included (Java's `modifiers`: `public
+    /// static final`); otherwise leading and trailing tokens are delimiters (`{`, `}`,
+    /// `throws`) and members are named nodes.
+    pub bare: bool,
     /// The member kinds that may be added, removed or changed; `&[]`: all. A call's
     /// `argument_list` commutes its keyword arguments only, never positional ones.
     pub movable: &'static [&'static str],
@@ -74,6 +78,7 @@ impl SeparatedList {
             kind,
             parent: None,
             assigned_to: None,
+            bare: false,
             separator,
             movable: &[],
         }
@@ -223,6 +228,10 @@ const JS_LISTS: &[SeparatedList] = &[
 const JAVA_LISTS: &[SeparatedList] = &[
     SeparatedList::of("throws", ","),
     SeparatedList::of("catch_type", "|"),
+    SeparatedList {
+        bare: true,
+        ..SeparatedList::of("modifiers", "")
+    },
     SeparatedList::of("type_list", ","),
     SeparatedList::of("annotation_argument_list", ","),
 ];
