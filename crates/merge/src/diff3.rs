@@ -1,8 +1,8 @@
 //! Line-based three-way merge (diff3), as `git merge-file --diff3` does it.
 //!
 //! ### Algorithm
-//! Diff base against ours and base against theirs (Myers' diff without the indent
-//! heuristic, as `git merge-file` diffs by default). Walk both hunk lists in base order, gathering hunks whose base ranges
+//! Diff base against ours and base against theirs (Myers' diff, as `git merge-file`
+//! diffs by default, with changes slid to a canonical place). Walk both hunk lists in base order, gathering hunks whose base ranges
 //! overlap or touch into regions (git: changes to adjacent lines conflict). In a region
 //! changed by one side, take that side; changed by both identically, take it once;
 //! otherwise write a conflict with git's diff3 markers.
@@ -102,9 +102,11 @@ fn hunks(base: &[&[u8]], side: &[&[u8]]) -> Vec<Hunk> {
     let mut input = imara_diff::InternedInput::new(&[][..], &[][..]);
     input.update_before(base.iter().copied());
     input.update_after(side.iter().copied());
-    // Myers without the indent heuristic, as `git merge-file` diffs: where git merges
-    // cleanly, the line merge is then git's result line for line.
-    let diff = imara_diff::Diff::compute(imara_diff::Algorithm::Myers, &input);
+    // Myers, as `git merge-file` diffs, with changes slid to one canonical place as git
+    // slides them (imara-diff's slider heuristic): both sides' diffs then place the same
+    // insertion alike, and where git merges cleanly the line merge is git's result.
+    let mut diff = imara_diff::Diff::compute(imara_diff::Algorithm::Myers, &input);
+    diff.postprocess_lines(&input);
     diff.hunks()
         .map(|h| Hunk {
             base: (h.before.start as usize, h.before.end as usize),
