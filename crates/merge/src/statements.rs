@@ -54,13 +54,30 @@ impl<'a> Statements<'a> {
     /// Whether lines `ours` and `theirs`, both inserted at byte `offset` of base, may be
     /// kept one after the other, ours first: the offset lies between two children (or
     /// before the first or after the last) of a node of one of the profile's
-    /// [`commutative_parents`](LanguageProfile::commutative_parents), inside no child;
-    /// neither text is only blank; and in a node whose children fall through, ours ends
+    /// [`commutative_parents`](LanguageProfile::commutative_parents), inside no child,
+    /// or both texts are only attribute lines
+    /// ([`attribute_prefixes`](LanguageProfile::attribute_prefixes)); neither text is only
+    /// blank; and in a node whose children fall through, ours ends
     /// by leaving its case. Go's `fallthrough` never ends ours.
     pub fn insertions_commute(&self, offset: usize, ours: &[u8], theirs: &[u8]) -> bool {
         let blank = |t: &[u8]| t.iter().all(u8::is_ascii_whitespace);
         if blank(ours) || blank(theirs) {
             return false;
+        }
+        // Attributes, annotations or decorators both sides put above one definition.
+        let attributes = |t: &[u8]| {
+            t.split(|&c| c == b'\n')
+                .map(<[u8]>::trim_ascii)
+                .filter(|l| !l.is_empty())
+                .all(|l| {
+                    self.profile
+                        .attribute_prefixes
+                        .iter()
+                        .any(|p| l.starts_with(p.as_bytes()))
+                })
+        };
+        if attributes(ours) && attributes(theirs) {
+            return true;
         }
         let root = self.tree.root_node();
         let Some(mut node) = root.descendant_for_byte_range(offset, offset) else {

@@ -23,6 +23,9 @@ pub struct LanguageProfile {
     /// Line prefixes (after indentation) of comments, attributes and decorators that
     /// belong to the definition below them: a merge moves them with it.
     pub leading_prefixes: &'static [&'static str],
+    /// Of those, the prefixes of attributes, annotations and decorators (`#[`, `@`):
+    /// lines both sides add above one definition are kept, ours first.
+    pub attribute_prefixes: &'static [&'static str],
     /// Node kinds whose named children are statements, members or cases, each one unit
     /// of code (a function body's `block`, a `class_body`, a `match_block`, the file's
     /// root). The merge takes edits by both sides inside one such child as a conflict.
@@ -281,6 +284,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         separated_lists: RUST_LISTS,
         fallthrough_parents: &[],
         leading_prefixes: &["//", "/*", "*", "#["],
+        attribute_prefixes: &["#["],
         extensions: &["rs"],
         scope_separator: "::",
         wrappers: &[],
@@ -297,6 +301,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         separated_lists: PYTHON_LISTS,
         fallthrough_parents: &[],
         leading_prefixes: &["#", "@"],
+        attribute_prefixes: &["@"],
         extensions: &["py", "pyi"],
         scope_separator: ".",
         wrappers: &["decorated_definition", "expression_statement"],
@@ -313,6 +318,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         separated_lists: JS_LISTS,
         fallthrough_parents: &["switch_body"],
         leading_prefixes: &["//", "/*", "*", "@"],
+        attribute_prefixes: &["@"],
         extensions: &["js", "mjs", "cjs", "jsx"],
         scope_separator: ".",
         wrappers: JS_WRAPPERS,
@@ -329,6 +335,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         separated_lists: JS_LISTS,
         fallthrough_parents: &["switch_body"],
         leading_prefixes: &["//", "/*", "*", "@"],
+        attribute_prefixes: &["@"],
         extensions: &["ts", "mts", "cts"],
         scope_separator: ".",
         wrappers: JS_WRAPPERS,
@@ -345,6 +352,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         separated_lists: JS_LISTS,
         fallthrough_parents: &["switch_body"],
         leading_prefixes: &["//", "/*", "*", "@"],
+        attribute_prefixes: &["@"],
         extensions: &["tsx"],
         scope_separator: ".",
         wrappers: JS_WRAPPERS,
@@ -375,6 +383,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         separated_lists: &[],
         fallthrough_parents: &[],
         leading_prefixes: &["//", "/*", "*"],
+        attribute_prefixes: &[],
         extensions: &["go"],
         scope_separator: ".",
         wrappers: &["type_declaration", "const_declaration", "var_declaration"],
@@ -402,6 +411,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         separated_lists: JAVA_LISTS,
         fallthrough_parents: &["switch_block"],
         leading_prefixes: &["//", "/*", "*", "@"],
+        attribute_prefixes: &["@"],
         extensions: &["java"],
         scope_separator: ".",
         wrappers: &[],

@@ -1,0 +1,5 @@
+class Store {
+    public String name() {
+        return "store";
+    }
+}

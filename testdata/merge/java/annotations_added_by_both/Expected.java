@@ -1,0 +1,7 @@
+class Store {
+    @Override
+    @Deprecated
+    public String name() {
+        return "store";
+    }
+}

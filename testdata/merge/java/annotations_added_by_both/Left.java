@@ -1,0 +1,6 @@
+class Store {
+    @Override
+    public String name() {
+        return "store";
+    }
+}

@@ -1,0 +1,6 @@
+class Store {
+    @Deprecated
+    public String name() {
+        return "store";
+    }
+}

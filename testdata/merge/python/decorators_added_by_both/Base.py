@@ -1,0 +1,5 @@
+import functools
+
+
+def load(path):
+    return open(path).read()

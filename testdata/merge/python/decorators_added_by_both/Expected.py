@@ -1,0 +1,7 @@
+import functools
+
+
+@functools.cache
+@traced
+def load(path):
+    return open(path).read()

@@ -1,0 +1,6 @@
+import functools
+
+
+@traced
+def load(path):
+    return open(path).read()

@@ -1,0 +1,7 @@
+pub struct Meters(f64);
+
+#[inline]
+#[must_use]
+pub fn total(xs: &[f64]) -> f64 {
+    xs.iter().sum()
+}

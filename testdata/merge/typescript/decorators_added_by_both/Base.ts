@@ -1,0 +1,5 @@
+export class Store {
+  name(): string {
+    return "store";
+  }
+}

@@ -1,0 +1,7 @@
+export class Store {
+  @memo
+  @traced()
+  name(): string {
+    return "store";
+  }
+}

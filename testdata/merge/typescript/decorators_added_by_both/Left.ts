@@ -1,0 +1,6 @@
+export class Store {
+  @memo
+  name(): string {
+    return "store";
+  }
+}

@@ -1,0 +1,6 @@
+export class Store {
+  @traced()
+  name(): string {
+    return "store";
+  }
+}
