@@ -225,6 +225,9 @@ pub(crate) struct Refine<'a> {
     /// be kept one after the other (ours first): new children of a container whose
     /// children may come in any order.
     pub insertions: InsertionCheck<'a>,
+    /// Whether a side that only changed white space (a reformat, a re-indent) takes the
+    /// other side's edits in its layout; not where indentation is syntax.
+    pub reformats: bool,
     /// The merge of a region that differs only inside one list whose members commute,
     /// given the region's byte ranges in base, ours and theirs; `None` when there is none.
     pub lists: &'a dyn Fn([Range<usize>; 3]) -> Option<Vec<u8>>,
@@ -251,6 +254,30 @@ pub(crate) fn diff3_refined(
         Some(refine),
         pick,
     )
+}
+
+/// When `respaced` differs from `base` only in white space (token for token), the other
+/// side's edits written into `respaced`: each token the other side left as base has it is
+/// `respaced`'s. `None` otherwise, or when `respaced` equals `base`.
+fn reformatted(base: &[&[u8]], respaced: &[&[u8]], other: &[&[u8]]) -> Option<Vec<u8>> {
+    let blank = |t: &[u8]| t.iter().all(u8::is_ascii_whitespace);
+    let same_words = base.len() == respaced.len()
+        && base
+            .iter()
+            .zip(respaced)
+            .all(|(b, r)| b == r || blank(b) && blank(r));
+    if !same_words || base == respaced {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut pos = 0;
+    for h in hunks(base, other) {
+        out.extend(respaced[pos..h.base.0].concat());
+        out.extend(other[h.side.0..h.side.1].concat());
+        pos = h.base.1;
+    }
+    out.extend(respaced[pos..].concat());
+    Some(out)
 }
 
 /// The edits of `side` against `base` (tokens), as byte ranges of base from `offset`.
@@ -329,6 +356,14 @@ fn merge_tokens(
                     return both.then(|| [&ours_text[..], &theirs_text[..]].concat());
                 }
                 let (tb, to, tt) = (tokens(&base_text), tokens(&ours_text), tokens(&theirs_text));
+                if refine.reformats {
+                    // One side only re-spaced the region: the other's edits in its layout.
+                    let respaced =
+                        reformatted(&tb, &to, &tt).or_else(|| reformatted(&tb, &tt, &to));
+                    if respaced.is_some() {
+                        return respaced;
+                    }
+                }
                 let m = merge_tokens(&tb, &to, &tt, labels, None, Pick::Keep);
                 let clean = m.conflicts.is_empty()
                     && (refine.tokens)(&edits(&tb, &to, offset), &edits(&tb, &tt, offset));
@@ -418,6 +453,24 @@ mod tests {
     }
 
     #[test]
+    fn a_side_that_only_respaced_takes_the_other_sides_edits() {
+        fn t(s: &str) -> Vec<&[u8]> {
+            tokens(s.as_bytes())
+        }
+        let b = "    if a {\n        run(1);\n    }\n";
+        let respaced = "  if a {\n    run(1);\n  }\n";
+        let edited = "    if a {\n        run(2);\n    }\n";
+        let out =
+            reformatted(&t(b), &t(respaced), &t(edited)).map(|v| String::from_utf8(v).unwrap());
+        assert_eq!(out.as_deref(), Some("  if a {\n    run(2);\n  }\n"));
+        // A side that changed a word as well did not only re-space.
+        let also_edited = "  if a {\n    run(3);\n  }\n";
+        assert_eq!(reformatted(&t(b), &t(also_edited), &t(edited)), None);
+        // Nor did a side that changed nothing.
+        assert_eq!(reformatted(&t(b), &t(b), &t(edited)), None);
+    }
+
+    #[test]
     fn refined_merges_combine_independent_edits_on_one_line() {
         let b = b"    public void run(int a) {\n";
         let o = b"    public final void run(int a) {\n";
@@ -426,11 +479,13 @@ mod tests {
         let yes = Refine {
             tokens: &|_, _| true,
             insertions: &|_, _, _| true,
+            reformats: false,
             lists: &|_| None,
         };
         let no = Refine {
             tokens: &|_, _| false,
             insertions: &|_, _, _| false,
+            reformats: false,
             lists: &|_| None,
         };
         let m = diff3_refined(b, o, t, &Labels::default(), Pick::Keep, &yes);

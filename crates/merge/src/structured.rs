@@ -251,6 +251,7 @@ impl<'a> Merger<'a> {
             let refine = Refine {
                 tokens: &guard,
                 insertions: &insertions,
+                reformats: !self.base.profile.significant_indentation,
                 lists: &lists,
             };
             let pick = (self.policy)(who.0.as_deref());

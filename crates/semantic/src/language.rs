@@ -23,7 +23,10 @@ pub struct LanguageProfile {
     /// Line prefixes (after indentation) of comments, attributes and decorators that
     /// belong to the definition below them: a merge moves them with it.
     pub leading_prefixes: &'static [&'static str],
-    /// Of those, the prefixes of attributes, annotations and decorators (`#[`, `@`):
+    /// Whether indentation is syntax (Python): a merge never takes one side's re-indent
+    /// as layout only.
+    pub significant_indentation: bool,
+    /// Of the leading prefixes, those of attributes, annotations and decorators (`#[`, `@`):
     /// lines both sides add above one definition are kept, ours first.
     pub attribute_prefixes: &'static [&'static str],
     /// Node kinds whose named children are statements, members or cases, each one unit
@@ -284,6 +287,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         separated_lists: RUST_LISTS,
         fallthrough_parents: &[],
         leading_prefixes: &["//", "/*", "*", "#["],
+        significant_indentation: false,
         attribute_prefixes: &["#["],
         extensions: &["rs"],
         scope_separator: "::",
@@ -301,6 +305,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         separated_lists: PYTHON_LISTS,
         fallthrough_parents: &[],
         leading_prefixes: &["#", "@"],
+        significant_indentation: true,
         attribute_prefixes: &["@"],
         extensions: &["py", "pyi"],
         scope_separator: ".",
@@ -318,6 +323,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         separated_lists: JS_LISTS,
         fallthrough_parents: &["switch_body"],
         leading_prefixes: &["//", "/*", "*", "@"],
+        significant_indentation: false,
         attribute_prefixes: &["@"],
         extensions: &["js", "mjs", "cjs", "jsx"],
         scope_separator: ".",
@@ -335,6 +341,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         separated_lists: JS_LISTS,
         fallthrough_parents: &["switch_body"],
         leading_prefixes: &["//", "/*", "*", "@"],
+        significant_indentation: false,
         attribute_prefixes: &["@"],
         extensions: &["ts", "mts", "cts"],
         scope_separator: ".",
@@ -352,6 +359,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         separated_lists: JS_LISTS,
         fallthrough_parents: &["switch_body"],
         leading_prefixes: &["//", "/*", "*", "@"],
+        significant_indentation: false,
         attribute_prefixes: &["@"],
         extensions: &["tsx"],
         scope_separator: ".",
@@ -383,6 +391,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         separated_lists: &[],
         fallthrough_parents: &[],
         leading_prefixes: &["//", "/*", "*"],
+        significant_indentation: false,
         attribute_prefixes: &[],
         extensions: &["go"],
         scope_separator: ".",
@@ -411,6 +420,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         separated_lists: JAVA_LISTS,
         fallthrough_parents: &["switch_block"],
         leading_prefixes: &["//", "/*", "*", "@"],
+        significant_indentation: false,
         attribute_prefixes: &["@"],
         extensions: &["java"],
         scope_separator: ".",

@@ -1,0 +1,5 @@
+class Meter {
+    int read() {
+        return 1;
+    }
+}

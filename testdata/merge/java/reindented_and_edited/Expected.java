@@ -1,0 +1,5 @@
+class Meter {
+  long read() {
+    return 2;
+  }
+}
