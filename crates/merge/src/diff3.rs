@@ -364,18 +364,20 @@ fn merge_tokens(
                         return respaced;
                     }
                 }
-                let m = merge_tokens(&tb, &to, &tt, labels, None, Pick::Keep);
-                let clean = m.conflicts.is_empty()
-                    && (refine.tokens)(&edits(&tb, &to, offset), &edits(&tb, &tt, offset));
-                if clean {
-                    return Some(m.text);
-                }
+                // A list whose members commute merges by its members first; a token
+                // merge would interleave them.
                 let at = |lines: &[&[u8]], range: &Range<usize>| {
                     let start: usize = lines[..range.start].iter().map(|l| l.len()).sum();
                     let len: usize = lines[range.clone()].iter().map(|l| l.len()).sum();
                     start..start + len
                 };
-                (refine.lists)([at(b, &region), at(o, &ro), at(t, &rt)])
+                if let Some(text) = (refine.lists)([at(b, &region), at(o, &ro), at(t, &rt)]) {
+                    return Some(text);
+                }
+                let m = merge_tokens(&tb, &to, &tt, labels, None, Pick::Keep);
+                let clean = m.conflicts.is_empty()
+                    && (refine.tokens)(&edits(&tb, &to, offset), &edits(&tb, &tt, offset));
+                clean.then_some(m.text)
             });
             match refined {
                 Some(text) => out.extend_from_slice(&text),

@@ -207,6 +207,8 @@ const RUST_LISTS: &[SeparatedList] = &[
     },
     SeparatedList::of("trait_bounds", "+"),
     SeparatedList::of("field_initializer_list", ","),
+    SeparatedList::of("field_declaration_list", ","),
+    SeparatedList::of("enum_variant_list", ","),
     SeparatedList::of("use_list", ","),
 ];
 
