@@ -83,12 +83,18 @@ pub(crate) fn merge_region(
     versions: [&Parsed<'_>; 3],
     regions: [Range<usize>; 3],
 ) -> Option<Vec<u8>> {
-    // Lines changed one for one (`#[derive(..)]` above `struct S<T: ..>`): each line is
-    // its own part.
+    // Lines each changed by both sides, one for one (`#[derive(..)]` above `struct S<T:
+    // ..>`): each line is its own list. A line only one side changed next to a line the
+    // other changed stays a conflict, as in git.
     let [lb, lo, lt] = [0, 1, 2].map(|i| line_ranges(versions[i].src, &regions[i]));
     if lb.len() > 1 && lb.len() == lo.len() && lb.len() == lt.len() {
         let mut out = Vec::new();
         for ((b, o), t) in lb.into_iter().zip(lo).zip(lt) {
+            let [tb, to, tt] =
+                [(0, &b), (1, &o), (2, &t)].map(|(i, r)| &versions[i].src[r.clone()]);
+            if (to == tb) != (tt == tb) {
+                return None;
+            }
             out.extend(merge_changed(profile, versions, [b, o, t])?);
         }
         return Some(out);
@@ -96,13 +102,15 @@ pub(crate) fn merge_region(
     if let Some(merged) = merge_list_region(profile, versions, regions.clone()) {
         return Some(merged);
     }
-    // A changed first line and lines added below it (a modifier added to a signature, a
-    // new first statement): the first line and the rest apart.
+    // A first line both sides changed and new lines below it (a modifier added to a
+    // signature, a new first statement): the first line, then the lines added, as new
+    // lines after a statement touch nothing of it.
     let firsts = [&lb, &lo, &lt].map(|l| l.first().cloned());
     if let [Some(b), Some(o), Some(t)] = firsts {
         let rest = |i: usize, first: &Range<usize>| first.end..regions[i].end;
         let (rb, ro, rt) = (rest(0, &b), rest(1, &o), rest(2, &t));
-        if let (Some(head), Some(tail)) = (
+        if let (true, Some(head), Some(tail)) = (
+            rb.is_empty(),
             merge_changed(profile, versions, [b, o, t]),
             merge_changed(profile, versions, [rb, ro, rt]),
         ) {
@@ -574,6 +582,15 @@ mod tests {
             [0..b.len(), 0..o.len(), 0..t.len()],
         )
         .map(|v| String::from_utf8(v).expect("utf-8"))
+    }
+
+    #[test]
+    fn lines_each_side_changed_alone_stay_a_conflict() {
+        // Next to each other, as git takes them: not a list both sides changed.
+        let b = "fn f() {\n    let a = g(1);\n    let b = g(2);\n}\n";
+        let o = "fn f() {\n    let a = g(1, 3);\n    let b = g(2);\n}\n";
+        let t = "fn f() {\n    let a = g(1);\n    let b = g(2, 4);\n}\n";
+        assert_eq!(merge("a.rs", b, o, t), None);
     }
 
     #[test]
