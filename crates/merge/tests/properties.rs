@@ -160,3 +160,98 @@ proptest! {
         prop_assert_eq!(merged("notes.txt", &b, &x, &y).1, merged("notes.txt", &b, &y, &x).1);
     }
 }
+
+/// A derive list of some of eight names, in the order given.
+fn derive_line(names: &[u8]) -> String {
+    const NAMES: [&str; 8] = [
+        "Debug",
+        "Clone",
+        "Copy",
+        "PartialEq",
+        "Eq",
+        "Hash",
+        "Default",
+        "PartialOrd",
+    ];
+    let list: Vec<&str> = names.iter().map(|&n| NAMES[n as usize]).collect();
+    format!(
+        "#[derive({})]\npub struct Point {{\n    x: u32,\n}}\n",
+        list.join(", ")
+    )
+}
+
+/// Distinct names, in a generated order.
+fn name_set() -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec(0u8..8, 1..6).prop_map(|mut v| {
+        let mut seen = std::collections::HashSet::new();
+        v.retain(|n| seen.insert(*n));
+        v
+    })
+}
+
+/// Base names, and a side: some of them removed, some new ones added anywhere.
+fn side_of(base: Vec<u8>) -> impl Strategy<Value = Vec<u8>> {
+    let n = base.len();
+    (
+        prop::collection::vec(any::<bool>(), n),
+        prop::collection::vec((0u8..8, any::<prop::sample::Index>()), 0..3),
+    )
+        .prop_map(move |(keep, added)| {
+            let mut side: Vec<u8> = base
+                .iter()
+                .zip(&keep)
+                .filter(|(_, k)| **k)
+                .map(|(n, _)| *n)
+                .collect();
+            for (name, at) in added {
+                if !side.contains(&name) && !base.contains(&name) {
+                    let at = at.index(side.len() + 1);
+                    side.insert(at, name);
+                }
+            }
+            side
+        })
+}
+
+/// The names between `#[derive(` and `)]`.
+fn derived(text: &str) -> Option<std::collections::BTreeSet<String>> {
+    let start = text.find("#[derive(")? + "#[derive(".len();
+    let end = start + text[start..].find(")]")?;
+    let names: Vec<String> = text[start..end]
+        .split(',')
+        .map(|n| n.trim().to_owned())
+        .filter(|n| !n.is_empty())
+        .collect();
+    let set: std::collections::BTreeSet<String> = names.iter().cloned().collect();
+    // A name twice is not a set.
+    (set.len() == names.len()).then_some(set)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Both sides edit one derive list: a clean merge holds exactly base's names minus
+    /// what either side removed plus what either added, each once, whichever side is ours.
+    #[test]
+    fn a_list_both_sides_edited_merges_as_a_set(
+        (b, x, y) in name_set().prop_flat_map(|b| (Just(b.clone()), side_of(b.clone()), side_of(b)))
+    ) {
+        let (tb, tx, ty) = (derive_line(&b), derive_line(&x), derive_line(&y));
+        let (xy, clean_xy) = merged("lib.rs", &tb, &tx, &ty);
+        let (yx, clean_yx) = merged("lib.rs", &tb, &ty, &tx);
+        prop_assert_eq!(clean_xy, clean_yx);
+        if clean_xy && !x.is_empty() && !y.is_empty() {
+            let set = |v: &[u8]| derived(&derive_line(v)).unwrap();
+            let (sb, sx, sy) = (set(&b), set(&x), set(&y));
+            let want: std::collections::BTreeSet<String> = sb
+                .iter()
+                .filter(|n| sx.contains(*n) && sy.contains(*n))
+                .chain(sx.difference(&sb))
+                .chain(sy.difference(&sb))
+                .cloned()
+                .collect();
+            prop_assert_eq!(derived(&xy), Some(want.clone()), "{}", xy);
+            prop_assert_eq!(derived(&yx), Some(want), "{}", yx);
+        }
+    }
+}
