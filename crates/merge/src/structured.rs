@@ -227,19 +227,23 @@ impl<'a> Merger<'a> {
                     .as_ref()
                     .is_some_and(|s| s.insertions_commute(offset + rb.start, ours, theirs))
             };
-            // A list both sides changed: the versions' trees, parsed once per merge.
-            let trees = self.trees.get_or_init(|| {
-                let [b, o, t] = [self.base, self.ours, self.theirs]
-                    .map(|v| crate::lists::Parsed::parse(v.profile, v.src));
-                Some([b?, o?, t?])
-            });
             let starts = [
                 Some(rb.start),
                 offset_in(self.ours.src, o),
                 offset_in(self.theirs.src, t),
             ];
+            let versions = [self.base, self.ours, self.theirs];
             let lists = |r: [Range<usize>; 3]| {
-                let trees = trees.as_ref()?;
+                // A list both sides changed: the versions' trees, parsed once per merge
+                // when first needed.
+                let trees = self
+                    .trees
+                    .get_or_init(|| {
+                        let [b, o, t] =
+                            versions.map(|v| crate::lists::Parsed::parse(v.profile, v.src));
+                        Some([b?, o?, t?])
+                    })
+                    .as_ref()?;
                 let [sb, so, st] = starts;
                 let shift = |s: Option<usize>, r: &Range<usize>| s.map(|s| s + r.start..s + r.end);
                 crate::lists::merge_region(
