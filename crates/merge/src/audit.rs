@@ -258,7 +258,40 @@ pub(crate) fn audit_symbols(
 
 #[cfg(test)]
 mod tests {
-    use super::audit;
+    use super::{audit, repeated_code};
+
+    #[test]
+    fn code_written_more_often_than_the_sides_added_it_is_named() {
+        let block = "    // Add a header if the session was read.\n    if accessed {\n        vary(cookie);\n    }\n";
+        let other = "    save(session);\n";
+        // Theirs moved the block above `save`; a result with it in both places repeats it.
+        let base = format!("fn f() {{\n{other}{block}}}\n");
+        let theirs = format!("fn f() {{\n{block}{other}}}\n");
+        let ours = base.replace("save(session)", "store(session)");
+        let twice = format!(
+            "fn f() {{\n{block}{}{block}}}\n",
+            other.replace("save", "store")
+        );
+        let check = |r: &str| {
+            repeated_code(
+                [base.as_bytes(), ours.as_bytes(), theirs.as_bytes()],
+                r.as_bytes(),
+            )
+        };
+        assert!(check(&twice).is_some());
+        let once = format!("fn f() {{\n{block}{}}}\n", other.replace("save", "store"));
+        assert_eq!(check(&once), None);
+        // Each side added the same set-up in its own test: two copies are owed.
+        let setup = "    let db = open();\n    db.reset();\n    assert!(db.is_empty());\n";
+        let b = "fn a() {\n}\n\nfn b() {\n}\n".to_owned();
+        let o = b.replacen("fn a() {\n", &format!("fn a() {{\n{setup}"), 1);
+        let t = b.replacen("fn b() {\n", &format!("fn b() {{\n{setup}"), 1);
+        let both = o.replacen("fn b() {\n", &format!("fn b() {{\n{setup}"), 1);
+        assert_eq!(
+            repeated_code([b.as_bytes(), o.as_bytes(), t.as_bytes()], both.as_bytes()),
+            None
+        );
+    }
 
     /// [`audit`] of texts: base, ours, theirs, the result.
     fn audit_text(path: &str, [base, ours, theirs, result]: [&str; 4]) -> Vec<String> {
