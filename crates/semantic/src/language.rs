@@ -51,6 +51,9 @@ pub struct LanguageProfile {
     pub fallthrough_parents: &'static [&'static str],
     grammar: fn() -> Language,
     queries: QueryTexts,
+    /// The grammar, loaded on first use (cheap: parsing needs only this).
+    language: OnceLock<Language>,
+    /// The compiled queries, on first use (costly: tens of milliseconds).
     loaded: OnceLock<Loaded>,
 }
 
@@ -103,7 +106,6 @@ struct QueryTexts {
 
 /// A profile's grammar and compiled queries.
 pub(crate) struct Loaded {
-    pub language: Language,
     /// The four queries compiled as one, so extraction walks the tree once.
     pub query: Query,
     /// What each of `query`'s patterns finds, by pattern index.
@@ -127,7 +129,7 @@ impl LanguageProfile {
     /// crate's tests.
     pub(crate) fn loaded(&self) -> &Loaded {
         self.loaded.get_or_init(|| {
-            let language = (self.grammar)();
+            let language = self.language();
             let parts = [
                 ("definitions", self.queries.defs, PatternKind::Definition),
                 ("calls", self.queries.calls, PatternKind::Call),
@@ -143,10 +145,10 @@ impl LanguageProfile {
                 text.push('\n');
                 ends.push((text.len(), kind));
             }
-            let query = Query::new(&language, &text).unwrap_or_else(|e| {
+            let query = Query::new(language, &text).unwrap_or_else(|e| {
                 // Compiled alone, a broken part names itself.
                 for (what, part, _) in parts {
-                    if let Err(e) = Query::new(&language, part) {
+                    if let Err(e) = Query::new(language, part) {
                         panic!("the {} {what} query does not compile: {e}", self.name);
                     }
                 }
@@ -160,17 +162,23 @@ impl LanguageProfile {
                         .map_or(PatternKind::Import, |(_, kind)| *kind)
                 })
                 .collect();
-            Loaded {
-                language,
-                query,
-                patterns,
-            }
+            Loaded { query, patterns }
         })
     }
 
-    /// Returns the tree-sitter grammar.
+    /// Returns the tree-sitter grammar (without compiling the queries).
     pub fn language(&self) -> &Language {
-        &self.loaded().language
+        self.language.get_or_init(|| (self.grammar)())
+    }
+
+    /// Compiles the profile's queries now, if not yet done (see [`crate::extract_many`]).
+    pub fn prepare(&self) {
+        self.loaded();
+    }
+
+    /// The compiled queries, when they are.
+    pub(crate) fn loaded_already(&self) -> Option<&Loaded> {
+        self.loaded.get()
     }
 }
 
@@ -298,6 +306,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         attributes: &["attribute_item"],
         grammar: || tree_sitter_rust::LANGUAGE.into(),
         queries: queries!("rust"),
+        language: OnceLock::new(),
         loaded: OnceLock::new(),
     },
     LanguageProfile {
@@ -316,6 +325,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         attributes: &[],
         grammar: || tree_sitter_python::LANGUAGE.into(),
         queries: queries!("python"),
+        language: OnceLock::new(),
         loaded: OnceLock::new(),
     },
     LanguageProfile {
@@ -334,6 +344,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         attributes: &["decorator"],
         grammar: || tree_sitter_javascript::LANGUAGE.into(),
         queries: queries!("javascript"),
+        language: OnceLock::new(),
         loaded: OnceLock::new(),
     },
     LanguageProfile {
@@ -352,6 +363,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         attributes: &["decorator"],
         grammar: || tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
         queries: queries!("typescript"),
+        language: OnceLock::new(),
         loaded: OnceLock::new(),
     },
     LanguageProfile {
@@ -370,6 +382,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         attributes: &["decorator"],
         grammar: || tree_sitter_typescript::LANGUAGE_TSX.into(),
         queries: queries!("typescript"),
+        language: OnceLock::new(),
         loaded: OnceLock::new(),
     },
     LanguageProfile {
@@ -402,6 +415,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         attributes: &[],
         grammar: || tree_sitter_go::LANGUAGE.into(),
         queries: queries!("go"),
+        language: OnceLock::new(),
         loaded: OnceLock::new(),
     },
     LanguageProfile {
@@ -431,6 +445,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         attributes: &[],
         grammar: || tree_sitter_java::LANGUAGE.into(),
         queries: queries!("java"),
+        language: OnceLock::new(),
         loaded: OnceLock::new(),
     },
 ];
@@ -465,7 +480,9 @@ mod tests {
                 (q.refs, PatternKind::Reference),
                 (q.imports, PatternKind::Import),
             ] {
-                let alone = Query::new(&loaded.language, part).unwrap().pattern_count();
+                let alone = Query::new(profile.language(), part)
+                    .unwrap()
+                    .pattern_count();
                 let counted = loaded.patterns.iter().filter(|k| **k == kind).count();
                 assert_eq!(counted, alone, "{} {kind:?}", profile.name);
             }
