@@ -679,9 +679,17 @@ pub(crate) fn merge(
     if is_binary(base) || is_binary(ours) || is_binary(theirs) {
         return line_based(base, ours, theirs, labels, policy, "binary content");
     }
-    let version = |src| Version {
+    // The line merge first (cheap); the versions and a clean line merge's result are
+    // parsed together, while the language's queries compile on another thread.
+    let line = diff3(base, ours, theirs, labels);
+    let mut sources = vec![base, ours, theirs];
+    if line.conflicts.is_empty() {
+        sources.push(&line.text);
+    }
+    let mut tables = atomic_semantic::extract_many(profile, &sources).into_iter();
+    let mut version = |src| Version {
         src,
-        symbols: extract(profile, src),
+        symbols: tables.next().unwrap_or_else(|| extract(profile, src)),
         profile,
     };
     let (vb, vo, vt) = (version(base), version(ours), version(theirs));
@@ -707,18 +715,19 @@ pub(crate) fn merge(
             .iter()
             .any(|n| defines(&vb.symbols, n) && !defines(&deleter.symbols, n))
     };
-    if !deletes_needed(&vo, &needed_by_theirs) && !deletes_needed(&vt, &needed_by_ours) {
-        let line = diff3(base, ours, theirs, labels);
-        if line.conflicts.is_empty() && audit_text(path, &line.text, versions).is_empty() {
-            return MergeOutcome {
-                text: line.text,
-                conflicts: Vec::new(),
-                settled: 0,
-                strategy: Strategy::LineBased {
-                    reason: "the line merge is clean and passes the audit".into(),
-                },
-            };
-        }
+    if !deletes_needed(&vo, &needed_by_theirs)
+        && !deletes_needed(&vt, &needed_by_ours)
+        && line.conflicts.is_empty()
+        && audit_text(path, &line.text, versions).is_empty()
+    {
+        return MergeOutcome {
+            text: line.text,
+            conflicts: Vec::new(),
+            settled: 0,
+            strategy: Strategy::LineBased {
+                reason: "the line merge is clean and passes the audit".into(),
+            },
+        };
     }
     let eol = crate::diff3::eol(ours);
     let mut merger = Merger {
