@@ -629,9 +629,18 @@ pub(crate) fn merge_order(base: &[String], ours: &[String], theirs: &[String]) -
 }
 
 /// What a merged `text` gets wrong (see [`audit_symbols`]); empty when it is sound.
-fn audit_text(path: &str, text: &[u8], [b, o, t]: [&Version<'_>; 3]) -> Vec<String> {
-    let mut problems = match parse(path, text) {
-        Some(r) => audit_symbols(b.profile, [&b.symbols, &o.symbols, &t.symbols], &r),
+fn audit_text(path: &str, text: &[u8], versions: [&Version<'_>; 3]) -> Vec<String> {
+    audit_table(parse(path, text).as_ref(), text, versions)
+}
+
+/// [`audit_text`] with the result's table already extracted (`None`: no language).
+fn audit_table(
+    table: Option<&FileSymbols>,
+    text: &[u8],
+    [b, o, t]: [&Version<'_>; 3],
+) -> Vec<String> {
+    let mut problems = match table {
+        Some(r) => audit_symbols(b.profile, [&b.symbols, &o.symbols, &t.symbols], r),
         None => Vec::new(),
     };
     problems.extend(repeated_code([b.src, o.src, t.src], text));
@@ -693,6 +702,7 @@ pub(crate) fn merge(
         profile,
     };
     let (vb, vo, vt) = (version(base), version(ours), version(theirs));
+    let line_table = tables.next();
     if vb.symbols.has_errors || vo.symbols.has_errors || vt.symbols.has_errors {
         return line_based(
             base,
@@ -718,7 +728,7 @@ pub(crate) fn merge(
     if !deletes_needed(&vo, &needed_by_theirs)
         && !deletes_needed(&vt, &needed_by_ours)
         && line.conflicts.is_empty()
-        && audit_text(path, &line.text, versions).is_empty()
+        && audit_table(line_table.as_ref(), &line.text, versions).is_empty()
     {
         return MergeOutcome {
             text: line.text,

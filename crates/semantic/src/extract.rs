@@ -271,11 +271,20 @@ fn tabulate(
     table
 }
 
+/// The most bytes of sources [`extract_many`] parses while the queries compile.
+const OVERLAP_MAX_BYTES: usize = 1 << 20;
+
 /// [`extract`] of several sources of one language, their parsing overlapped with the
 /// compiling of the language's queries on another thread when they are not compiled yet
 /// (a process's first extraction: the queries cost tens of milliseconds, as much as
 /// parsing a few files). Tables in the order of `sources`.
 pub fn extract_many(profile: &'static LanguageProfile, sources: &[&[u8]]) -> Vec<FileSymbols> {
+    // With the queries compiled, or sources so large that parsing dwarfs compiling, one
+    // after the other: holding several big trees at once costs more than it saves.
+    let total: usize = sources.iter().map(|s| s.len()).sum();
+    if profile.loaded_already().is_some() || total > OVERLAP_MAX_BYTES {
+        return sources.iter().map(|s| extract(profile, s)).collect();
+    }
     std::thread::scope(|scope| {
         if profile.loaded_already().is_none() {
             scope.spawn(|| profile.prepare());
