@@ -89,8 +89,9 @@ fn top_level_items(list: &str) -> Vec<&str> {
 
 /// Merges one import both sides rewrote: theirs' added and removed names applied to ours'
 /// list (each added name after the one before it in theirs, as
-/// [`crate::lists::insert_additions`] places members), ours' prefix and suffix kept (theirs must have left base's). `None` when the
-/// import is not a one-line list, the names repeat, or theirs changed more than names.
+/// [`crate::lists::insert_additions`] places members), ours' prefix and suffix kept
+/// (theirs must have left base's). `None` when the import is not a one-line list, the
+/// names repeat, or theirs changed more than names.
 pub(crate) fn merge_names(base: &[u8], ours: &[u8], theirs: &[u8]) -> Option<Vec<u8>> {
     let [b, o, t] = [base, ours, theirs].map(|x| std::str::from_utf8(x).ok());
     let (b, o, t) = (split(b?)?, split(o?)?, split(t?)?);

@@ -319,21 +319,23 @@ fn split<'a>(node: Node<'_>, list: &SeparatedList, src: &'a [u8]) -> Option<List
         return None;
     }
     let bare = list.bare;
-    let mut opening = children
+    let delimiters = children
         .iter()
         .take_while(|(c, name)| !is_sep(c) && (!c.is_named() || *name))
         .count();
-    if bare {
-        opening = 0;
-    } else if opening == children.len() {
+    let opening = if bare {
+        0
+    } else if delimiters == children.len() {
         // An empty list, all delimiters (`{}`, `<a>`): it opens with its first token, or
         // its name.
-        opening = children
+        children
             .iter()
             .position(|(_, name)| *name)
             .map_or(1, |i| i + 1)
-            .min(children.len());
-    }
+            .min(children.len())
+    } else {
+        delimiters
+    };
     let closing = if bare {
         0
     } else {

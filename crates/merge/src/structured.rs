@@ -696,12 +696,13 @@ pub(crate) fn merge(
         sources.push(&line.text);
     }
     let mut tables = atomic_semantic::extract_many(profile, &sources).into_iter();
-    let mut version = |src| Version {
+    let [vb, vo, vt] = [base, ours, theirs].map(|src| Version {
         src,
-        symbols: tables.next().unwrap_or_else(|| extract(profile, src)),
+        symbols: tables
+            .next()
+            .expect("extract_many gives a table per source"),
         profile,
-    };
-    let (vb, vo, vt) = (version(base), version(ours), version(theirs));
+    });
     let line_table = tables.next();
     if vb.symbols.has_errors || vo.symbols.has_errors || vt.symbols.has_errors {
         return line_based(
