@@ -45,27 +45,15 @@ impl Repo {
     /// # Errors
     /// Store and git errors.
     pub fn sync(&self, progress: &dyn Progress) -> Result<ImportSummary> {
-        let stamp = GitStamp::take(self.git.git_dir());
-        let covered =
-            |known: &Option<Known>| matches!((known, &stamp), (Some(k), Some(s)) if k.covers(s));
-        if covered(
-            &self
-                .shared
-                .git_stamp
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner),
-        ) {
+        if self.known_covers(&GitStamp::take(self.git.git_dir())) {
             return Ok(ImportSummary::default());
         }
         let mut lock = self.store.lock();
-        // Another request may have imported while this one waited for the lock.
-        if covered(
-            &self
-                .shared
-                .git_stamp
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner),
-        ) {
+        // Another request may have imported, or landed a change of its own, while this
+        // one waited for the lock: a stamp taken now, under the lock, says what is left
+        // (the one taken before waiting is older than what a landing made known).
+        let stamp = GitStamp::take(self.git.git_dir());
+        if self.known_covers(&stamp) {
             return Ok(ImportSummary::default());
         }
         let summary = self.import_locked(&mut lock, progress, "import")?;
@@ -78,6 +66,16 @@ impl Repo {
             stamp,
         });
         Ok(summary)
+    }
+
+    /// Whether the stamp of git's refs atomic knows covers `stamp` (see [`Known::covers`]).
+    fn known_covers(&self, stamp: &Option<GitStamp>) -> bool {
+        let known = self
+            .shared
+            .git_stamp
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        matches!((&*known, stamp), (Some(k), Some(s)) if k.covers(s))
     }
 
     /// Takes the stamp of git's refs before atomic moves one itself, under the write lock.
