@@ -259,6 +259,21 @@ pub fn memory_kib(pid: u32, field: &str) -> Option<u64> {
         .ok()
 }
 
+/// CPU seconds (user and system, all threads) process `pid` has used so far, from
+/// `/proc/<pid>/stat` in clock ticks (`getconf CLK_TCK`); `None` off Linux or once the
+/// process is gone.
+pub fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name (which may hold spaces, inside parentheses).
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split(' ').collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    let out = Command::new("getconf").arg("CLK_TCK").output().ok()?;
+    let per_second: f64 = String::from_utf8_lossy(&out.stdout).trim().parse().ok()?;
+    Some(ticks / per_second)
+}
+
 /// Median, 90th and 95th percentiles and mean of some durations, in milliseconds.
 #[derive(Clone, Copy, Debug, Default, serde::Serialize)]
 pub struct Summary {

@@ -71,6 +71,9 @@ struct RunReport {
     errors: usize,
     edits_lost: usize,
     merged_per_second: f64,
+    /// The server's CPU time over the run (user and system, all threads) per agent, in
+    /// milliseconds: less noisy than wall time on a shared machine.
+    server_cpu_ms_per_agent: f64,
     new: Summary,
     read: Summary,
     write: Summary,
@@ -230,6 +233,7 @@ fn load(cli: &Cli) -> Result<Vec<RunReport>, String> {
                 })
             })
             .collect();
+        let cpu_before = atomic_benches::cpu_seconds(server.id()).unwrap_or(0.0);
         barrier.wait();
         let started = Instant::now();
         let mut runs = Vec::new();
@@ -237,6 +241,7 @@ fn load(cli: &Cli) -> Result<Vec<RunReport>, String> {
             runs.push(h.join().map_err(|_| "an agent thread panicked")??);
         }
         let wall = started.elapsed();
+        let server_cpu_s = atomic_benches::cpu_seconds(server.id()).unwrap_or(0.0) - cpu_before;
         run(Command::new(&bin)
             .current_dir(&repo)
             .args(["--quiet", "serve", "--stop"]))?;
@@ -268,6 +273,7 @@ fn load(cli: &Cli) -> Result<Vec<RunReport>, String> {
             errors: runs.iter().filter(|r| r.error.is_some()).count(),
             edits_lost: lost,
             merged_per_second: merged as f64 / wall.as_secs_f64(),
+            server_cpu_ms_per_agent: server_cpu_s * 1e3 / agents.max(1) as f64,
             new: of(|r| r.new_ms),
             read: of(|r| r.read_ms),
             write: of(|r| r.write_ms),
@@ -295,17 +301,18 @@ fn load(cli: &Cli) -> Result<Vec<RunReport>, String> {
 
 fn markdown(repo: &Path, reports: &[RunReport]) -> String {
     let mut out = format!(
-        "{}\n\n| agents at once | wall s | merged | merged/s | conflicts | errors | edits lost | new p50/p95 ms | read p50/p95 | write p50/p95 | submit p50/p95 |\n|---|---|---|---|---|---|---|---|---|---|---|\n",
+        "{}\n\n| agents at once | wall s | merged | merged/s | server CPU ms per agent | conflicts | errors | edits lost | new p50/p95 ms | read p50/p95 | write p50/p95 | submit p50/p95 |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n",
         repo.display()
     );
     for r in reports {
         let pair = |s: &Summary| format!("{:.1} / {:.1}", s.median_ms, s.p95_ms);
         out += &format!(
-            "| {} | {:.2} | {} | {:.0} | {} | {} | {} | {} | {} | {} | {} |\n",
+            "| {} | {:.2} | {} | {:.0} | {:.1} | {} | {} | {} | {} | {} | {} | {} |\n",
             r.agents,
             r.wall_s,
             r.merged,
             r.merged_per_second,
+            r.server_cpu_ms_per_agent,
             r.conflicts,
             r.errors,
             r.edits_lost,

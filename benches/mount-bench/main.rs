@@ -56,6 +56,10 @@ struct Side {
     /// Reading every tracked file once, then again.
     read_all_first: Summary,
     read_all_again: Summary,
+    /// Reading every tracked file of a fresh directory with the kernel's page cache
+    /// dropped (`/proc/sys/vm/drop_caches`, as root): both sides read from disk, the
+    /// worktree its files, the mount git's pack. `None` when the cache cannot be dropped.
+    read_all_cold: Option<Summary>,
     /// `git status --porcelain` in the directory.
     git_status: Summary,
     /// `cargo check`: the first (cold) and second (warm) run, in seconds.
@@ -104,6 +108,13 @@ fn read_all(dir: &Path, files: &[String]) -> Result<u64, String> {
         }
     }
     Ok(total)
+}
+
+/// Writes back dirty pages and drops the kernel's page, dentry and inode caches; `false`
+/// when not allowed (not root, or a container that forbids it).
+fn drop_caches() -> bool {
+    let _ = Command::new("sync").status();
+    std::fs::write("/proc/sys/vm/drop_caches", "3\n").is_ok()
 }
 
 fn time<T>(f: impl FnOnce() -> Result<T, String>) -> Result<(T, Duration), String> {
@@ -254,6 +265,30 @@ fn bench(cli: &Cli) -> Result<Report, String> {
     use_dir(cli, &mount, &files, &mut mounted)?;
     use_dir(cli, &wt_dir, &files, &mut worktree)?;
     close(&mut client, &session)?;
+    if drop_caches() {
+        eprintln!("reading with the page cache dropped ...");
+        let (mut m_cold, mut w_cold) = (vec![], vec![]);
+        for r in 0..cli.reps.min(5) {
+            let dir = work.join(format!("cold-{r}"));
+            let s = client.call(
+                "session.new",
+                json!({ "agent": "bench", "mount": dir, "persistent": true }),
+            )?;
+            std::fs::metadata(dir.join(&probe)).map_err(|e| e.to_string())?;
+            drop_caches();
+            let (a, d) = time(|| read_all(&dir, &files))?;
+            m_cold.push(d);
+            close(&mut client, &s)?;
+            drop_caches();
+            let (b, d) = time(|| read_all(&wt_dir, &files))?;
+            w_cold.push(d);
+            if a != b {
+                return Err(format!("read {a} bytes in the mount, {b} in the worktree"));
+            }
+        }
+        mounted.read_all_cold = Some(Summary::of(&m_cold));
+        worktree.read_all_cold = Some(Summary::of(&w_cold));
+    }
 
     eprintln!("{} mounted sessions ...", cli.sessions);
     let stores = |repo: &Path| {
@@ -358,6 +393,14 @@ fn markdown(r: &Report) -> String {
         w.read_all_again.median_ms,
         "ms",
     );
+    if let (Some(a), Some(b)) = (&m.read_all_cold, &w.read_all_cold) {
+        out += &row(
+            "read every file, page cache dropped",
+            a.median_ms,
+            b.median_ms,
+            "ms",
+        );
+    }
     out += &row(
         "git status",
         m.git_status.median_ms,
