@@ -3,9 +3,10 @@
 //! ### Algorithm
 //! Diff base against ours and base against theirs (Myers' diff, as `git merge-file`
 //! diffs by default, with changes slid to a canonical place). Walk both hunk lists in
-//! base order, gathering hunks whose base ranges overlap or touch into regions (git: changes to adjacent lines conflict). In a region
-//! changed by one side, take that side; changed by both identically, take it once;
-//! otherwise write a conflict with git's diff3 markers.
+//! base order, gathering hunks whose base ranges overlap or touch into regions (git:
+//! changes to adjacent lines conflict). In a region changed by one side, take that side;
+//! changed by both identically, take it once; otherwise write a conflict with git's diff3
+//! markers.
 
 use std::ops::Range;
 

@@ -286,9 +286,7 @@ pub fn extract_many(profile: &'static LanguageProfile, sources: &[&[u8]]) -> Vec
         return sources.iter().map(|s| extract(profile, s)).collect();
     }
     std::thread::scope(|scope| {
-        if profile.loaded_already().is_none() {
-            scope.spawn(|| profile.prepare());
-        }
+        scope.spawn(|| profile.prepare());
         let parsed: Vec<_> = sources
             .iter()
             .map(|&source| {
