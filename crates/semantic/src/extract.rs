@@ -16,6 +16,7 @@ use std::collections::HashMap;
 
 use tree_sitter::{Node, Parser, Query, QueryCursor, StreamingIterator, Tree};
 
+use crate::ancestry::Ancestry;
 use crate::bounded::Bounded;
 use crate::imports::parse_import;
 use crate::language::{LanguageProfile, PatternKind};
@@ -30,7 +31,8 @@ struct Def<'t> {
     def: Node<'t>,
     name: String,
     kind: SymbolKind,
-    receiver: Option<(String, bool)>,
+    /// A Go method's receiver type: its name node, then (once known) whether a pointer.
+    receiver: Option<Node<'t>>,
     pattern: usize,
 }
 
@@ -56,8 +58,8 @@ fn kind_of(capture: &str) -> SymbolKind {
 /// The receiver of a call through a value or module (`x` in `x.f()`): the object of the
 /// member access holding `name`, in each grammar's terms; `None` for a bare or
 /// path-qualified name.
-fn receiver(name: Node<'_>, source: &[u8]) -> Option<String> {
-    let parent = name.parent()?;
+fn receiver<'t>(ancestry: &Ancestry<'t>, name: Node<'t>, source: &[u8]) -> Option<String> {
+    let parent = ancestry.parent(name)?;
     let field = match parent.kind() {
         "field_expression" => "value",      // Rust
         "attribute" => "object",            // Python
@@ -98,9 +100,9 @@ fn end_line(node: Node<'_>) -> u32 {
 }
 
 /// Widens `def` to the wrappers that hold nothing but it (and comments or decorators).
-fn item_node<'t>(profile: &LanguageProfile, def: Node<'t>) -> Node<'t> {
+fn item_node<'t>(profile: &LanguageProfile, ancestry: &Ancestry<'t>, def: Node<'t>) -> Node<'t> {
     let mut node = def;
-    while let Some(parent) = node.parent() {
+    while let Some(parent) = ancestry.parent(node) {
         if !profile.wrappers.contains(&parent.kind()) {
             break;
         }
@@ -154,13 +156,11 @@ fn for_each_match<'tree>(
     }
 }
 
-/// Reads one match of an import pattern: the statement, its module and the names it binds.
-fn import_of(
-    profile: &LanguageProfile,
-    m: &tree_sitter::QueryMatch<'_, '_>,
+/// One match of an import pattern: the statement's node and its module's, if captured.
+fn import_match<'t>(
+    m: &tree_sitter::QueryMatch<'_, 't>,
     names: &[&str],
-    source: &[u8],
-) -> Option<Import> {
+) -> Option<(Node<'t>, Option<Node<'t>>)> {
     let node = m
         .captures()
         .iter()
@@ -170,35 +170,46 @@ fn import_of(
         .captures()
         .iter()
         .find(|c| matches!(names[c.index as usize], "path" | "source" | "module"))
-        .map(|c| text(c.node, source));
+        .map(|c| c.node);
+    Some((node, module))
+}
+
+/// Reads one import statement (see [`import_match`]): its module and the names it binds.
+fn import_of<'t>(
+    profile: &LanguageProfile,
+    ancestry: &Ancestry<'t>,
+    (node, module): (Node<'t>, Option<Node<'t>>),
+    source: &[u8],
+) -> Import {
     let statement = text(node, source);
-    let (module, mut bound) = parse_import(profile.name, statement, module);
+    let (module, mut bound) =
+        parse_import(profile.name, statement, module.map(|m| text(m, source)));
     // `const x = require("m")` binds `x`.
     if bound.is_empty()
-        && let Some(binding) = node
-            .parent()
+        && let Some(binding) = ancestry
+            .parent(node)
             .filter(|p| p.kind() == "variable_declarator")
             .and_then(|p| p.child_by_field_name("name"))
     {
         bound.push(text(binding, source).to_owned());
     }
-    Some(Import {
+    Import {
         text: collapse(statement),
         module,
         names: bound,
         line: u32::try_from(node.start_position().row + 1).unwrap_or(u32::MAX),
         start_byte: u32::try_from(node.start_byte()).unwrap_or(u32::MAX),
         end_byte: u32::try_from(node.end_byte()).unwrap_or(u32::MAX),
-        top_level: import_is_top_level(node),
-    })
+        top_level: import_is_top_level(ancestry, node),
+    }
 }
 
 /// Whether every node between `item` and the root is one of the profile's wrappers (a Go
 /// `const (...)` block, an `export`): `item` is a statement of the file's top level.
-fn is_top_level(profile: &LanguageProfile, item: Node<'_>) -> bool {
+fn is_top_level<'t>(profile: &LanguageProfile, ancestry: &Ancestry<'t>, item: Node<'t>) -> bool {
     let mut node = item;
-    while let Some(parent) = node.parent() {
-        if parent.parent().is_none() {
+    while let Some(parent) = ancestry.parent(node) {
+        if ancestry.parent(parent).is_none() {
             return true;
         }
         if !profile.wrappers.contains(&parent.kind()) {
@@ -212,10 +223,10 @@ fn is_top_level(profile: &LanguageProfile, item: Node<'_>) -> bool {
 /// Whether an import node is a top-level statement: its ancestor under the root is an
 /// import statement itself (a Go import block), or spans exactly the import's lines
 /// (`const x = require("y");`).
-fn import_is_top_level(node: Node<'_>) -> bool {
+fn import_is_top_level<'t>(ancestry: &Ancestry<'t>, node: Node<'t>) -> bool {
     let mut statement = node;
-    while let Some(parent) = statement.parent() {
-        if parent.parent().is_none() {
+    while let Some(parent) = ancestry.parent(statement) {
+        if ancestry.parent(parent).is_none() {
             break;
         }
         statement = parent;
@@ -377,6 +388,7 @@ fn table_of(profile: &LanguageProfile, source: &[u8], tree: Option<&Tree>) -> Fi
     let mut name_bytes = std::collections::HashSet::new();
     // Uses of names (calls, type references), resolved to their symbol once all are known.
     let mut uses: Vec<(Node<'_>, PatternKind)> = Vec::new();
+    let mut imports = Vec::new();
     for_each_match(&loaded.query, root, source, |m| {
         match loaded.patterns[m.pattern_index] {
             PatternKind::Definition => {}
@@ -390,9 +402,7 @@ fn table_of(profile: &LanguageProfile, source: &[u8], tree: Option<&Tree>) -> Fi
                 return;
             }
             PatternKind::Import => {
-                if let Some(import) = import_of(profile, m, names, source) {
-                    out.imports.push(import);
-                }
+                imports.extend(import_match(m, names));
                 return;
             }
         }
@@ -423,17 +433,10 @@ fn table_of(profile: &LanguageProfile, source: &[u8], tree: Option<&Tree>) -> Fi
         {
             return;
         }
-        let receiver = receiver.map(|r| {
-            let pointer = r.parent().is_some_and(|p| p.kind() == "pointer_type")
-                || r.parent()
-                    .and_then(|p| p.parent())
-                    .is_some_and(|p| p.kind() == "pointer_type");
-            (text(r, source).to_owned(), pointer)
-        });
         defs.insert(
             def.id(),
             Def {
-                item: item_node(profile, def),
+                item: def,
                 def,
                 name: name_text.to_owned(),
                 kind: kind_of(kind),
@@ -443,7 +446,24 @@ fn table_of(profile: &LanguageProfile, source: &[u8], tree: Option<&Tree>) -> Fi
         );
     });
 
+    // Parents of everything matched, from one walk of the tree (see `ancestry`).
+    let ancestry = Ancestry::new(
+        root,
+        (defs
+            .values()
+            .flat_map(|d| [Some(d.def), d.receiver])
+            .flatten())
+        .chain(uses.iter().map(|&(node, _)| node))
+        .chain(imports.iter().map(|&(node, _)| node)),
+    );
+    out.imports = imports
+        .into_iter()
+        .map(|found| import_of(profile, &ancestry, found, source))
+        .collect();
     let mut defs: Vec<Def<'_>> = defs.into_values().collect();
+    for d in &mut defs {
+        d.item = item_node(profile, &ancestry, d.def);
+    }
     defs.sort_by_key(|d| (d.item.start_byte(), std::cmp::Reverse(d.item.end_byte())));
     // For each symbol: the prefix its members' scoped names start with.
     let mut scopes: Vec<String> = Vec::with_capacity(defs.len());
@@ -488,8 +508,16 @@ fn table_of(profile: &LanguageProfile, source: &[u8], tree: Option<&Tree>) -> Fi
                 None => format!("impl {}", collapse(ty)),
             };
             (join(&header), join(&d.name))
-        } else if let Some((receiver, pointer)) = &d.receiver {
-            let name = if *pointer {
+        } else if let Some(receiver) = d.receiver {
+            let pointer = ancestry
+                .parent(receiver)
+                .is_some_and(|p| p.kind() == "pointer_type")
+                || ancestry
+                    .parent(receiver)
+                    .and_then(|p| ancestry.parent(p))
+                    .is_some_and(|p| p.kind() == "pointer_type");
+            let receiver = text(receiver, source);
+            let name = if pointer {
                 format!("(*{receiver}).{}", d.name)
             } else {
                 format!("{receiver}.{}", d.name)
@@ -535,7 +563,7 @@ fn table_of(profile: &LanguageProfile, source: &[u8], tree: Option<&Tree>) -> Fi
             signature_hash: short_hash(signature_text),
             body_hash: short_hash(body_text),
             parent: parent.map(|p| u32::try_from(p).unwrap_or(u32::MAX)),
-            top_level: is_top_level(profile, d.item),
+            top_level: is_top_level(profile, &ancestry, d.item),
         });
         stack.push(i);
     }
@@ -571,8 +599,8 @@ fn table_of(profile: &LanguageProfile, source: &[u8], tree: Option<&Tree>) -> Fi
             line: u32::try_from(node.start_position().row + 1).unwrap_or(u32::MAX),
             byte: u32::try_from(node.start_byte()).unwrap_or(u32::MAX),
             within: within(node.start_byte()),
-            qualified: node.prev_sibling().is_some(),
-            receiver: receiver(node, source),
+            qualified: ancestry.has_prev_sibling(node),
+            receiver: receiver(&ancestry, node, source),
         };
         if kind == PatternKind::Call {
             calls.push(reference)

@@ -5,6 +5,7 @@
 //! grammar and tree-sitter queries for definitions, calls, references and imports
 //! (`queries/<language>/*.scm`).
 
+mod ancestry;
 mod bounded;
 mod changes;
 mod context;
