@@ -56,9 +56,11 @@ pub struct LineMerge {
 }
 
 #[derive(Clone, Copy, Debug)]
-struct Hunk {
-    base: (usize, usize),
-    side: (usize, usize),
+pub(crate) struct Hunk {
+    /// Base's lines the hunk replaces, as a half-open range of line indices.
+    pub base: (usize, usize),
+    /// The side's lines that replace them.
+    pub side: (usize, usize),
 }
 
 pub(crate) fn lines(data: &[u8]) -> Vec<&[u8]> {
@@ -99,7 +101,8 @@ pub(crate) fn tokens(data: &[u8]) -> Vec<&[u8]> {
     out
 }
 
-fn hunks(base: &[&[u8]], side: &[&[u8]]) -> Vec<Hunk> {
+/// The hunks of the line diff from `base` to `side` (Myers, slid as git slides them).
+pub(crate) fn hunks(base: &[&[u8]], side: &[&[u8]]) -> Vec<Hunk> {
     let mut input = imara_diff::InternedInput::new(&[][..], &[][..]);
     input.update_before(base.iter().copied());
     input.update_after(side.iter().copied());

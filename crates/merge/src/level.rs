@@ -205,3 +205,74 @@ pub(crate) fn split(
         index,
     })
 }
+
+/// The separator that follows every item but the last of a level in all three versions
+/// (`,` between struct fields or enum variants), one of the profile's list separators
+/// ([`LanguageProfile::separated_lists`]); `None` for levels whose items stand alone, or
+/// when no version has two items to tell.
+pub(crate) fn separator(versions: [&Version<'_>; 3], levels: [&Level; 3]) -> Option<&'static str> {
+    if levels.iter().all(|l| l.items.len() < 2) {
+        return None;
+    }
+    let profile = versions[0].profile;
+    profile
+        .separated_lists
+        .iter()
+        .map(|l| l.separator)
+        .filter(|s| !s.is_empty())
+        .find(|sep| {
+            versions.iter().zip(levels).all(|(v, l)| {
+                let before_last = l.items.len().saturating_sub(1);
+                l.items[..before_last]
+                    .iter()
+                    .all(|c| followed_by(v, c, sep))
+            })
+        })
+}
+
+/// Whether the last item of `level` is followed by `sep` in `v` (a trailing comma).
+pub(crate) fn trailing(v: &Version<'_>, level: &Level, sep: &str) -> Option<bool> {
+    level.items.last().map(|c| followed_by(v, c, sep))
+}
+
+/// Whether the symbol of item `c` is followed by `sep`, past white space, in `v`.
+fn followed_by(v: &Version<'_>, c: &Chunk, sep: &str) -> bool {
+    let Some(i) = c.symbol else {
+        return false;
+    };
+    let end = (v.symbols.symbols[i].end_byte as usize).min(v.src.len());
+    let rest = &v.src[end..];
+    rest.iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .is_some_and(|p| rest[p..].starts_with(sep.as_bytes()))
+}
+
+/// Puts `sep` after every merged item but the last, and after the last one when
+/// `trailing` (else takes it away): items each side added where it ended the level keep
+/// the level well separated wherever the merge put them. `spans` are the items' byte
+/// ranges in `out`, in order; an item whose last line holds a comment (where the
+/// separator would have to go before it) is left as it is.
+pub(crate) fn separate(out: &mut Vec<u8>, spans: &[Range<usize>], sep: &str, trailing: bool) {
+    let items: Vec<&Range<usize>> = spans
+        .iter()
+        .filter(|r| out[(*r).clone()].iter().any(|b| !b.is_ascii_whitespace()))
+        .collect();
+    for (i, r) in items.iter().enumerate().rev() {
+        let end = r.start
+            + out[(*r).clone()]
+                .iter()
+                .rposition(|b| !b.is_ascii_whitespace())
+                .map_or(0, |p| p + 1);
+        let has = out[..end].ends_with(sep.as_bytes());
+        let want = i + 1 < items.len() || trailing;
+        let line = &out[line_start(out, end)..end];
+        let commented = [&b"//"[..], b"/*", b"#"]
+            .iter()
+            .any(|c| line.windows(c.len()).any(|w| w == *c));
+        if want && !has && !commented {
+            out.splice(end..end, sep.bytes());
+        } else if !want && has {
+            out.drain(end - sep.len()..end);
+        }
+    }
+}

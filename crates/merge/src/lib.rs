@@ -37,6 +37,7 @@ mod diff3;
 mod imports;
 mod level;
 mod lists;
+mod moves;
 mod statements;
 mod structured;
 mod tree;

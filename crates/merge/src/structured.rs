@@ -9,7 +9,7 @@ use atomic_semantic::{FileSymbols, SymbolKind, extract, language_for_path};
 
 use crate::audit::{audit_symbols, repeated_code};
 use crate::diff3::{LineConflict, Refine, diff3, diff3_picking, diff3_refined, write_conflict};
-use crate::level::{Chunk, Level, Version, split};
+use crate::level::{Chunk, Level, Version, separate, separator, split, trailing};
 use crate::statements::{Edit, Statements};
 use crate::{Action, Conflict, Labels, MergeOutcome, Pick, Policy, Strategy};
 
@@ -307,9 +307,23 @@ impl<'a> Merger<'a> {
         self.merge_text(&mut out, lb.header.clone(), ho, ht, who.clone(), false);
         let order = merge_order(&lb.keys(), &lo.keys(), &lt.keys());
         let items_start = out.len();
+        let conflicts_before = self.conflicts.len();
+        let mut spans = Vec::with_capacity(order.len());
         for key in &order {
             let first = out.len() == items_start;
+            let start = out.len();
             self.decide(&mut out, key, [&lb, &lo, &lt], first);
+            spans.push(start..out.len());
+        }
+        // Items separated by a token (struct fields, enum variants): the separators follow
+        // the merged order, and the trailing one is merged three-way.
+        let versions = [self.base, self.ours, self.theirs];
+        if self.conflicts.len() == conflicts_before
+            && let Some(sep) = separator(versions, [&lb, &lo, &lt])
+            && let [Some(tb), Some(to), Some(tt)] =
+                [(0, &lb), (1, &lo), (2, &lt)].map(|(i, l)| trailing(versions[i], l, sep))
+        {
+            separate(&mut out, &spans, sep, if to != tb { to } else { tt });
         }
         let (to, tt) = (
             &self.ours.src[lo.tail.clone()],
@@ -578,8 +592,10 @@ fn pair_by<F: PartialEq>(
 }
 
 /// Merges the order of keys: the side that kept base's order of the common keys follows
-/// the other's order. Keys only the other side has go after their predecessor there; at
-/// one place, ours come before theirs. Linear in the number of keys.
+/// the other's order. Keys only the other side has go after their predecessor there, or
+/// right before their successor when the first side moved keys in between (at the end
+/// when they were appended); at one place, ours come before theirs. Linear in the number
+/// of keys.
 pub(crate) fn merge_order(base: &[String], ours: &[String], theirs: &[String]) -> Vec<String> {
     let (in_base, in_ours, in_theirs): (HashSet<&String>, HashSet<&String>, HashSet<&String>) = (
         base.iter().collect(),
@@ -599,15 +615,39 @@ pub(crate) fn merge_order(base: &[String], ours: &[String], theirs: &[String]) -
         (theirs, ours)
     };
     let in_skeleton: HashSet<&String> = skeleton.iter().collect();
-    // Runs of other-only keys, by the skeleton key they follow (`None`: the start).
-    let mut groups: HashMap<Option<&String>, Vec<String>> = HashMap::new();
-    let mut anchor = None;
+    // Runs of other-only keys, with the keys of the skeleton before and after them
+    // (`None`: the start, the end).
+    let mut runs: Vec<(Option<&String>, Vec<String>, Option<&String>)> = Vec::new();
+    let (mut before, mut run) = (None, Vec::new());
     for k in other {
         if in_skeleton.contains(k) {
-            anchor = Some(k);
+            if !run.is_empty() {
+                runs.push((before, std::mem::take(&mut run), Some(k)));
+            }
+            before = Some(k);
         } else {
-            groups.entry(anchor).or_default().push(k.clone());
+            run.push(k.clone());
         }
+    }
+    if !run.is_empty() {
+        runs.push((before, run, None));
+    }
+    // Each run follows the key before it, unless the skeleton moved keys of the other
+    // side in between: then it goes right before the key after it (at the end when it
+    // was appended).
+    let at: HashMap<&String, usize> = skeleton.iter().enumerate().map(|(i, k)| (k, i)).collect();
+    let in_other: HashSet<&String> = other.iter().collect();
+    let mut groups: HashMap<Option<&String>, Vec<String>> = HashMap::new();
+    for (before, run, after) in runs {
+        let from = before.map_or(0, |k| at[k] + 1);
+        let to = after.map_or(skeleton.len(), |k| at[k]);
+        let moved_between = from < to && skeleton[from..to].iter().any(|k| in_other.contains(k));
+        let anchor = if moved_between {
+            Some(&skeleton[to - 1])
+        } else {
+            before
+        };
+        groups.entry(anchor).or_default().extend(run);
     }
     let mut result = Vec::with_capacity(skeleton.len() + other.len());
     let mut pending = groups.remove(&None).unwrap_or_default();
@@ -652,6 +692,31 @@ fn parse(path: &str, src: &[u8]) -> Option<FileSymbols> {
 }
 
 pub(crate) fn merge(
+    path: &str,
+    base: &[u8],
+    ours: &[u8],
+    theirs: &[u8],
+    labels: &Labels<'_>,
+    policy: Policy<'_>,
+) -> MergeOutcome {
+    let outcome = merge_versions(path, base, ours, theirs, labels, policy);
+    if outcome.conflicts.is_empty() {
+        return outcome;
+    }
+    // A side's edit to lines the other side moved (into a new function, a nested `use`):
+    // carried to where they went, and merged again; that merge stands when it is clean
+    // (and so passed the audit).
+    if let Some([o, t]) = crate::moves::port_moved_edits(base, ours, theirs) {
+        let again = merge_versions(path, base, &o, &t, labels, policy);
+        if again.conflicts.is_empty() {
+            return again;
+        }
+    }
+    outcome
+}
+
+/// [`merge`] without following moved lines.
+fn merge_versions(
     path: &str,
     base: &[u8],
     ours: &[u8],
@@ -825,6 +890,11 @@ mod tests {
         assert_eq!(order("a b c", "a x b c", "b c a"), "b c a x");
         // Ours reordered; theirs added after `b`.
         assert_eq!(order("a b c", "c b a", "a b y c"), "c b y a");
+        // Ours reordered; theirs appended.
+        assert_eq!(order("a b", "b a", "a b x"), "b a x");
+        assert_eq!(order("a b", "b a y", "a b x"), "b a y x");
+        // Ours reordered; theirs added before `f`, which stays last.
+        assert_eq!(order("u v f", "v u f", "u v w f"), "v u w f");
         assert_eq!(order("a b", "a", "a b"), "a b");
     }
 }

@@ -1,0 +1,17 @@
+class Mower {
+    Station findStation() {
+        for (Station station : stations()) {
+            if (suits(station)) {
+                return station;
+            }
+        }
+        return null;
+    }
+
+    boolean suits(Station station) {
+        return station.id.equals(homeId)
+            && station.color == Color.RED
+            && !station.occupied
+            && station.charged;
+    }
+}

@@ -1,0 +1,13 @@
+class Mower {
+    Station findStation() {
+        for (Station station : stations()) {
+            if (station.id.equals("home")
+                    && station.color == Color.BLUE
+                    && !station.occupied
+                    && station.charged) {
+                return station;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,6 @@
+pub struct Config {
+    pub name: String,
+    pub verbose: bool,
+    pub retries: u32,
+    pub timeout_ms: u64
+}

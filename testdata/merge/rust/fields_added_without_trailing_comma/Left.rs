@@ -1,0 +1,5 @@
+pub struct Config {
+    pub name: String,
+    pub verbose: bool,
+    pub retries: u32
+}

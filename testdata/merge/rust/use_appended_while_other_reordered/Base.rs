@@ -1,0 +1,4 @@
+use crate::store::Store;
+use std::fs;
+
+fn f() {}

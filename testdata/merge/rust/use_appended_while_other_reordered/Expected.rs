@@ -1,0 +1,5 @@
+use std::fs;
+use crate::store::Store;
+use std::io;
+
+fn f() {}

@@ -1,0 +1,4 @@
+use std::fs;
+use crate::store::Store;
+
+fn f() {}

@@ -1,0 +1,5 @@
+use crate::store::Store;
+use std::fs;
+use std::io;
+
+fn f() {}
