@@ -115,14 +115,28 @@ fn imported_names(fs: &FileSymbols) -> HashMap<&str, usize> {
 /// Symbols defined more than once in an input (overloads, several `impl` blocks of one
 /// type) are checked only for the count; definitions nested in unnamed code (a function
 /// declared inside a callback) are not checked. Files of no known language pass.
+///
+/// A side's text includes the other side's edits to lines it moved (see `moves`): a
+/// result that fails against the inputs is checked again against the inputs with those
+/// edits carried, as the merge carries them, and passes when that passes.
 pub fn audit(path: &str, base: &[u8], ours: &[u8], theirs: &[u8], result: &[u8]) -> Vec<String> {
     let Some(profile) = language_for_path(path) else {
         return Vec::new();
     };
-    let [b, o, t, r] = [base, ours, theirs, result].map(|src| extract(profile, src));
-    let mut problems = audit_symbols(profile, [&b, &o, &t], &r);
-    problems.extend(repeated_code([base, ours, theirs], result));
-    problems
+    let check = |ours: &[u8], theirs: &[u8]| {
+        let [b, o, t, r] = [base, ours, theirs, result].map(|src| extract(profile, src));
+        let mut problems = audit_symbols(profile, [&b, &o, &t], &r);
+        problems.extend(repeated_code([base, ours, theirs], result));
+        problems
+    };
+    let problems = check(ours, theirs);
+    if problems.is_empty() {
+        return problems;
+    }
+    match crate::moves::port_moved_edits(base, ours, theirs) {
+        Some([o, t]) if check(&o, &t).is_empty() => Vec::new(),
+        _ => problems,
+    }
 }
 
 /// Lines of code the result holds more often than the inputs account for: three lines in a

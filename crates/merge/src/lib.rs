@@ -19,12 +19,16 @@
 //!    both with different text, is a conflict; so is a function deleted on one side and
 //!    newly called on the other, which git merges silently.
 //! 4. Items keep the order of the side that did not reorder them; additions from both
-//!    sides at one place keep ours first. Untouched items are copied byte for byte.
+//!    sides at one place keep ours first. Untouched items are copied byte for byte, save
+//!    the separators of a level whose items a list token separates (struct fields).
 //! 5. A conflicting region inside a symbol is retried token by token; that merge stands
 //!    only when the two sides' edits fall in separate syntax nodes (`statements`).
 //! 6. The structured result is audited too; a failing one turns the file into a
 //!    line-based merge, reported as a conflict.
-//! 7. Conflicts are written with git's diff3 markers and returned as [`Conflict`]s.
+//! 7. Still conflicting: a side's edit to lines the other side moved elsewhere (into a
+//!    new function, a nested `use`) is carried to the moved lines and the versions are
+//!    merged again (`moves`); that merge stands when it is clean.
+//! 8. Conflicts are written with git's diff3 markers and returned as [`Conflict`]s.
 //!
 //! ### Relation to git and Mergiraf
 //! Where no structure is found the result is git's `merge-file --diff3`. Mergiraf merges

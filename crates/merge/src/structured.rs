@@ -753,19 +753,20 @@ fn merge_versions(
     if is_binary(base) || is_binary(ours) || is_binary(theirs) {
         return line_based(base, ours, theirs, labels, policy, "binary content");
     }
-    // The line merge first (cheap); the versions and a clean line merge's result are
-    // parsed together, while the language's queries compile on another thread.
+    // The line merge first (cheap); ours, theirs and a clean line merge's result are
+    // parsed incrementally from base's tree, while the language's queries compile on
+    // another thread.
     let line = diff3(base, ours, theirs, labels);
     let mut sources = vec![base, ours, theirs];
     if line.conflicts.is_empty() {
         sources.push(&line.text);
     }
-    let mut tables = atomic_semantic::extract_many(profile, &sources).into_iter();
+    let mut tables = atomic_semantic::extract_versions(profile, &sources).into_iter();
     let [vb, vo, vt] = [base, ours, theirs].map(|src| Version {
         src,
         symbols: tables
             .next()
-            .expect("extract_many gives a table per source"),
+            .expect("extract_versions gives a table per source"),
         profile,
     });
     let line_table = tables.next();

@@ -282,38 +282,51 @@ fn tabulate(
     table
 }
 
-/// The most bytes of sources [`extract_many`] parses while the queries compile.
-const OVERLAP_MAX_BYTES: usize = 1 << 20;
-
-/// [`extract`] of several sources of one language, their parsing overlapped with the
-/// compiling of the language's queries on another thread when they are not compiled yet
-/// (a process's first extraction: the queries cost tens of milliseconds, as much as
-/// parsing a few files). Tables in the order of `sources`.
-pub fn extract_many(profile: &'static LanguageProfile, sources: &[&[u8]]) -> Vec<FileSymbols> {
-    // With the queries compiled, or sources so large that parsing dwarfs compiling, one
-    // after the other: holding several big trees at once costs more than it saves.
-    let total: usize = sources.iter().map(|s| s.len()).sum();
-    if profile.loaded_already().is_some() || total > OVERLAP_MAX_BYTES {
-        return sources.iter().map(|s| extract(profile, s)).collect();
-    }
-    std::thread::scope(|scope| {
-        scope.spawn(|| profile.prepare());
-        let parsed: Vec<_> = sources
-            .iter()
-            .map(|&source| {
-                let key = content_key(profile, source);
-                let found = RECENT.get(&key).ok_or_else(|| parse(profile, source, None));
-                (key, found)
-            })
-            .collect();
-        sources
-            .iter()
-            .zip(parsed)
-            .map(|(&source, (key, found))| {
-                found.unwrap_or_else(|tree| tabulate(profile, key, source, tree))
-            })
-            .collect()
-    })
+/// [`extract`] of versions of one file: `sources[0]` is the base the others derive from
+/// (a merge's base, ours, theirs and result). The base is parsed whole, the others
+/// incrementally from its tree ([`extract_edited`]'s way: one tree edit per hunk of the
+/// line diff); when the language's queries are not compiled yet (a process's first
+/// extraction: tens of milliseconds), they compile on another thread meanwhile. Tables in
+/// the order of `sources`.
+pub fn extract_versions(profile: &'static LanguageProfile, sources: &[&[u8]]) -> Vec<FileSymbols> {
+    let Some((&base, others)) = sources.split_first() else {
+        return Vec::new();
+    };
+    let parse_all = || {
+        let base_key = content_key(profile, base);
+        let base_found = RECENT
+            .get(&base_key)
+            .ok_or_else(|| parse(profile, base, None));
+        let base_tree = match &base_found {
+            Err(tree) => tree.clone(),
+            Ok(_) => trees::get(&base_key),
+        };
+        let mut parsed = vec![(base_key, base_found)];
+        for &source in others {
+            let key = content_key(profile, source);
+            let found = RECENT.get(&key).ok_or_else(|| match &base_tree {
+                Some(tree) => parse_from(profile, base, tree.clone(), source),
+                None => parse(profile, source, None),
+            });
+            parsed.push((key, found));
+        }
+        parsed
+    };
+    let parsed = if profile.loaded_already().is_some() {
+        parse_all()
+    } else {
+        std::thread::scope(|scope| {
+            scope.spawn(|| profile.prepare());
+            parse_all()
+        })
+    };
+    sources
+        .iter()
+        .zip(parsed)
+        .map(|(&source, (key, found))| {
+            found.unwrap_or_else(|tree| tabulate(profile, key, source, tree))
+        })
+        .collect()
 }
 
 /// Tables of recently parsed contents, by content (blake3) and language: at most 1,024,
@@ -341,18 +354,30 @@ pub fn extract_edited(profile: &LanguageProfile, source: &[u8], base: &[u8]) -> 
     if let Some(found) = RECENT.get(&key) {
         return found;
     }
-    let base_key = content_key(profile, base);
-    let old = trees::get(&base_key).map(|mut tree| {
-        tree.edit(&trees::edit_between(base, source));
-        tree
-    });
-    let mut tree = parse(profile, source, old.as_ref());
-    if old.is_some() && tree.as_ref().is_none_or(|t| t.root_node().has_error()) {
+    let tree = match trees::get(&content_key(profile, base)) {
+        Some(old) => parse_from(profile, base, old, source),
+        None => parse(profile, source, None),
+    };
+    tabulate(profile, key, source, tree)
+}
+
+/// Parses `source`, a new version of `base`, from `base`'s tree `old`.
+fn parse_from(
+    profile: &LanguageProfile,
+    base: &[u8],
+    mut old: Tree,
+    source: &[u8],
+) -> Option<Tree> {
+    for edit in trees::edits_between(base, source) {
+        old.edit(&edit);
+    }
+    let tree = parse(profile, source, Some(&old));
+    if tree.as_ref().is_none_or(|t| t.root_node().has_error()) {
         // Error recovery depends on where parsing started: a table is a function of the
         // contents alone, so text with errors is parsed afresh.
-        tree = parse(profile, source, None);
+        return parse(profile, source, None);
     }
-    tabulate(profile, key, source, tree)
+    tree
 }
 
 /// Parses `source` as `profile`, from `old` (already edited to match) when given.

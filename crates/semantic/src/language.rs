@@ -171,7 +171,7 @@ impl LanguageProfile {
         self.language.get_or_init(|| (self.grammar)())
     }
 
-    /// Compiles the profile's queries now, if not yet done (see [`crate::extract_many`]).
+    /// Compiles the profile's queries now, if not yet done (see [`crate::extract_versions`]).
     pub fn prepare(&self) {
         self.loaded();
     }

@@ -18,7 +18,9 @@ mod trees;
 
 pub use changes::{ChangeKind, SymbolChange, changed_symbols};
 pub use context::{CallSite, Context, Depth, context};
-pub use extract::{extract, extract_edited, extract_many, extract_uncached, forget_recent_tables};
+pub use extract::{
+    extract, extract_edited, extract_uncached, extract_versions, forget_recent_tables,
+};
 pub use graph::{AmbiguousCall, EdgeKind, GraphNode, Resolution, SymbolGraph, SymbolRef};
 pub use language::{
     LANGUAGES, LanguageProfile, SeparatedList, language_by_name, language_for_path,

@@ -29,40 +29,65 @@ pub fn clear() {
     TREES.clear();
 }
 
-/// The edit that turns `old` into `new`, as one replaced range: what lies between their
-/// common prefix and their common suffix.
-pub fn edit_between(old: &[u8], new: &[u8]) -> InputEdit {
-    let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
-    let room = old.len().min(new.len()) - prefix;
-    let suffix = old
-        .iter()
-        .rev()
-        .zip(new.iter().rev())
-        .take(room)
-        .take_while(|(a, b)| a == b)
-        .count();
-    let (old_end, new_end) = (old.len() - suffix, new.len() - suffix);
-    InputEdit {
-        start_byte: prefix,
-        old_end_byte: old_end,
-        new_end_byte: new_end,
-        start_position: point(old, prefix),
-        old_end_position: point(old, old_end),
-        new_end_position: point(new, new_end),
-    }
+/// The edits that turn `old` into `new`, one per hunk of their line diff (Histogram, by
+/// imara-diff), from the last to the first: applied in that order to `old`'s tree, each
+/// edit's positions are still those of `old`, so tree-sitter reuses every subtree between
+/// hunks, not only those before the first change and after the last.
+pub fn edits_between(old: &[u8], new: &[u8]) -> Vec<InputEdit> {
+    let old_lines: Vec<&[u8]> = old.split_inclusive(|b| *b == b'\n').collect();
+    let new_lines: Vec<&[u8]> = new.split_inclusive(|b| *b == b'\n').collect();
+    let mut input = imara_diff::InternedInput::new(&[][..], &[][..]);
+    input.update_before(old_lines.iter().copied());
+    input.update_after(new_lines.iter().copied());
+    let diff = imara_diff::Diff::compute(imara_diff::Algorithm::Histogram, &input);
+    // Byte offset of each line start, and of the end.
+    let starts = |ls: &[&[u8]]| -> Vec<usize> {
+        std::iter::once(0)
+            .chain(ls.iter().scan(0, |at, l| {
+                *at += l.len();
+                Some(*at)
+            }))
+            .collect()
+    };
+    let (old_at, new_at) = (starts(&old_lines), starts(&new_lines));
+    let mut edits: Vec<InputEdit> = diff
+        .hunks()
+        .map(|h| {
+            let (b, e) = (
+                old_at[h.before.start as usize],
+                old_at[h.before.end as usize],
+            );
+            let inserted = &new[new_at[h.after.start as usize]..new_at[h.after.end as usize]];
+            // Hunks start at a line start.
+            let start_position = Point {
+                row: h.before.start as usize,
+                column: 0,
+            };
+            InputEdit {
+                start_byte: b,
+                old_end_byte: e,
+                new_end_byte: b + inserted.len(),
+                start_position,
+                old_end_position: advance(start_position, &old[b..e]),
+                new_end_position: advance(start_position, inserted),
+            }
+        })
+        .collect();
+    edits.reverse();
+    edits
 }
 
-/// The row and byte column of offset `at` in `text`.
-fn point(text: &[u8], at: usize) -> Point {
-    let before = &text[..at];
-    let row = before.iter().filter(|b| **b == b'\n').count();
-    let line_start = before
-        .iter()
-        .rposition(|b| *b == b'\n')
-        .map_or(0, |p| p + 1);
-    Point {
-        row,
-        column: at - line_start,
+/// The position after `text` when it starts at `from`.
+fn advance(from: Point, text: &[u8]) -> Point {
+    match text.iter().rposition(|b| *b == b'\n') {
+        Some(last) => Point {
+            row: from.row + text.iter().filter(|b| **b == b'\n').count(),
+            column: text.len() - last - 1,
+        },
+        None => Point {
+            row: from.row,
+            column: from.column + text.len(),
+        },
     }
 }
 
@@ -71,19 +96,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_edit_is_the_range_between_common_prefix_and_suffix() {
-        let e = edit_between(b"ab\ncd\nef", b"ab\ncXYd\nef");
+    fn one_edit_per_hunk_last_first_in_old_positions() {
+        let old = b"a\nb\nc\nd\ne";
+        let new = b"a\nB\nBB\nc\nd\nE!";
+        let e = edits_between(old, new);
+        assert_eq!(e.len(), 2, "{e:?}");
+        // The last hunk: `e` (no newline at the end) became `E!`.
         assert_eq!(
-            (e.start_byte, e.old_end_byte, e.new_end_byte),
-            (4, 4, 6),
-            "{e:?}"
+            (e[0].start_byte, e[0].old_end_byte, e[0].new_end_byte),
+            (8, 9, 10)
         );
-        assert_eq!(e.start_position, Point { row: 1, column: 1 });
-        // Appending, removing everything, repeated characters.
-        assert_eq!(edit_between(b"aa", b"aaa").start_byte, 2);
-        let e = edit_between(b"abc", b"");
-        assert_eq!((e.start_byte, e.old_end_byte, e.new_end_byte), (0, 3, 0));
-        let e = edit_between(b"xaax", b"xax");
-        assert_eq!((e.start_byte, e.old_end_byte, e.new_end_byte), (2, 3, 2));
+        assert_eq!(e[0].start_position, Point { row: 4, column: 0 });
+        assert_eq!(e[0].old_end_position, Point { row: 4, column: 1 });
+        assert_eq!(e[0].new_end_position, Point { row: 4, column: 2 });
+        // The first: `b\n` became `B\nBB\n`.
+        assert_eq!(
+            (e[1].start_byte, e[1].old_end_byte, e[1].new_end_byte),
+            (2, 4, 7)
+        );
+        assert_eq!(e[1].new_end_position, Point { row: 3, column: 0 });
+        assert!(edits_between(b"same\n", b"same\n").is_empty());
     }
 }

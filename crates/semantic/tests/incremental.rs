@@ -92,3 +92,21 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+    /// Several edits apart in one new version: one tree edit per hunk of the line diff.
+    #[test]
+    fn a_version_edited_in_several_places_has_the_table_of_a_fresh_parse(
+        which in 0..SAMPLES.len(),
+        edits in prop::collection::vec((0u8..4, 0.0..1.0f64, 0.0..1.0f64, 0.0..1.0f64), 2..6),
+    ) {
+        let name = SAMPLES[which];
+        let profile = language_for_path(name).expect("a known language");
+        let before = sample(name);
+        let _ = extract_edited(profile, &before, b"");
+        let after = edits.iter().fold(before.clone(), |text, &edit| apply(&text, name, edit));
+        let edited = extract_edited(profile, &after, &before);
+        prop_assert_eq!(edited, extract_uncached(profile, &after), "{} after {:?}", name, edits);
+    }
+}
