@@ -13,7 +13,8 @@
 //! - An edit (a hunk of the line diff from base) is carried when the other side deleted
 //!   its base lines together with a neighbouring line (the context that identifies them),
 //!   and added those lines, in the same order, re-indented by one amount, at exactly one
-//!   place of its own new lines.
+//!   place of its own new lines. The lines must hold code, not only brackets and blanks,
+//!   which are found anywhere.
 //! - The carried lines are re-indented by that amount; a line that cannot lose the
 //!   indentation stops the carry.
 //! - Nothing else changes: the result still goes through the whole merge and its audit.
@@ -57,6 +58,10 @@ fn port(base: &[u8], editor: &[u8], mover: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> 
                 return None;
             }
             let window = &bl[start..end];
+            // Lines of brackets and blanks are found anywhere: a window needs code.
+            if !window.iter().any(|l| is_code(l)) {
+                return None;
+            }
             // Within one run of lines the mover added.
             let mut places = moves
                 .iter()
@@ -123,6 +128,13 @@ fn shift(original: &[&[u8]], moved: &[&[u8]]) -> Option<isize> {
     delta
 }
 
+/// Whether `line` says something of its own: ten or more characters besides white
+/// space, a letter or digit among them.
+fn is_code(line: &[u8]) -> bool {
+    line.iter().filter(|b| !b.is_ascii_whitespace()).count() >= 10
+        && line.iter().any(u8::is_ascii_alphanumeric)
+}
+
 fn indent(line: &[u8]) -> usize {
     line.iter()
         .take_while(|b| **b == b' ' || **b == b'\t')
@@ -161,16 +173,12 @@ mod tests {
 
     #[test]
     fn an_edit_follows_lines_moved_into_a_new_function() {
-        let base = "fn f() {\n    if a\n        && b\n        && c == Red\n    {}\n}\n";
-        let ours =
-            "fn f() {\n    if g() {}\n}\n\nfn g() -> bool {\n    a\n    && b\n    && c == Red\n}\n";
-        let theirs = "fn f() {\n    if a\n        && b\n        && c == Blue\n    {}\n}\n";
+        let base = "fn f() {\n    if a\n        && !station.occupied\n        && station.color == Red\n    {}\n}\n";
+        let ours = "fn f() {\n    if g() {}\n}\n\nfn g() -> bool {\n    a\n    && !station.occupied\n    && station.color == Red\n}\n";
+        let theirs = base.replace("Red", "Blue");
         let [o, t] =
             port_moved_edits(base.as_bytes(), ours.as_bytes(), theirs.as_bytes()).expect("carried");
-        assert_eq!(
-            String::from_utf8(o).unwrap(),
-            ours.replace("c == Red", "c == Blue")
-        );
+        assert_eq!(String::from_utf8(o).unwrap(), ours.replace("Red", "Blue"));
         assert_eq!(String::from_utf8(t).unwrap(), base);
     }
 
@@ -179,6 +187,16 @@ mod tests {
         let base = "a\nb\nc\n";
         let ours = "a\nB\nc\n";
         let theirs = "a\nb\nc\nb\nc\n";
+        assert!(port_moved_edits(base.as_bytes(), ours.as_bytes(), theirs.as_bytes()).is_none());
+    }
+
+    #[test]
+    fn brackets_alone_identify_nothing() {
+        // Ours moved a bare block into `mod m`; theirs inserted into it. `{` and `}` are
+        // found at one place of ours' new lines, but say nothing of where they came from.
+        let base = "first_function_call();\n{\n}\nlast_function_call();\n";
+        let ours = "first_function_call();\nlast_function_call();\nmod m {\n    {\n    }\n}\n";
+        let theirs = "first_function_call();\n{\nx();\n}\nlast_function_call();\n";
         assert!(port_moved_edits(base.as_bytes(), ours.as_bytes(), theirs.as_bytes()).is_none());
     }
 
