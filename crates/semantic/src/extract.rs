@@ -31,7 +31,7 @@ struct Def<'t> {
     def: Node<'t>,
     name: String,
     kind: SymbolKind,
-    /// A Go method's receiver type: its name node, then (once known) whether a pointer.
+    /// A Go method's receiver type's name node.
     receiver: Option<Node<'t>>,
     pattern: usize,
 }
