@@ -82,29 +82,36 @@ fn port(base: &[u8], editor: &[u8], mover: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> 
     if carried.is_empty() {
         return None;
     }
-    let mut editor_out = Vec::with_capacity(editor.len());
-    let mut next = 0;
-    for (h, _, _) in &carried {
-        editor_out.extend(el[next..h.side.0].concat());
-        editor_out.extend(bl[h.base.0..h.base.1].concat());
-        next = h.side.1;
-    }
-    editor_out.extend(el[next..].concat());
-    let mut places: Vec<((usize, usize), Vec<u8>)> =
-        carried.into_iter().map(|(_, at, new)| (at, new)).collect();
-    places.sort_by_key(|(at, _)| *at);
-    if places.windows(2).any(|w| w[0].0.1 > w[1].0.0) {
+    let editor_out = splice(
+        &el,
+        carried
+            .iter()
+            .map(|(h, _, _)| (h.side, bl[h.base.0..h.base.1].concat()))
+            .collect(),
+    )?;
+    let mover_out = splice(
+        &ml,
+        carried.into_iter().map(|(_, at, new)| (at, new)).collect(),
+    )?;
+    Some((editor_out, mover_out))
+}
+
+/// `lines` with each range of line indices replaced by its text; `None` when two ranges
+/// overlap.
+fn splice(lines: &[&[u8]], mut replacements: Vec<((usize, usize), Vec<u8>)>) -> Option<Vec<u8>> {
+    replacements.sort_by_key(|(at, _)| *at);
+    if replacements.windows(2).any(|w| w[0].0.1 > w[1].0.0) {
         return None;
     }
-    let mut mover_out = Vec::with_capacity(mover.len());
+    let mut out = Vec::new();
     let mut next = 0;
-    for ((from, to), new) in places {
-        mover_out.extend(ml[next..from].concat());
-        mover_out.extend(new);
+    for ((from, to), text) in replacements {
+        out.extend(lines[next..from].concat());
+        out.extend(text);
         next = to;
     }
-    mover_out.extend(ml[next..].concat());
-    Some((editor_out, mover_out))
+    out.extend(lines[next..].concat());
+    Some(out)
 }
 
 /// The indentation `moved` adds to `original` (negative: removes), the same for every
