@@ -9,8 +9,8 @@
 //!    scoped names join the parents' names with the profile's separator. A Rust `impl`
 //!    scopes its members by its type (`Session::validate`); a Go method is named by its
 //!    receiver (`(*Server).Handle`). Functions inside types become methods.
-//! 4. Run the calls, references and imports queries; attach each use to the innermost
-//!    item containing it.
+//! 4. Run the calls, references and imports queries (a call's callee is found by
+//!    [`crate::callees`]); attach each use to the innermost item containing it.
 
 use std::collections::HashMap;
 
@@ -417,12 +417,21 @@ fn table_of(profile: &LanguageProfile, source: &[u8], tree: Option<&Tree>) -> Fi
     for_each_match(&loaded.query, root, source, |m| {
         match loaded.patterns[m.pattern_index] {
             PatternKind::Definition => {}
-            kind @ (PatternKind::Call | PatternKind::Reference) => {
+            PatternKind::Call => {
+                for c in m.captures() {
+                    profile
+                        .callees
+                        .names_of(c.node, |name| uses.push((name, PatternKind::Call)));
+                    imports.extend(profile.callees.import_of(c.node, source));
+                }
+                return;
+            }
+            PatternKind::Reference => {
                 uses.extend(
                     m.captures()
                         .iter()
                         .filter(|c| names[c.index as usize] == "name")
-                        .map(|c| (c.node, kind)),
+                        .map(|c| (c.node, PatternKind::Reference)),
                 );
                 return;
             }

@@ -5,6 +5,8 @@ use std::sync::OnceLock;
 
 use tree_sitter::{Language, Query};
 
+use crate::callees::{Callees, Child};
+
 /// How atomic reads one language.
 pub struct LanguageProfile {
     /// The language's name: `rust`, `python`, `javascript`, `typescript`, `tsx`, `go`, `java`.
@@ -51,6 +53,8 @@ pub struct LanguageProfile {
     pub fallthrough_parents: &'static [&'static str],
     grammar: fn() -> Language,
     queries: QueryTexts,
+    /// What calls call: the calls query is made of these call kinds.
+    pub(crate) callees: Callees,
     /// The grammar, loaded on first use (cheap: parsing needs only this).
     language: OnceLock<Language>,
     /// The compiled queries, on first use (costly: tens of milliseconds).
@@ -95,11 +99,10 @@ impl SeparatedList {
 }
 
 /// A profile's tree-sitter queries (`queries/<language>/*.scm`): definitions capture
-/// `@name` and `@definition.<kind>`; calls, references and imports capture `@name` (and
-/// imports `@import` with `@path`, `@source` or `@module`).
+/// `@name` and `@definition.<kind>`; references capture `@name`, imports `@import` with
+/// `@path`, `@source` or `@module`. Calls are profile data ([`Callees`]).
 struct QueryTexts {
     defs: &'static str,
-    calls: &'static str,
     imports: &'static str,
     refs: &'static str,
 }
@@ -130,9 +133,10 @@ impl LanguageProfile {
     pub(crate) fn loaded(&self) -> &Loaded {
         self.loaded.get_or_init(|| {
             let language = self.language();
+            let calls = self.callees.patterns();
             let parts = [
                 ("definitions", self.queries.defs, PatternKind::Definition),
-                ("calls", self.queries.calls, PatternKind::Call),
+                ("calls", calls.as_str(), PatternKind::Call),
                 ("references", self.queries.refs, PatternKind::Reference),
                 ("imports", self.queries.imports, PatternKind::Import),
             ];
@@ -186,12 +190,70 @@ macro_rules! queries {
     ($dir:literal) => {
         QueryTexts {
             defs: include_str!(concat!("../queries/", $dir, "/defs.scm")),
-            calls: include_str!(concat!("../queries/", $dir, "/calls.scm")),
             imports: include_str!(concat!("../queries/", $dir, "/imports.scm")),
             refs: include_str!(concat!("../queries/", $dir, "/refs.scm")),
         }
     };
 }
+
+const RUST_CALLEES: Callees = Callees {
+    calls: &[
+        ("call_expression", Child::Field("function")),
+        ("macro_invocation", Child::Field("macro")),
+        ("token_tree", Child::NameBeforeOwnKind),
+    ],
+    names: &["identifier", "field_identifier"],
+    through: &[
+        ("field_expression", Child::Field("field")),
+        ("scoped_identifier", Child::Field("name")),
+        ("generic_function", Child::Field("function")),
+    ],
+    imports: &[],
+};
+
+const PYTHON_CALLEES: Callees = Callees {
+    calls: &[("call", Child::Field("function"))],
+    names: &["identifier"],
+    through: &[("attribute", Child::Field("attribute"))],
+    imports: &[],
+};
+
+/// JavaScript, TypeScript and TSX.
+const JS_CALLEES: Callees = Callees {
+    calls: &[
+        ("call_expression", Child::Field("function")),
+        ("new_expression", Child::Field("constructor")),
+    ],
+    names: &[
+        "identifier",
+        "property_identifier",
+        "private_property_identifier",
+    ],
+    through: &[("member_expression", Child::Field("property"))],
+    imports: &["require", "import"],
+};
+
+const GO_CALLEES: Callees = Callees {
+    calls: &[("call_expression", Child::Field("function"))],
+    names: &["identifier", "field_identifier"],
+    through: &[("selector_expression", Child::Field("field"))],
+    imports: &[],
+};
+
+const JAVA_CALLEES: Callees = Callees {
+    calls: &[
+        ("method_invocation", Child::Field("name")),
+        ("object_creation_expression", Child::Field("type")),
+        ("explicit_constructor_invocation", Child::Field("constructor")),
+    ],
+    names: &["identifier", "type_identifier", "this", "super"],
+    // `new Outer.Inner<T>()`: the generic's type, the scoped type's last segment.
+    through: &[
+        ("generic_type", Child::First),
+        ("scoped_type_identifier", Child::Last),
+    ],
+    imports: &[],
+};
 
 const JS_WRAPPERS: &[&str] = &[
     "export_statement",
@@ -306,6 +368,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         attributes: &["attribute_item"],
         grammar: || tree_sitter_rust::LANGUAGE.into(),
         queries: queries!("rust"),
+        callees: RUST_CALLEES,
         language: OnceLock::new(),
         loaded: OnceLock::new(),
     },
@@ -325,6 +388,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         attributes: &[],
         grammar: || tree_sitter_python::LANGUAGE.into(),
         queries: queries!("python"),
+        callees: PYTHON_CALLEES,
         language: OnceLock::new(),
         loaded: OnceLock::new(),
     },
@@ -344,6 +408,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         attributes: &["decorator"],
         grammar: || tree_sitter_javascript::LANGUAGE.into(),
         queries: queries!("javascript"),
+        callees: JS_CALLEES,
         language: OnceLock::new(),
         loaded: OnceLock::new(),
     },
@@ -363,6 +428,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         attributes: &["decorator"],
         grammar: || tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
         queries: queries!("typescript"),
+        callees: JS_CALLEES,
         language: OnceLock::new(),
         loaded: OnceLock::new(),
     },
@@ -382,6 +448,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         attributes: &["decorator"],
         grammar: || tree_sitter_typescript::LANGUAGE_TSX.into(),
         queries: queries!("typescript"),
+        callees: JS_CALLEES,
         language: OnceLock::new(),
         loaded: OnceLock::new(),
     },
@@ -415,6 +482,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         attributes: &[],
         grammar: || tree_sitter_go::LANGUAGE.into(),
         queries: queries!("go"),
+        callees: GO_CALLEES,
         language: OnceLock::new(),
         loaded: OnceLock::new(),
     },
@@ -445,6 +513,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         attributes: &[],
         grammar: || tree_sitter_java::LANGUAGE.into(),
         queries: queries!("java"),
+        callees: JAVA_CALLEES,
         language: OnceLock::new(),
         loaded: OnceLock::new(),
     },
@@ -474,9 +543,10 @@ mod tests {
             let loaded = profile.loaded();
             // Each pattern's kind is the part it came from: counts match the parts alone.
             let q = &profile.queries;
+            let calls = profile.callees.patterns();
             for (part, kind) in [
                 (q.defs, PatternKind::Definition),
-                (q.calls, PatternKind::Call),
+                (calls.as_str(), PatternKind::Call),
                 (q.refs, PatternKind::Reference),
                 (q.imports, PatternKind::Import),
             ] {

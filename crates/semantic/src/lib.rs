@@ -7,6 +7,7 @@
 
 mod ancestry;
 mod bounded;
+mod callees;
 mod changes;
 mod context;
 mod extract;
