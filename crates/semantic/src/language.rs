@@ -99,8 +99,10 @@ impl SeparatedList {
 }
 
 /// A profile's tree-sitter queries (`queries/<language>/*.scm`): definitions capture
-/// `@name` and `@definition.<kind>`; references capture `@name`, imports `@import` with
-/// `@path`, `@source` or `@module`. Calls are profile data ([`Callees`]).
+/// `@definition.<kind>` and `@name`, or are named by their node's `name` field (the
+/// cheaper pattern to compile, see [`crate::callees`]); references capture `@name`;
+/// imports capture `@import` with `@path`, `@source` or `@module`. Calls are profile
+/// data ([`Callees`]).
 struct QueryTexts {
     defs: &'static str,
     imports: &'static str,

@@ -3,7 +3,7 @@
 //! replace are the oracle here: on sources with every shape of call, both find the same
 //! callee names at the same places, and `require`/`import()` the same modules.
 //!
-//! `ATOMIC_CALLEES_CORPUS=DIR` also compares every file of a supported language under DIR
+//! `ATOMIC_ORACLE_CORPUS=DIR` also compares every file of a supported language under DIR
 //! (a checkout of a real repository), for a run by hand.
 
 #![allow(clippy::unwrap_used)]
@@ -225,10 +225,10 @@ class A extends B {
     );
 }
 
-/// Walks `ATOMIC_CALLEES_CORPUS` when set (see the module documentation).
+/// Walks `ATOMIC_ORACLE_CORPUS` when set (see the module documentation).
 #[test]
 fn callees_match_the_patterns_on_a_corpus() {
-    let Some(dir) = std::env::var_os("ATOMIC_CALLEES_CORPUS") else {
+    let Some(dir) = std::env::var_os("ATOMIC_ORACLE_CORPUS") else {
         return;
     };
     let mut files = 0;

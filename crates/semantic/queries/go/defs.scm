@@ -1,4 +1,4 @@
-(function_declaration name: (identifier) @name) @definition.function
+(function_declaration) @definition.function
 (method_declaration
   receiver: (parameter_list
     (parameter_declaration
@@ -11,10 +11,10 @@
   name: (field_identifier) @name) @definition.method
 (type_spec name: (type_identifier) @name type: (struct_type)) @definition.struct
 (type_spec name: (type_identifier) @name type: (interface_type)) @definition.interface
-(type_spec name: (type_identifier) @name) @definition.type
-(type_alias name: (type_identifier) @name) @definition.type
-(field_declaration name: (field_identifier) @name) @definition.field
-(method_elem name: (field_identifier) @name) @definition.method
+(type_spec) @definition.type
+(type_alias) @definition.type
+(field_declaration) @definition.field
+(method_elem) @definition.method
 (source_file (const_declaration (const_spec name: (identifier) @name) @definition.constant))
 (source_file (var_declaration (var_spec name: (identifier) @name) @definition.variable))
 (source_file (var_declaration (var_spec_list (var_spec name: (identifier) @name) @definition.variable)))

@@ -1,7 +1,7 @@
-(function_declaration name: (identifier) @name) @definition.function
-(generator_function_declaration name: (identifier) @name) @definition.function
-(class_declaration name: (identifier) @name) @definition.class
-(class name: (identifier) @name) @definition.class
+(function_declaration) @definition.function
+(generator_function_declaration) @definition.function
+(class_declaration) @definition.class
+(class) @definition.class
 (method_definition name: [(property_identifier) (private_property_identifier)] @name) @definition.method
 (field_definition property: [(property_identifier) (private_property_identifier)] @name) @definition.field
 (lexical_declaration

@@ -1,5 +1,5 @@
-(class_definition name: (identifier) @name) @definition.class
-(function_definition name: (identifier) @name) @definition.function
+(class_definition) @definition.class
+(function_definition) @definition.function
 (class_definition
   body: (block
     (expression_statement

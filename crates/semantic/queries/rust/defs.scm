@@ -1,17 +1,17 @@
-(function_item name: (identifier) @name) @definition.function
-(function_signature_item name: (identifier) @name) @definition.function
-(struct_item name: (type_identifier) @name) @definition.struct
-(enum_item name: (type_identifier) @name) @definition.enum
-(union_item name: (type_identifier) @name) @definition.union
-(trait_item name: (type_identifier) @name) @definition.trait
-(type_item name: (type_identifier) @name) @definition.type
-(associated_type name: (type_identifier) @name) @definition.type
-(mod_item name: (identifier) @name) @definition.module
-(const_item name: (identifier) @name) @definition.constant
-(static_item name: (identifier) @name) @definition.static
-(macro_definition name: (identifier) @name) @definition.macro
-(enum_variant name: (identifier) @name) @definition.variant
-(field_declaration name: (field_identifier) @name) @definition.field
+(function_item) @definition.function
+(function_signature_item) @definition.function
+(struct_item) @definition.struct
+(enum_item) @definition.enum
+(union_item) @definition.union
+(trait_item) @definition.trait
+(type_item) @definition.type
+(associated_type) @definition.type
+(mod_item) @definition.module
+(const_item) @definition.constant
+(static_item) @definition.static
+(macro_definition) @definition.macro
+(enum_variant) @definition.variant
+(field_declaration) @definition.field
 (impl_item
   type: [
     (type_identifier) @name

@@ -1,16 +1,16 @@
-(function_declaration name: (identifier) @name) @definition.function
-(generator_function_declaration name: (identifier) @name) @definition.function
-(function_signature name: (identifier) @name) @definition.function
-(class_declaration name: (type_identifier) @name) @definition.class
-(abstract_class_declaration name: (type_identifier) @name) @definition.class
-(class name: (type_identifier) @name) @definition.class
-(interface_declaration name: (type_identifier) @name) @definition.interface
-(type_alias_declaration name: (type_identifier) @name) @definition.type
-(enum_declaration name: (identifier) @name) @definition.enum
+(function_declaration) @definition.function
+(generator_function_declaration) @definition.function
+(function_signature) @definition.function
+(class_declaration) @definition.class
+(abstract_class_declaration) @definition.class
+(class) @definition.class
+(interface_declaration) @definition.interface
+(type_alias_declaration) @definition.type
+(enum_declaration) @definition.enum
 (enum_body name: (property_identifier) @name @definition.enum_member)
 (enum_assignment name: (property_identifier) @name) @definition.enum_member
-(internal_module name: [(identifier) (nested_identifier)] @name) @definition.module
-(module name: [(identifier) (nested_identifier) (string)] @name) @definition.module
+(internal_module) @definition.module
+(module) @definition.module
 (method_definition name: [(property_identifier) (private_property_identifier)] @name) @definition.method
 (method_signature name: [(property_identifier) (private_property_identifier)] @name) @definition.method
 (abstract_method_signature name: [(property_identifier) (private_property_identifier)] @name) @definition.method

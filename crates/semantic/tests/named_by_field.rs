@@ -1,0 +1,172 @@
+//! Definitions whose query pattern is the node alone (`(function_item) @definition.function`)
+//! are named by the node's `name` field (`extract.rs`). The patterns they replace spelled
+//! the name out with its kinds (`(function_item name: (identifier) @name)`); both find the
+//! same definitions with the same names exactly when every such node's `name` field is
+//! absent or one of those kinds. This checks that, on the semantic fixtures of every
+//! language and on sources written for the purpose.
+//!
+//! `ATOMIC_ORACLE_CORPUS=DIR` also checks every file of a supported language under DIR
+//! (a checkout of a real repository), for a run by hand.
+
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+
+use atomic_semantic::language_for_path;
+use tree_sitter::{Node, Parser};
+
+/// (language, node kind, the kinds its spelled-out pattern allowed for the name).
+const NAMED_BY_FIELD: &[(&str, &str, &[&str])] = &[
+    ("rust", "function_item", &["identifier"]),
+    ("rust", "function_signature_item", &["identifier"]),
+    ("rust", "struct_item", &["type_identifier"]),
+    ("rust", "enum_item", &["type_identifier"]),
+    ("rust", "union_item", &["type_identifier"]),
+    ("rust", "trait_item", &["type_identifier"]),
+    ("rust", "type_item", &["type_identifier"]),
+    ("rust", "associated_type", &["type_identifier"]),
+    ("rust", "mod_item", &["identifier"]),
+    ("rust", "const_item", &["identifier"]),
+    ("rust", "static_item", &["identifier"]),
+    ("rust", "macro_definition", &["identifier"]),
+    ("rust", "enum_variant", &["identifier"]),
+    ("rust", "field_declaration", &["field_identifier"]),
+    ("python", "class_definition", &["identifier"]),
+    ("python", "function_definition", &["identifier"]),
+    ("javascript", "function_declaration", &["identifier"]),
+    ("javascript", "generator_function_declaration", &["identifier"]),
+    ("javascript", "class_declaration", &["identifier"]),
+    ("javascript", "class", &["identifier"]),
+    ("typescript", "function_declaration", &["identifier"]),
+    ("typescript", "generator_function_declaration", &["identifier"]),
+    ("typescript", "function_signature", &["identifier"]),
+    ("typescript", "class_declaration", &["type_identifier"]),
+    ("typescript", "abstract_class_declaration", &["type_identifier"]),
+    ("typescript", "class", &["type_identifier"]),
+    ("typescript", "interface_declaration", &["type_identifier"]),
+    ("typescript", "type_alias_declaration", &["type_identifier"]),
+    ("typescript", "enum_declaration", &["identifier"]),
+    ("typescript", "internal_module", &["identifier", "nested_identifier"]),
+    (
+        "typescript",
+        "module",
+        &["identifier", "nested_identifier", "string"],
+    ),
+    ("go", "function_declaration", &["identifier"]),
+    ("go", "type_spec", &["type_identifier"]),
+    ("go", "type_alias", &["type_identifier"]),
+    ("go", "field_declaration", &["field_identifier"]),
+    ("go", "method_elem", &["field_identifier"]),
+    ("java", "class_declaration", &["identifier"]),
+    ("java", "interface_declaration", &["identifier"]),
+    ("java", "enum_declaration", &["identifier"]),
+    ("java", "record_declaration", &["identifier"]),
+    ("java", "annotation_type_declaration", &["identifier"]),
+    ("java", "method_declaration", &["identifier"]),
+    ("java", "constructor_declaration", &["identifier"]),
+    ("java", "compact_constructor_declaration", &["identifier"]),
+    ("java", "enum_constant", &["identifier"]),
+];
+
+/// The nodes of `path` whose `name` field has a kind `table`'s spelled-out pattern left
+/// out.
+fn misnamed(path: &str, source: &[u8], table: &[(&str, &str, &[&str])]) -> Vec<String> {
+    let profile = language_for_path(path).unwrap();
+    // TSX shares TypeScript's queries.
+    let language = if profile.name == "tsx" {
+        "typescript"
+    } else {
+        profile.name
+    };
+    let mut parser = Parser::new();
+    parser.set_language(profile.language()).unwrap();
+    let tree = parser.parse(source, None).unwrap();
+    let mut out = Vec::new();
+    let mut stack: Vec<Node<'_>> = vec![tree.root_node()];
+    while let Some(node) = stack.pop() {
+        let mut cursor = node.walk();
+        stack.extend(node.children(&mut cursor));
+        let Some(&(_, _, kinds)) = table
+            .iter()
+            .find(|(l, k, _)| *l == language && *k == node.kind())
+        else {
+            continue;
+        };
+        if let Some(name) = node.child_by_field_name("name")
+            && !kinds.contains(&name.kind())
+        {
+            out.push(format!(
+                "{path}:{}: a {} named by a {}",
+                node.start_position().row + 1,
+                node.kind(),
+                name.kind()
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn fixtures_name_definitions_as_the_patterns_did() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/semantic");
+    let mut files = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.to_string_lossy().into_owned();
+        assert_eq!(
+            misnamed(&name, &std::fs::read(&path).unwrap(), NAMED_BY_FIELD),
+            Vec::<String>::new()
+        );
+        files += 1;
+    }
+    assert_eq!(files, 7, "one fixture per language");
+}
+
+#[test]
+fn computed_and_quoted_names_keep_their_patterns() {
+    // A method or member may be named by a computed name or a string: those kinds keep
+    // their spelled-out patterns, which leave such names out. The check finds them if they
+    // were named by field...
+    let js = "class A {\n  [Symbol.iterator]() {}\n  'quoted'() {}\n  #private() {}\n  get x() { return 1; }\n}\n";
+    let methods: &[(&str, &str, &[&str])] = &[(
+        "javascript",
+        "method_definition",
+        &["property_identifier", "private_property_identifier"],
+    )];
+    assert_eq!(misnamed("a.js", js.as_bytes(), methods).len(), 2);
+    // ... and the kinds that are named by field hold only the kinds their patterns did.
+    assert_eq!(misnamed("a.js", js.as_bytes(), NAMED_BY_FIELD), Vec::<String>::new());
+    let ts = "declare module \"m\" {}\nnamespace A.B {}\nmodule C {}\nabstract class D<T> { abstract m(): void }\nenum E { 'a' = 1, b }\ninterface I { [k: string]: number; 'q': number; m(): void }\ntype T = { a: 1 };\nfunction f(): void;\nconst c = class {};\n";
+    assert_eq!(misnamed("a.ts", ts.as_bytes(), NAMED_BY_FIELD), Vec::<String>::new());
+    let others = [
+        ("a.rs", "struct S(u8);\nenum E { A, B(u8) }\nunion U { a: u8 }\nmacro_rules! m { () => {} }\ntrait T { type A; fn f(); }\nconst C: u8 = 1;\nstatic S2: u8 = 1;\nmod m2 {}\n"),
+        ("a.py", "class A:\n    def f(self): pass\n"),
+        ("a.go", "package a\n\ntype A struct{ x, y int }\ntype B = A\ntype I interface{ M() }\nfunc F() {}\n"),
+        ("A.java", "@interface N {}\nrecord R(int a) { R {} }\nenum E { A, B }\nclass A { A() {} void m() {} }\ninterface I {}\n"),
+    ];
+    for (path, source) in others {
+        assert_eq!(misnamed(path, source.as_bytes(), NAMED_BY_FIELD), Vec::<String>::new());
+    }
+}
+
+/// Walks `ATOMIC_ORACLE_CORPUS` when set (see the module documentation).
+#[test]
+fn a_corpus_names_definitions_as_the_patterns_did() {
+    let Some(dir) = std::env::var_os("ATOMIC_ORACLE_CORPUS") else {
+        return;
+    };
+    let (mut files, mut found) = (0, Vec::new());
+    for entry in ignore::Walk::new(Path::new(&dir)).flatten() {
+        let path = entry.path().to_string_lossy().into_owned();
+        if language_for_path(&path).is_none() || !entry.path().is_file() {
+            continue;
+        }
+        let Ok(source) = std::fs::read(entry.path()) else {
+            continue;
+        };
+        found.extend(misnamed(&path, &source, NAMED_BY_FIELD));
+        files += 1;
+    }
+    eprintln!("{files} files checked");
+    assert_eq!(found, Vec::<String>::new());
+}
