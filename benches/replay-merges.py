@@ -11,6 +11,8 @@ Environment:
                  repository from its public mirror) on every file
   AUDIT=BIN      the audit program (default: target/release/merge-audit, built by
                  `cargo build --release -p atomic-benches --bin merge-audit`)
+  BEFORE=BIN     also run `BIN merge-file` (another build of atomic, as tool "before"),
+                 timed file by file beside the others: two builds compared in one run
   REPLAY_KEEP=DIR  keep the inputs of every file where atomic is not git's result although
                  git is clean, under DIR/<n>/ (base, ours, theirs, committed, atomic's and
                  git's results, and the path)
@@ -59,6 +61,9 @@ def main():
         "git": lambda f, path: ["git", "merge-file", "-p", "--diff3", f["ours"], f["base"], f["theirs"]],
         "atomic": lambda f, path: [atomic, "merge-file", "-p", "--path", path, f["ours"], f["base"], f["theirs"]],
     }
+    before = os.environ.get("BEFORE")
+    if before:
+        tools["before"] = lambda f, path: [before, "merge-file", "-p", "--path", path, f["ours"], f["base"], f["theirs"]]
     if mergiraf:
         tools["mergiraf"] = lambda f, path: [mergiraf, "merge", f["base"], f["ours"], f["theirs"], "-p", path]
     merges = git(repo, "rev-list", "--merges", f"--max-count={max_merges}", "HEAD").decode().split()
