@@ -324,7 +324,10 @@ pub fn extract_versions(profile: &'static LanguageProfile, sources: &[&[u8]]) ->
     // between this thread and one more, so two cores tabulate a merge's four versions in
     // about the time of two.
     let mut pending: Vec<_> = sources.iter().copied().zip(parsed).collect();
-    let wanted = pending.iter().filter(|(_, (_, found))| found.is_err()).count();
+    let wanted = pending
+        .iter()
+        .filter(|(_, (_, found))| found.is_err())
+        .count();
     let tabulate_all = |items: Vec<(&[u8], Parsed)>| -> Vec<FileSymbols> {
         items
             .into_iter()

@@ -246,7 +246,10 @@ const JAVA_CALLEES: Callees = Callees {
     calls: &[
         ("method_invocation", Child::Field("name")),
         ("object_creation_expression", Child::Field("type")),
-        ("explicit_constructor_invocation", Child::Field("constructor")),
+        (
+            "explicit_constructor_invocation",
+            Child::Field("constructor"),
+        ),
     ],
     names: &["identifier", "type_identifier", "this", "super"],
     // `new Outer.Inner<T>()`: the generic's type, the scoped type's last segment.

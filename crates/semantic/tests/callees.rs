@@ -135,7 +135,10 @@ fn assert_same(path: &str, source: &str) {
     let (want_calls, want_modules) = by_patterns(path, source.as_bytes());
     let (got_calls, got_modules) = by_callees(path, source.as_bytes());
     assert_eq!(got_calls, want_calls, "calls in {path}");
-    assert_eq!(got_modules, want_modules, "require/import() modules in {path}");
+    assert_eq!(
+        got_modules, want_modules,
+        "require/import() modules in {path}"
+    );
 }
 
 #[test]

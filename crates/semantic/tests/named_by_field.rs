@@ -34,19 +34,35 @@ const NAMED_BY_FIELD: &[(&str, &str, &[&str])] = &[
     ("python", "class_definition", &["identifier"]),
     ("python", "function_definition", &["identifier"]),
     ("javascript", "function_declaration", &["identifier"]),
-    ("javascript", "generator_function_declaration", &["identifier"]),
+    (
+        "javascript",
+        "generator_function_declaration",
+        &["identifier"],
+    ),
     ("javascript", "class_declaration", &["identifier"]),
     ("javascript", "class", &["identifier"]),
     ("typescript", "function_declaration", &["identifier"]),
-    ("typescript", "generator_function_declaration", &["identifier"]),
+    (
+        "typescript",
+        "generator_function_declaration",
+        &["identifier"],
+    ),
     ("typescript", "function_signature", &["identifier"]),
     ("typescript", "class_declaration", &["type_identifier"]),
-    ("typescript", "abstract_class_declaration", &["type_identifier"]),
+    (
+        "typescript",
+        "abstract_class_declaration",
+        &["type_identifier"],
+    ),
     ("typescript", "class", &["type_identifier"]),
     ("typescript", "interface_declaration", &["type_identifier"]),
     ("typescript", "type_alias_declaration", &["type_identifier"]),
     ("typescript", "enum_declaration", &["identifier"]),
-    ("typescript", "internal_module", &["identifier", "nested_identifier"]),
+    (
+        "typescript",
+        "internal_module",
+        &["identifier", "nested_identifier"],
+    ),
     (
         "typescript",
         "module",
@@ -135,17 +151,35 @@ fn computed_and_quoted_names_keep_their_patterns() {
     )];
     assert_eq!(misnamed("a.js", js.as_bytes(), methods).len(), 2);
     // ... and the kinds that are named by field hold only the kinds their patterns did.
-    assert_eq!(misnamed("a.js", js.as_bytes(), NAMED_BY_FIELD), Vec::<String>::new());
+    assert_eq!(
+        misnamed("a.js", js.as_bytes(), NAMED_BY_FIELD),
+        Vec::<String>::new()
+    );
     let ts = "declare module \"m\" {}\nnamespace A.B {}\nmodule C {}\nabstract class D<T> { abstract m(): void }\nenum E { 'a' = 1, b }\ninterface I { [k: string]: number; 'q': number; m(): void }\ntype T = { a: 1 };\nfunction f(): void;\nconst c = class {};\n";
-    assert_eq!(misnamed("a.ts", ts.as_bytes(), NAMED_BY_FIELD), Vec::<String>::new());
+    assert_eq!(
+        misnamed("a.ts", ts.as_bytes(), NAMED_BY_FIELD),
+        Vec::<String>::new()
+    );
     let others = [
-        ("a.rs", "struct S(u8);\nenum E { A, B(u8) }\nunion U { a: u8 }\nmacro_rules! m { () => {} }\ntrait T { type A; fn f(); }\nconst C: u8 = 1;\nstatic S2: u8 = 1;\nmod m2 {}\n"),
+        (
+            "a.rs",
+            "struct S(u8);\nenum E { A, B(u8) }\nunion U { a: u8 }\nmacro_rules! m { () => {} }\ntrait T { type A; fn f(); }\nconst C: u8 = 1;\nstatic S2: u8 = 1;\nmod m2 {}\n",
+        ),
         ("a.py", "class A:\n    def f(self): pass\n"),
-        ("a.go", "package a\n\ntype A struct{ x, y int }\ntype B = A\ntype I interface{ M() }\nfunc F() {}\n"),
-        ("A.java", "@interface N {}\nrecord R(int a) { R {} }\nenum E { A, B }\nclass A { A() {} void m() {} }\ninterface I {}\n"),
+        (
+            "a.go",
+            "package a\n\ntype A struct{ x, y int }\ntype B = A\ntype I interface{ M() }\nfunc F() {}\n",
+        ),
+        (
+            "A.java",
+            "@interface N {}\nrecord R(int a) { R {} }\nenum E { A, B }\nclass A { A() {} void m() {} }\ninterface I {}\n",
+        ),
     ];
     for (path, source) in others {
-        assert_eq!(misnamed(path, source.as_bytes(), NAMED_BY_FIELD), Vec::<String>::new());
+        assert_eq!(
+            misnamed(path, source.as_bytes(), NAMED_BY_FIELD),
+            Vec::<String>::new()
+        );
     }
 }
 
