@@ -8,8 +8,9 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod corpus;
+
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use atomic_semantic::{extract_path, language_for_path};
 use tree_sitter::{Parser, Query, QueryCursor, StreamingIterator};
@@ -231,20 +232,5 @@ class A extends B {
 /// Walks `ATOMIC_ORACLE_CORPUS` when set (see the module documentation).
 #[test]
 fn callees_match_the_patterns_on_a_corpus() {
-    let Some(dir) = std::env::var_os("ATOMIC_ORACLE_CORPUS") else {
-        return;
-    };
-    let mut files = 0;
-    for entry in ignore::Walk::new(Path::new(&dir)).flatten() {
-        let path = entry.path().to_string_lossy().into_owned();
-        if language_for_path(&path).is_none() || !entry.path().is_file() {
-            continue;
-        }
-        let Ok(source) = std::fs::read_to_string(entry.path()) else {
-            continue;
-        };
-        assert_same(&path, &source);
-        files += 1;
-    }
-    eprintln!("{files} files compared");
+    corpus::for_each_file(assert_same);
 }

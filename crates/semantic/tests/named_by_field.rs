@@ -10,6 +10,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod corpus;
+
 use std::path::Path;
 
 use atomic_semantic::language_for_path;
@@ -186,21 +188,9 @@ fn computed_and_quoted_names_keep_their_patterns() {
 /// Walks `ATOMIC_ORACLE_CORPUS` when set (see the module documentation).
 #[test]
 fn a_corpus_names_definitions_as_the_patterns_did() {
-    let Some(dir) = std::env::var_os("ATOMIC_ORACLE_CORPUS") else {
-        return;
-    };
-    let (mut files, mut found) = (0, Vec::new());
-    for entry in ignore::Walk::new(Path::new(&dir)).flatten() {
-        let path = entry.path().to_string_lossy().into_owned();
-        if language_for_path(&path).is_none() || !entry.path().is_file() {
-            continue;
-        }
-        let Ok(source) = std::fs::read(entry.path()) else {
-            continue;
-        };
-        found.extend(misnamed(&path, &source, NAMED_BY_FIELD));
-        files += 1;
-    }
-    eprintln!("{files} files checked");
+    let mut found = Vec::new();
+    corpus::for_each_file(|path, source| {
+        found.extend(misnamed(path, source.as_bytes(), NAMED_BY_FIELD));
+    });
     assert_eq!(found, Vec::<String>::new());
 }
