@@ -17,15 +17,42 @@ use tree_sitter::Node;
 pub(crate) struct Callees {
     /// Call node kinds, each with the child that names what it calls.
     pub calls: &'static [(&'static str, Child)],
-    /// Node kinds that are a callee's name (`identifier`, `field_identifier`).
-    pub names: &'static [&'static str],
-    /// Node kinds a callee is reached through, each with the child to follow: a member
-    /// access's member (`x.f` → `f`), a path's last segment, a generic's function.
-    pub through: &'static [(&'static str, Child)],
+    /// From that child to the callee's name: `identifier`, or through a member access's
+    /// member (`x.f` → `f`), a path's last segment, a generic's function.
+    pub walk: NameWalk,
     /// Callees whose call imports the module its first argument names, when that is a
     /// string literal (`require("m")`, `import("m")`: the `arguments` field holding a
     /// `string` with a `string_fragment`).
     pub imports: &'static [&'static str],
+}
+
+/// A walk down to a name node: through nodes of the `through` kinds, each by its child,
+/// until a node of a `names` kind (none when another kind comes first). Calls find their
+/// callee this way, and definitions not named by their `name` field their name (a Rust
+/// `impl`'s type: `Foo` in `impl<T> a::Foo<T>`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct NameWalk {
+    /// Node kinds that are names (`identifier`, `field_identifier`).
+    pub names: &'static [&'static str],
+    /// Node kinds the walk goes through, each with the child to follow.
+    pub through: &'static [(&'static str, Child)],
+}
+
+impl NameWalk {
+    /// The name node reached from `start`.
+    pub(crate) fn name<'t>(&self, start: Option<Node<'t>>) -> Option<Node<'t>> {
+        let mut node = start;
+        // Each step goes one level down; the deepest shape is a generic's member access.
+        for _ in 0..4 {
+            let n = node?;
+            if self.names.contains(&n.kind()) {
+                return Some(n);
+            }
+            let &(_, next) = self.through.iter().find(|(k, _)| *k == n.kind())?;
+            node = follow(n, next);
+        }
+        None
+    }
 }
 
 /// Which child of a node to follow (see [`Callees`]).
@@ -62,26 +89,14 @@ impl Callees {
             let mut cursor = call.walk();
             let children: Vec<Node<'t>> = call.named_children(&mut cursor).collect();
             for pair in children.windows(2) {
-                if self.names.contains(&pair[0].kind()) && pair[1].kind() == call.kind() {
+                if self.walk.names.contains(&pair[0].kind()) && pair[1].kind() == call.kind() {
                     found(pair[0]);
                 }
             }
             return;
         }
-        let mut node = follow(call, child);
-        // Each step goes one level down; the deepest shape is a generic's member access.
-        for _ in 0..4 {
-            let Some(n) = node else {
-                return;
-            };
-            if self.names.contains(&n.kind()) {
-                found(n);
-                return;
-            }
-            let Some(&(_, next)) = self.through.iter().find(|(k, _)| *k == n.kind()) else {
-                return;
-            };
-            node = follow(n, next);
+        if let Some(name) = self.walk.name(follow(call, child)) {
+            found(name);
         }
     }
 
@@ -113,7 +128,8 @@ impl Callees {
     }
 }
 
-fn follow<'t>(node: Node<'t>, child: Child) -> Option<Node<'t>> {
+/// The `child` of `node`.
+pub(crate) fn follow<'t>(node: Node<'t>, child: Child) -> Option<Node<'t>> {
     match child {
         Child::Field(field) => node.child_by_field_name(field),
         Child::First => node.named_child(0),

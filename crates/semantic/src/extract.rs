@@ -486,8 +486,9 @@ fn table_of(profile: &LanguageProfile, source: &[u8], tree: Option<&Tree>) -> Fi
             }
         }
         // A pattern without `@name` (`(function_item) @definition.function`) is named by
-        // its node's `name` field: spelling the name out costs tree-sitter's analysis.
-        let name = name.or_else(|| def.and_then(|d| d.child_by_field_name("name")));
+        // its node's `name` field or the profile's walk: spelling the name out costs
+        // tree-sitter's analysis.
+        let name = name.or_else(|| def.and_then(|d| profile.definition_name(d)));
         let (Some(name), Some(def)) = (name, def) else {
             return;
         };

@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use tree_sitter::{Language, Query};
 
-use crate::callees::{Callees, Child};
+use crate::callees::{Callees, Child, NameWalk, follow};
 
 /// How atomic reads one language.
 pub struct LanguageProfile {
@@ -55,6 +55,9 @@ pub struct LanguageProfile {
     queries: QueryTexts,
     /// What calls call: the calls query is made of these call kinds.
     pub(crate) callees: Callees,
+    /// Definition kinds not named by their `name` field, each with the child their name
+    /// is reached from and the walk down to it (a Rust `impl`: its type's name).
+    pub(crate) named_by: &'static [(&'static str, Child, NameWalk)],
     /// The grammar, loaded on first use (cheap: parsing needs only this).
     language: OnceLock<Language>,
     /// The compiled queries, on first use (costly: tens of milliseconds).
@@ -172,6 +175,18 @@ impl LanguageProfile {
         })
     }
 
+    /// The name node of definition `def` whose pattern does not capture `@name`: its
+    /// `name` field, or where [`LanguageProfile::named_by`] says.
+    pub(crate) fn definition_name<'t>(
+        &self,
+        def: tree_sitter::Node<'t>,
+    ) -> Option<tree_sitter::Node<'t>> {
+        match self.named_by.iter().find(|(kind, ..)| *kind == def.kind()) {
+            Some((_, child, walk)) => walk.name(follow(def, *child)),
+            None => def.child_by_field_name("name"),
+        }
+    }
+
     /// Returns the tree-sitter grammar (without compiling the queries).
     pub fn language(&self) -> &Language {
         self.language.get_or_init(|| (self.grammar)())
@@ -204,19 +219,36 @@ const RUST_CALLEES: Callees = Callees {
         ("macro_invocation", Child::Field("macro")),
         ("token_tree", Child::NameBeforeOwnKind),
     ],
-    names: &["identifier", "field_identifier"],
-    through: &[
-        ("field_expression", Child::Field("field")),
-        ("scoped_identifier", Child::Field("name")),
-        ("generic_function", Child::Field("function")),
-    ],
+    walk: NameWalk {
+        names: &["identifier", "field_identifier"],
+        through: &[
+            ("field_expression", Child::Field("field")),
+            ("scoped_identifier", Child::Field("name")),
+            ("generic_function", Child::Field("function")),
+        ],
+    },
     imports: &[],
 };
 
+/// `impl<T> a::Foo<T>` is named `Foo`.
+const RUST_NAMED_BY: &[(&str, Child, NameWalk)] = &[(
+    "impl_item",
+    Child::Field("type"),
+    NameWalk {
+        names: &["type_identifier"],
+        through: &[
+            ("generic_type", Child::Field("type")),
+            ("scoped_type_identifier", Child::Field("name")),
+        ],
+    },
+)];
+
 const PYTHON_CALLEES: Callees = Callees {
     calls: &[("call", Child::Field("function"))],
-    names: &["identifier"],
-    through: &[("attribute", Child::Field("attribute"))],
+    walk: NameWalk {
+        names: &["identifier"],
+        through: &[("attribute", Child::Field("attribute"))],
+    },
     imports: &[],
 };
 
@@ -226,19 +258,23 @@ const JS_CALLEES: Callees = Callees {
         ("call_expression", Child::Field("function")),
         ("new_expression", Child::Field("constructor")),
     ],
-    names: &[
-        "identifier",
-        "property_identifier",
-        "private_property_identifier",
-    ],
-    through: &[("member_expression", Child::Field("property"))],
+    walk: NameWalk {
+        names: &[
+            "identifier",
+            "property_identifier",
+            "private_property_identifier",
+        ],
+        through: &[("member_expression", Child::Field("property"))],
+    },
     imports: &["require", "import"],
 };
 
 const GO_CALLEES: Callees = Callees {
     calls: &[("call_expression", Child::Field("function"))],
-    names: &["identifier", "field_identifier"],
-    through: &[("selector_expression", Child::Field("field"))],
+    walk: NameWalk {
+        names: &["identifier", "field_identifier"],
+        through: &[("selector_expression", Child::Field("field"))],
+    },
     imports: &[],
 };
 
@@ -251,12 +287,14 @@ const JAVA_CALLEES: Callees = Callees {
             Child::Field("constructor"),
         ),
     ],
-    names: &["identifier", "type_identifier", "this", "super"],
-    // `new Outer.Inner<T>()`: the generic's type, the scoped type's last segment.
-    through: &[
-        ("generic_type", Child::First),
-        ("scoped_type_identifier", Child::Last),
-    ],
+    walk: NameWalk {
+        names: &["identifier", "type_identifier", "this", "super"],
+        // `new Outer.Inner<T>()`: the generic's type, the scoped type's last segment.
+        through: &[
+            ("generic_type", Child::First),
+            ("scoped_type_identifier", Child::Last),
+        ],
+    },
     imports: &[],
 };
 
@@ -374,6 +412,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         grammar: || tree_sitter_rust::LANGUAGE.into(),
         queries: queries!("rust"),
         callees: RUST_CALLEES,
+        named_by: RUST_NAMED_BY,
         language: OnceLock::new(),
         loaded: OnceLock::new(),
     },
@@ -394,6 +433,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         grammar: || tree_sitter_python::LANGUAGE.into(),
         queries: queries!("python"),
         callees: PYTHON_CALLEES,
+        named_by: &[],
         language: OnceLock::new(),
         loaded: OnceLock::new(),
     },
@@ -414,6 +454,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         grammar: || tree_sitter_javascript::LANGUAGE.into(),
         queries: queries!("javascript"),
         callees: JS_CALLEES,
+        named_by: &[],
         language: OnceLock::new(),
         loaded: OnceLock::new(),
     },
@@ -434,6 +475,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         grammar: || tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
         queries: queries!("typescript"),
         callees: JS_CALLEES,
+        named_by: &[],
         language: OnceLock::new(),
         loaded: OnceLock::new(),
     },
@@ -454,6 +496,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         grammar: || tree_sitter_typescript::LANGUAGE_TSX.into(),
         queries: queries!("typescript"),
         callees: JS_CALLEES,
+        named_by: &[],
         language: OnceLock::new(),
         loaded: OnceLock::new(),
     },
@@ -488,6 +531,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         grammar: || tree_sitter_go::LANGUAGE.into(),
         queries: queries!("go"),
         callees: GO_CALLEES,
+        named_by: &[],
         language: OnceLock::new(),
         loaded: OnceLock::new(),
     },
@@ -519,6 +563,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         grammar: || tree_sitter_java::LANGUAGE.into(),
         queries: queries!("java"),
         callees: JAVA_CALLEES,
+        named_by: &[],
         language: OnceLock::new(),
         loaded: OnceLock::new(),
     },

@@ -5,6 +5,9 @@
 //! absent or one of those kinds. This checks that, on the semantic fixtures of every
 //! language and on sources written for the purpose.
 //!
+//! A Rust `impl` is named by its type's name (`Foo` in `impl<T> a::Foo<T>`), reached by a
+//! walk the profile gives; the pattern it replaces is the oracle for that.
+//!
 //! `ATOMIC_ORACLE_CORPUS=DIR` also checks every file of a supported language under DIR
 //! (a checkout of a real repository), for a run by hand.
 
@@ -14,8 +17,8 @@ mod corpus;
 
 use std::path::Path;
 
-use atomic_semantic::language_for_path;
-use tree_sitter::{Node, Parser};
+use atomic_semantic::{SymbolKind, extract_path, language_for_path};
+use tree_sitter::{Node, Parser, Query, QueryCursor, StreamingIterator};
 
 /// (language, node kind, the kinds its spelled-out pattern allowed for the name).
 const NAMED_BY_FIELD: &[(&str, &str, &[&str])] = &[
@@ -185,12 +188,68 @@ fn computed_and_quoted_names_keep_their_patterns() {
     }
 }
 
+/// The names of a Rust file's `impl`s: by the pattern that spelled them out, and as
+/// extracted; sorted.
+fn impl_names(path: &str, source: &str) -> (Vec<String>, Vec<String>) {
+    const ORACLE: &str = "(impl_item
+  type: [
+    (type_identifier) @name
+    (generic_type type: (type_identifier) @name)
+    (scoped_type_identifier name: (type_identifier) @name)
+    (generic_type type: (scoped_type_identifier name: (type_identifier) @name))
+  ])";
+    let profile = language_for_path(path).unwrap();
+    let mut parser = Parser::new();
+    parser.set_language(profile.language()).unwrap();
+    let tree = parser.parse(source, None).unwrap();
+    let query = Query::new(profile.language(), ORACLE).unwrap();
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(&query, tree.root_node(), source.as_bytes());
+    let mut want = Vec::new();
+    while let Some(m) = matches.next() {
+        for c in m.captures() {
+            want.push(c.node.utf8_text(source.as_bytes()).unwrap().to_owned());
+        }
+    }
+    let mut got: Vec<String> = extract_path(path, source.as_bytes())
+        .unwrap()
+        .symbols
+        .into_iter()
+        .filter(|s| s.kind == SymbolKind::Impl)
+        .map(|s| s.name)
+        .collect();
+    want.sort();
+    got.sort();
+    (want, got)
+}
+
+#[test]
+fn impls_are_named_as_the_pattern_named_them() {
+    let source = "impl Foo {}\nimpl<T> Bar<T> {}\nimpl a::b::Baz {}\nimpl<T> c::Qux<T> {}\nimpl Trait for Foo {}\nimpl<T> Trait for &T {}\nimpl Trait for [u8] {}\nimpl<T> Trait for (T, T) {}\nimpl dyn Trait {}\n";
+    let (want, got) = impl_names("a.rs", source);
+    assert_eq!(want.len(), 5, "{want:?}");
+    assert_eq!(got, want);
+    let (path, fixture) = (
+        "sample.rs",
+        std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/semantic/sample.rs"),
+        )
+        .unwrap(),
+    );
+    let (want, got) = impl_names(path, &fixture);
+    assert_eq!(got, want);
+}
+
 /// Walks `ATOMIC_ORACLE_CORPUS` when set (see the module documentation).
 #[test]
 fn a_corpus_names_definitions_as_the_patterns_did() {
     let mut found = Vec::new();
     corpus::for_each_file(|path, source| {
         found.extend(misnamed(path, source.as_bytes(), NAMED_BY_FIELD));
+        if path.ends_with(".rs") {
+            let (want, got) = impl_names(path, source);
+            assert_eq!(got, want, "impls of {path}");
+        }
     });
     assert_eq!(found, Vec::<String>::new());
 }

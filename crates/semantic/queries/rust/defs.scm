@@ -12,10 +12,4 @@
 (macro_definition) @definition.macro
 (enum_variant) @definition.variant
 (field_declaration) @definition.field
-(impl_item
-  type: [
-    (type_identifier) @name
-    (generic_type type: (type_identifier) @name)
-    (scoped_type_identifier name: (type_identifier) @name)
-    (generic_type type: (scoped_type_identifier name: (type_identifier) @name))
-  ]) @definition.impl
+(impl_item) @definition.impl
