@@ -102,8 +102,9 @@ impl SeparatedList {
 }
 
 /// A profile's tree-sitter queries (`queries/<language>/*.scm`): definitions capture
-/// `@definition.<kind>` and `@name`, or are named by their node's `name` field (the
-/// cheaper pattern to compile, see [`crate::callees`]); references capture `@name`;
+/// `@definition.<kind>` and `@name`, or are named by their node's `name` field or by
+/// [`LanguageProfile::named_by`] (the cheaper pattern to compile, see
+/// [`crate::callees`]); references capture `@name`;
 /// imports capture `@import` with `@path`, `@source` or `@module`. Calls are profile
 /// data ([`Callees`]).
 struct QueryTexts {
