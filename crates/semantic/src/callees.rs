@@ -87,11 +87,15 @@ impl Callees {
         };
         if let Child::NameBeforeOwnKind = child {
             let mut cursor = call.walk();
-            let children: Vec<Node<'t>> = call.named_children(&mut cursor).collect();
-            for pair in children.windows(2) {
-                if self.walk.names.contains(&pair[0].kind()) && pair[1].kind() == call.kind() {
-                    found(pair[0]);
+            let mut previous: Option<Node<'t>> = None;
+            for child in call.named_children(&mut cursor) {
+                if let Some(name) = previous
+                    && child.kind() == call.kind()
+                    && self.walk.names.contains(&name.kind())
+                {
+                    found(name);
                 }
+                previous = Some(child);
             }
             return;
         }
