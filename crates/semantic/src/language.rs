@@ -270,6 +270,49 @@ const JS_CALLEES: Callees = Callees {
     imports: &["require", "import"],
 };
 
+/// JavaScript methods and fields: named when the name is a plain or private property
+/// name, not when it is computed or quoted (`[Symbol.iterator]()`, `'q'()`).
+const JS_NAMED_BY: &[(&str, Child, NameWalk)] = &[
+    ("method_definition", Child::Field("name"), PROPERTY_NAME),
+    ("field_definition", Child::Field("property"), PROPERTY_NAME),
+];
+
+/// TypeScript's methods, fields and members, as JavaScript's.
+const TS_NAMED_BY: &[(&str, Child, NameWalk)] = &[
+    ("method_definition", Child::Field("name"), PROPERTY_NAME),
+    ("method_signature", Child::Field("name"), PROPERTY_NAME),
+    (
+        "abstract_method_signature",
+        Child::Field("name"),
+        PROPERTY_NAME,
+    ),
+    (
+        "public_field_definition",
+        Child::Field("name"),
+        PROPERTY_NAME,
+    ),
+    (
+        "property_signature",
+        Child::Field("name"),
+        PUBLIC_PROPERTY_NAME,
+    ),
+    (
+        "enum_assignment",
+        Child::Field("name"),
+        PUBLIC_PROPERTY_NAME,
+    ),
+];
+
+const PROPERTY_NAME: NameWalk = NameWalk {
+    names: &["property_identifier", "private_property_identifier"],
+    through: &[],
+};
+
+const PUBLIC_PROPERTY_NAME: NameWalk = NameWalk {
+    names: &["property_identifier"],
+    through: &[],
+};
+
 const GO_CALLEES: Callees = Callees {
     calls: &[("call_expression", Child::Field("function"))],
     walk: NameWalk {
@@ -455,7 +498,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         grammar: || tree_sitter_javascript::LANGUAGE.into(),
         queries: queries!("javascript"),
         callees: JS_CALLEES,
-        named_by: &[],
+        named_by: JS_NAMED_BY,
         language: OnceLock::new(),
         loaded: OnceLock::new(),
     },
@@ -476,7 +519,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         grammar: || tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
         queries: queries!("typescript"),
         callees: JS_CALLEES,
-        named_by: &[],
+        named_by: TS_NAMED_BY,
         language: OnceLock::new(),
         loaded: OnceLock::new(),
     },
@@ -497,7 +540,7 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         grammar: || tree_sitter_typescript::LANGUAGE_TSX.into(),
         queries: queries!("typescript"),
         callees: JS_CALLEES,
-        named_by: &[],
+        named_by: TS_NAMED_BY,
         language: OnceLock::new(),
         loaded: OnceLock::new(),
     },

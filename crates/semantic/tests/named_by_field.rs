@@ -5,8 +5,9 @@
 //! absent or one of those kinds. This checks that, on the semantic fixtures of every
 //! language and on sources written for the purpose.
 //!
-//! A Rust `impl` is named by its type's name (`Foo` in `impl<T> a::Foo<T>`), reached by a
-//! walk the profile gives; the pattern it replaces is the oracle for that.
+//! A Rust `impl` is named by its type's name (`Foo` in `impl<T> a::Foo<T>`), and
+//! JavaScript and TypeScript methods and members by their name when it is a property name,
+//! both by walks the profile gives; the patterns they replace are the oracle for those.
 //!
 //! `ATOMIC_ORACLE_CORPUS=DIR` also checks every file of a supported language under DIR
 //! (a checkout of a real repository), for a run by hand.
@@ -145,9 +146,9 @@ fn fixtures_name_definitions_as_the_patterns_did() {
 
 #[test]
 fn computed_and_quoted_names_keep_their_patterns() {
-    // A method or member may be named by a computed name or a string: those kinds keep
-    // their spelled-out patterns, which leave such names out. The check finds them if they
-    // were named by field...
+    // A method or member may be named by a computed name or a string: those kinds are
+    // named by a walk that takes property names only (the profile's `named_by`), as their
+    // patterns did, not by field. The check finds such names if they were named by field...
     let js = "class A {\n  [Symbol.iterator]() {}\n  'quoted'() {}\n  #private() {}\n  get x() { return 1; }\n}\n";
     let methods: &[(&str, &str, &[&str])] = &[(
         "javascript",
@@ -240,6 +241,131 @@ fn impls_are_named_as_the_pattern_named_them() {
     assert_eq!(got, want);
 }
 
+/// The definitions patterns of JavaScript and TypeScript as they were before any was
+/// named by field or walk (commit d05afa6).
+const JS_DEFS_BEFORE: &str = r#"
+(function_declaration name: (identifier) @name) @definition.function
+(generator_function_declaration name: (identifier) @name) @definition.function
+(class_declaration name: (identifier) @name) @definition.class
+(class name: (identifier) @name) @definition.class
+(method_definition name: [(property_identifier) (private_property_identifier)] @name) @definition.method
+(field_definition property: [(property_identifier) (private_property_identifier)] @name) @definition.field
+(lexical_declaration
+  (variable_declarator
+    name: (identifier) @name
+    value: [(arrow_function) (function_expression) (generator_function)]) @definition.function)
+(variable_declaration
+  (variable_declarator
+    name: (identifier) @name
+    value: [(arrow_function) (function_expression) (generator_function)]) @definition.function)
+(program (lexical_declaration (variable_declarator name: (identifier) @name) @definition.constant))
+(program (export_statement declaration: (lexical_declaration (variable_declarator name: (identifier) @name) @definition.constant)))
+(assignment_expression
+  left: (member_expression property: (property_identifier) @name)
+  right: [(arrow_function) (function_expression)]) @definition.function
+"#;
+const TS_DEFS_BEFORE: &str = r#"
+(function_declaration name: (identifier) @name) @definition.function
+(generator_function_declaration name: (identifier) @name) @definition.function
+(function_signature name: (identifier) @name) @definition.function
+(class_declaration name: (type_identifier) @name) @definition.class
+(abstract_class_declaration name: (type_identifier) @name) @definition.class
+(class name: (type_identifier) @name) @definition.class
+(interface_declaration name: (type_identifier) @name) @definition.interface
+(type_alias_declaration name: (type_identifier) @name) @definition.type
+(enum_declaration name: (identifier) @name) @definition.enum
+(enum_body name: (property_identifier) @name @definition.enum_member)
+(enum_assignment name: (property_identifier) @name) @definition.enum_member
+(internal_module name: [(identifier) (nested_identifier)] @name) @definition.module
+(module name: [(identifier) (nested_identifier) (string)] @name) @definition.module
+(method_definition name: [(property_identifier) (private_property_identifier)] @name) @definition.method
+(method_signature name: [(property_identifier) (private_property_identifier)] @name) @definition.method
+(abstract_method_signature name: [(property_identifier) (private_property_identifier)] @name) @definition.method
+(public_field_definition name: [(property_identifier) (private_property_identifier)] @name) @definition.field
+(property_signature name: (property_identifier) @name) @definition.field
+(lexical_declaration
+  (variable_declarator
+    name: (identifier) @name
+    value: [(arrow_function) (function_expression) (generator_function)]) @definition.function)
+(variable_declaration
+  (variable_declarator
+    name: (identifier) @name
+    value: [(arrow_function) (function_expression) (generator_function)]) @definition.function)
+(program (lexical_declaration (variable_declarator name: (identifier) @name) @definition.constant))
+(program (export_statement declaration: (lexical_declaration (variable_declarator name: (identifier) @name) @definition.constant)))
+"#;
+
+/// The names a JavaScript or TypeScript file defines: by the patterns as they were (a node
+/// matched by several keeps its first, as extraction does), and as extracted; sorted.
+fn defined_names(path: &str, source: &str) -> (Vec<String>, Vec<String>) {
+    let profile = language_for_path(path).unwrap();
+    let before = if profile.name == "javascript" {
+        JS_DEFS_BEFORE
+    } else {
+        TS_DEFS_BEFORE
+    };
+    let mut parser = Parser::new();
+    parser.set_language(profile.language()).unwrap();
+    let tree = parser.parse(source, None).unwrap();
+    let query = Query::new(profile.language(), before).unwrap();
+    let names = query.capture_names();
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(&query, tree.root_node(), source.as_bytes());
+    let mut by_node = std::collections::HashMap::new();
+    while let Some(m) = matches.next() {
+        let (mut name, mut def) = (None, None);
+        for c in m.captures() {
+            let capture = names[c.index as usize];
+            if capture == "name" {
+                name = Some(c.node);
+            }
+            if capture.starts_with("definition.") {
+                def = Some(c.node);
+            }
+        }
+        let (Some(name), Some(def)) = (name, def) else {
+            continue;
+        };
+        let text = name.utf8_text(source.as_bytes()).unwrap().trim().to_owned();
+        if !name.is_missing() && !text.is_empty() {
+            by_node.entry(def.id()).or_insert(text);
+        }
+    }
+    let mut want: Vec<String> = by_node.into_values().collect();
+    let mut got: Vec<String> = extract_path(path, source.as_bytes())
+        .unwrap()
+        .symbols
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    want.sort();
+    got.sort();
+    (want, got)
+}
+
+#[test]
+fn javascript_and_typescript_define_what_their_patterns_did() {
+    let source = "class A {\n  [Symbol.iterator]() {}\n  'quoted'() {}\n  #private() {}\n  plain() {}\n  static field = 1;\n  #hidden = 2;\n  ['computed'] = 3;\n}\nconst f = () => 1;\nexport const g = function () {};\nfunction h() {}\n";
+    for path in ["a.js", "a.ts", "a.tsx"] {
+        let (want, got) = defined_names(path, source);
+        assert_eq!(got, want, "{path}");
+    }
+    let ts = "interface I { [k: string]: number; 'q': number; p: string; m(): void; ['c'](): void }\nabstract class C { abstract m(): void; abstract 'n'(): void; public f = 1; 'g' = 2 }\nenum E { 'a' = 1, b = 2, c }\ndeclare module \"m\" { function x(): void }\n";
+    let (want, got) = defined_names("a.ts", ts);
+    assert!(
+        want.contains(&"p".to_owned()) && want.contains(&"b".to_owned()),
+        "{want:?}"
+    );
+    assert_eq!(got, want);
+    for name in ["sample.js", "sample.ts", "sample.tsx"] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../testdata/semantic")
+            .join(name);
+        let (want, got) = defined_names(name, &std::fs::read_to_string(path).unwrap());
+        assert_eq!(got, want, "{name}");
+    }
+}
+
 /// Walks `ATOMIC_ORACLE_CORPUS` when set (see the module documentation).
 #[test]
 fn a_corpus_names_definitions_as_the_patterns_did() {
@@ -249,6 +375,10 @@ fn a_corpus_names_definitions_as_the_patterns_did() {
         if path.ends_with(".rs") {
             let (want, got) = impl_names(path, source);
             assert_eq!(got, want, "impls of {path}");
+        }
+        if [".js", ".ts", ".tsx"].iter().any(|e| path.ends_with(e)) {
+            let (want, got) = defined_names(path, source);
+            assert_eq!(got, want, "definitions of {path}");
         }
     });
     assert_eq!(found, Vec::<String>::new());

@@ -2,8 +2,8 @@
 (generator_function_declaration) @definition.function
 (class_declaration) @definition.class
 (class) @definition.class
-(method_definition name: [(property_identifier) (private_property_identifier)] @name) @definition.method
-(field_definition property: [(property_identifier) (private_property_identifier)] @name) @definition.field
+(method_definition) @definition.method
+(field_definition) @definition.field
 (lexical_declaration
   (variable_declarator
     name: (identifier) @name

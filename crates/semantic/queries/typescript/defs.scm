@@ -8,14 +8,14 @@
 (type_alias_declaration) @definition.type
 (enum_declaration) @definition.enum
 (enum_body name: (property_identifier) @name @definition.enum_member)
-(enum_assignment name: (property_identifier) @name) @definition.enum_member
+(enum_assignment) @definition.enum_member
 (internal_module) @definition.module
 (module) @definition.module
-(method_definition name: [(property_identifier) (private_property_identifier)] @name) @definition.method
-(method_signature name: [(property_identifier) (private_property_identifier)] @name) @definition.method
-(abstract_method_signature name: [(property_identifier) (private_property_identifier)] @name) @definition.method
-(public_field_definition name: [(property_identifier) (private_property_identifier)] @name) @definition.field
-(property_signature name: (property_identifier) @name) @definition.field
+(method_definition) @definition.method
+(method_signature) @definition.method
+(abstract_method_signature) @definition.method
+(public_field_definition) @definition.field
+(property_signature) @definition.field
 (lexical_declaration
   (variable_declarator
     name: (identifier) @name
