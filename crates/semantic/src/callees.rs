@@ -1,14 +1,14 @@
 //! What a call calls, found by walking the call node's fields.
 //!
-//! The calls query captures call nodes alone (`(call_expression) @call`), built from
-//! [`Callees::calls`]: a query pattern with children under an expression node costs
-//! tree-sitter's query analysis every parse state the expression can appear in, which made
-//! the calls patterns most of a language's query compile time: `atomic merge-file` of a
-//! 7-line file, where parsing costs nothing, took 23.7 ms of CPU in Rust and 53.5 ms in
-//! TypeScript with the patterns spelled out, 15.6 and 28.5 ms with call nodes alone
-//! (`perf stat -r 30`). The callee's name is then a walk of a few fields, as data: the
-//! patterns it replaces were of the shape
-//! `(call_expression function: (field_expression field: (field_identifier) @name))`.
+//! Calls are found by their node kind ([`Callees::calls`], in the walk of
+//! [`crate::patterns`]); the callee's name is then a walk of a few fields, as data. The
+//! query patterns this replaced were of the shape
+//! `(call_expression function: (field_expression field: (field_identifier) @name))`: with
+//! children under an expression node, each costs tree-sitter's query analysis every parse
+//! state the expression can appear in, which made them most of a language's query
+//! compile time (`atomic merge-file` of a 7-line file took 23.7 ms of CPU in Rust and
+//! 53.5 ms in TypeScript with them, 15.6 and 28.5 ms with call nodes alone; `perf stat
+//! -r 30`).
 
 use tree_sitter::Node;
 
@@ -39,11 +39,21 @@ pub(crate) struct NameWalk {
 }
 
 impl NameWalk {
-    /// The name node reached from `start`.
+    /// The walk that takes the node it starts at, whatever its kind (a query's `(_)`).
+    pub(crate) const ANY: NameWalk = NameWalk {
+        names: &[],
+        through: &[],
+    };
+
+    /// The name node reached from `start`: with no `names`, `start` itself when named.
     pub(crate) fn name<'t>(&self, start: Option<Node<'t>>) -> Option<Node<'t>> {
+        if self.names.is_empty() {
+            return start.filter(Node::is_named);
+        }
         let mut node = start;
-        // Each step goes one level down; the deepest shape is a generic's member access.
-        for _ in 0..4 {
+        // Each step goes one level down; the deepest shape is a Go receiver's
+        // `(s *T[K])`: parameter list, parameter, pointer, generic, name.
+        for _ in 0..6 {
             let n = node?;
             if self.names.contains(&n.kind()) {
                 return Some(n);
@@ -64,6 +74,8 @@ pub(crate) enum Child {
     First,
     /// The last named child.
     Last,
+    /// The first named child of one of these kinds.
+    OfKind(&'static [&'static str]),
     /// Each named child of a name kind whose next named sibling has the node's own kind:
     /// in Rust macro arguments, where tree-sitter sees tokens, a name followed by a
     /// parenthesized token tree (`helper` in `println!("{}", helper())`).
@@ -71,14 +83,6 @@ pub(crate) enum Child {
 }
 
 impl Callees {
-    /// The query patterns of the calls: each call kind captured alone as `@call`.
-    pub(crate) fn patterns(&self) -> String {
-        self.calls
-            .iter()
-            .map(|(kind, _)| format!("({kind}) @call\n"))
-            .collect()
-    }
-
     /// Calls `found` with the name node of each callee of `call`: none when it calls an
     /// expression (`f()()`, `(a || b)()`), several for a Rust token tree.
     pub(crate) fn names_of<'t>(&self, call: Node<'t>, mut found: impl FnMut(Node<'t>)) {
@@ -142,6 +146,28 @@ pub(crate) fn follow<'t>(node: Node<'t>, child: Child) -> Option<Node<'t>> {
             .checked_sub(1)
             .and_then(|i| u32::try_from(i).ok())
             .and_then(|i| node.named_child(i)),
+        Child::OfKind(kinds) => {
+            let mut cursor = node.walk();
+            node.named_children(&mut cursor)
+                .find(|c| kinds.contains(&c.kind()))
+        }
         Child::NameBeforeOwnKind => None,
     }
+}
+
+/// The children of `node` that `child` reaches: every child in the field for
+/// [`Child::Field`] (a Go `const a, b = 1, 2` names two), else the one [`follow`] gives.
+pub(crate) fn children<'t>(node: Node<'t>, child: Child) -> impl Iterator<Item = Node<'t>> {
+    let in_field: Vec<Node<'t>> = match child {
+        Child::Field(field) => {
+            let mut cursor = node.walk();
+            node.children_by_field_name(field, &mut cursor).collect()
+        }
+        _ => Vec::new(),
+    };
+    let followed = match child {
+        Child::Field(_) => None,
+        other => follow(node, other),
+    };
+    in_field.into_iter().chain(followed)
 }

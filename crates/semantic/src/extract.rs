@@ -1,25 +1,25 @@
 //! Symbol extraction: definitions with scoped names, calls, type references and imports.
 //!
 //! ### Algorithm
-//! 1. Parse with the profile's grammar; run its definitions query. A node matched by
-//!    several patterns keeps the first (most specific) pattern.
+//! 1. Parse with the profile's grammar; walk the tree once, finding definitions, calls,
+//!    type references and imports by node kind ([`crate::patterns`]). A node several
+//!    definition patterns hold for keeps the first (most specific) one.
 //! 2. Widen each definition to its item: wrappers that hold nothing else (`export`,
 //!    decorators, a one-binding `const`) belong to it.
 //! 3. Sort items by start (outer before inner) and find each one's parent by containment;
 //!    scoped names join the parents' names with the profile's separator. A Rust `impl`
 //!    scopes its members by its type (`Session::validate`); a Go method is named by its
 //!    receiver (`(*Server).Handle`). Functions inside types become methods.
-//! 4. Run the calls, references and imports queries (a call's callee is found by
-//!    [`crate::callees`]); attach each use to the innermost item containing it.
+//! 4. Attach each call (its callee found by [`crate::callees`]) and type reference to
+//!    the innermost item containing it.
 
-use std::collections::HashMap;
-
-use tree_sitter::{Node, Parser, Query, QueryCursor, StreamingIterator, Tree};
+use tree_sitter::{Node, Parser, Tree};
 
 use crate::ancestry::Ancestry;
 use crate::bounded::Bounded;
 use crate::imports::parse_import;
-use crate::language::{LanguageProfile, PatternKind};
+use crate::language::LanguageProfile;
+use crate::patterns::{self, Found, Use};
 use crate::trees;
 use crate::{FileSymbols, Import, Reference, Symbol, SymbolKind};
 
@@ -33,26 +33,6 @@ struct Def<'t> {
     kind: SymbolKind,
     /// A Go method's receiver type's name node.
     receiver: Option<Node<'t>>,
-    pattern: usize,
-}
-
-fn kind_of(capture: &str) -> SymbolKind {
-    match capture {
-        "method" | "constructor" => SymbolKind::Method,
-        "class" | "record" => SymbolKind::Class,
-        "struct" | "union" => SymbolKind::Struct,
-        "enum" => SymbolKind::Enum,
-        "trait" => SymbolKind::Trait,
-        "interface" | "annotation" => SymbolKind::Interface,
-        "impl" => SymbolKind::Impl,
-        "module" => SymbolKind::Module,
-        "field" => SymbolKind::Field,
-        "variant" | "enum_member" | "enum_constant" => SymbolKind::Variant,
-        "constant" | "static" | "variable" => SymbolKind::Constant,
-        "type" => SymbolKind::Type,
-        "macro" => SymbolKind::Macro,
-        _ => SymbolKind::Function,
-    }
 }
 
 /// The receiver of a call through a value or module (`x` in `x.f()`): the object of the
@@ -72,7 +52,8 @@ fn receiver<'t>(ancestry: &Ancestry<'t>, name: Node<'t>, source: &[u8]) -> Optio
     (object.id() != name.id()).then(|| text(object, source).trim().to_owned())
 }
 
-fn text<'s>(node: Node<'_>, source: &'s [u8]) -> &'s str {
+/// `node`'s text; empty when it is not UTF-8.
+pub(crate) fn text<'s>(node: Node<'_>, source: &'s [u8]) -> &'s str {
     std::str::from_utf8(&source[node.byte_range()]).unwrap_or("")
 }
 
@@ -143,38 +124,8 @@ fn body_of(def: Node<'_>) -> Option<Node<'_>> {
         })
 }
 
-fn for_each_match<'tree>(
-    query: &Query,
-    root: Node<'tree>,
-    source: &[u8],
-    mut f: impl FnMut(&tree_sitter::QueryMatch<'_, 'tree>),
-) {
-    let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(query, root, source);
-    while let Some(m) = matches.next() {
-        f(m);
-    }
-}
-
-/// One match of an import pattern: the statement's node and its module's, if captured.
-fn import_match<'t>(
-    m: &tree_sitter::QueryMatch<'_, 't>,
-    names: &[&str],
-) -> Option<(Node<'t>, Option<Node<'t>>)> {
-    let node = m
-        .captures()
-        .iter()
-        .find(|c| names[c.index as usize] == "import")?
-        .node;
-    let module = m
-        .captures()
-        .iter()
-        .find(|c| matches!(names[c.index as usize], "path" | "source" | "module"))
-        .map(|c| c.node);
-    Some((node, module))
-}
-
-/// Reads one import statement (see [`import_match`]): its module and the names it binds.
+/// Reads one import statement (its node, and its module's when the pattern names one):
+/// its module and the names it binds.
 fn import_of<'t>(
     profile: &LanguageProfile,
     ancestry: &Ancestry<'t>,
@@ -285,42 +236,29 @@ fn tabulate(
 /// [`extract`] of versions of one file: `sources[0]` is the base the others derive from
 /// (a merge's base, ours, theirs and result). The base is parsed whole, the others
 /// incrementally from its tree ([`extract_edited`]'s way: one tree edit per hunk of the
-/// line diff); when the language's queries are not compiled yet (a process's first
-/// extraction: tens of milliseconds), they compile on another thread meanwhile. Tables in
-/// the order of `sources`.
+/// line diff). Tables in the order of `sources`.
 pub fn extract_versions(profile: &'static LanguageProfile, sources: &[&[u8]]) -> Vec<FileSymbols> {
     let Some((&base, others)) = sources.split_first() else {
         return Vec::new();
     };
-    let parse_all = || {
-        let base_key = content_key(profile, base);
-        let base_found = RECENT
-            .get(&base_key)
-            .ok_or_else(|| parse(profile, base, None));
-        let base_tree = match &base_found {
-            Err(tree) => tree.clone(),
-            Ok(_) => trees::get(&base_key),
-        };
-        let mut parsed = vec![(base_key, base_found)];
-        for &source in others {
-            let key = content_key(profile, source);
-            let found = RECENT.get(&key).ok_or_else(|| match &base_tree {
-                Some(tree) => parse_from(profile, base, tree.clone(), source),
-                None => parse(profile, source, None),
-            });
-            parsed.push((key, found));
-        }
-        parsed
+    let base_key = content_key(profile, base);
+    let base_found = RECENT
+        .get(&base_key)
+        .ok_or_else(|| parse(profile, base, None));
+    let base_tree = match &base_found {
+        Err(tree) => tree.clone(),
+        Ok(_) => trees::get(&base_key),
     };
-    let parsed = if profile.loaded_already().is_some() {
-        parse_all()
-    } else {
-        std::thread::scope(|scope| {
-            scope.spawn(|| profile.prepare());
-            parse_all()
-        })
-    };
-    // Tabulating walks each tree with the queries: the versions not known yet are shared
+    let mut parsed = vec![(base_key, base_found)];
+    for &source in others {
+        let key = content_key(profile, source);
+        let found = RECENT.get(&key).ok_or_else(|| match &base_tree {
+            Some(tree) => parse_from(profile, base, tree.clone(), source),
+            None => parse(profile, source, None),
+        });
+        parsed.push((key, found));
+    }
+    // Tabulating walks each tree: the versions not known yet are shared
     // between this thread and one more, so two cores tabulate a merge's four versions in
     // about the time of two.
     let mut pending: Vec<_> = sources.iter().copied().zip(parsed).collect();
@@ -424,7 +362,6 @@ fn parse(profile: &LanguageProfile, source: &[u8], old: Option<&Tree>) -> Option
 /// The table of `source` from its parse `tree` (`None`: the parser gave up, a table with
 /// errors and nothing else).
 fn table_of(profile: &LanguageProfile, source: &[u8], tree: Option<&Tree>) -> FileSymbols {
-    let loaded = profile.loaded();
     let mut out = FileSymbols {
         language: profile.name.to_owned(),
         ..FileSymbols::default()
@@ -440,87 +377,28 @@ fn table_of(profile: &LanguageProfile, source: &[u8], tree: Option<&Tree>) -> Fi
             .map(|n| u32::try_from(n.start_position().row + 1).unwrap_or(u32::MAX));
     }
 
-    let names = loaded.query.capture_names();
-    let mut defs: HashMap<usize, Def<'_>> = HashMap::new();
-    let mut name_bytes = std::collections::HashSet::new();
-    // Uses of names (calls, type references), resolved to their symbol once all are known.
-    let mut uses: Vec<(Node<'_>, PatternKind)> = Vec::new();
-    let mut imports = Vec::new();
-    for_each_match(&loaded.query, root, source, |m| {
-        match loaded.patterns[m.pattern_index] {
-            PatternKind::Definition => {}
-            PatternKind::Call => {
-                for c in m.captures() {
-                    profile
-                        .callees
-                        .names_of(c.node, |name| uses.push((name, PatternKind::Call)));
-                    imports.extend(profile.callees.import_of(c.node, source));
-                }
-                return;
-            }
-            PatternKind::Reference => {
-                uses.extend(
-                    m.captures()
-                        .iter()
-                        .filter(|c| names[c.index as usize] == "name")
-                        .map(|c| (c.node, PatternKind::Reference)),
-                );
-                return;
-            }
-            PatternKind::Import => {
-                imports.extend(import_match(m, names));
-                return;
-            }
-        }
-        let (mut name, mut def, mut kind, mut receiver) = (None, None, "", None);
-        for c in m.captures() {
-            match names[c.index as usize] {
-                "name" => name = Some(c.node),
-                "receiver" => receiver = Some(c.node),
-                n => {
-                    if let Some(k) = n.strip_prefix("definition.") {
-                        def = Some(c.node);
-                        kind = k;
-                    }
-                }
-            }
-        }
-        // A pattern without `@name` (`(function_item) @definition.function`) is named by
-        // its node's `name` field or the profile's walk: spelling the name out costs
-        // tree-sitter's analysis.
-        let name = name.or_else(|| def.and_then(|d| profile.definition_name(d)));
-        let (Some(name), Some(def)) = (name, def) else {
-            return;
-        };
-        let name_text = text(name, source).trim();
-        if name.is_missing() || name_text.is_empty() {
-            return;
-        }
-        name_bytes.insert(name.start_byte());
-        if defs
-            .get(&def.id())
-            .is_some_and(|d| d.pattern <= m.pattern_index)
-        {
-            return;
-        }
-        defs.insert(
-            def.id(),
-            Def {
-                item: def,
-                def,
-                name: name_text.to_owned(),
-                kind: kind_of(kind),
-                receiver,
-                pattern: m.pattern_index,
-            },
-        );
-    });
+    let Found {
+        definitions,
+        name_bytes,
+        uses,
+        imports,
+    } = patterns::find(profile.kinds(), profile.symbols, root, source);
+    let mut defs: Vec<Def<'_>> = definitions
+        .into_iter()
+        .map(|d| Def {
+            item: d.def,
+            def: d.def,
+            name: text(d.name, source).trim().to_owned(),
+            kind: d.symbol,
+            receiver: d.receiver,
+        })
+        .collect();
 
     // Parents of everything matched, from one walk of the tree (see `ancestry`).
     let ancestry = Ancestry::new(
         root,
         (defs
-            .values()
+            .iter()
             .flat_map(|d| [Some(d.def), d.receiver])
             .flatten())
         .chain(uses.iter().map(|&(node, _)| node))
@@ -530,7 +408,6 @@ fn table_of(profile: &LanguageProfile, source: &[u8], tree: Option<&Tree>) -> Fi
         .into_iter()
         .map(|found| import_of(profile, &ancestry, found, source))
         .collect();
-    let mut defs: Vec<Def<'_>> = defs.into_values().collect();
     for d in &mut defs {
         d.item = item_node(profile, &ancestry, d.def);
     }
@@ -659,9 +536,7 @@ fn table_of(profile: &LanguageProfile, source: &[u8], tree: Option<&Tree>) -> Fi
     let mut references = Vec::new();
     for (node, kind) in uses {
         let name = text(node, source).trim();
-        if name.is_empty()
-            || (kind == PatternKind::Reference && name_bytes.contains(&node.start_byte()))
-        {
+        if name.is_empty() || (kind == Use::Reference && name_bytes.contains(&node.start_byte())) {
             continue;
         }
         let reference = Reference {
@@ -672,7 +547,7 @@ fn table_of(profile: &LanguageProfile, source: &[u8], tree: Option<&Tree>) -> Fi
             qualified: ancestry.has_prev_sibling(node),
             receiver: receiver(&ancestry, node, source),
         };
-        if kind == PatternKind::Call {
+        if kind == Use::Call {
             calls.push(reference)
         } else {
             references.push(reference)

@@ -1,11 +1,12 @@
-//! The language table: one profile per language, as data. Grammars and queries are loaded
-//! on first use.
+//! The language table: one profile per language, as data. Grammars are loaded on first
+//! use.
 
 use std::sync::OnceLock;
 
-use tree_sitter::{Language, Query};
+use tree_sitter::Language;
 
-use crate::callees::{Callees, Child, NameWalk, follow};
+use crate::patterns::{KindTable, SymbolPatterns};
+use crate::symbol_patterns;
 
 /// How atomic reads one language.
 pub struct LanguageProfile {
@@ -52,16 +53,12 @@ pub struct LanguageProfile {
     /// `return`, `throw`, `continue`), or theirs would run after them.
     pub fallthrough_parents: &'static [&'static str],
     grammar: fn() -> Language,
-    queries: QueryTexts,
-    /// What calls call: the calls query is made of these call kinds.
-    pub(crate) callees: Callees,
-    /// Definition kinds not named by their `name` field, each with the child their name
-    /// is reached from and the walk down to it (a Rust `impl`: its type's name).
-    pub(crate) named_by: &'static [(&'static str, Child, NameWalk)],
-    /// The grammar, loaded on first use (cheap: parsing needs only this).
+    /// What its definitions, imports, type references and calls look like.
+    pub(crate) symbols: &'static SymbolPatterns,
+    /// The grammar, loaded on first use.
     language: OnceLock<Language>,
-    /// The compiled queries, on first use (costly: tens of milliseconds).
-    loaded: OnceLock<Loaded>,
+    /// [`LanguageProfile::symbols`] by node kind, on first use.
+    kinds: OnceLock<KindTable>,
 }
 
 /// A list node whose members commute (see [`LanguageProfile::separated_lists`]).
@@ -101,246 +98,18 @@ impl SeparatedList {
     }
 }
 
-/// A profile's tree-sitter queries (`queries/<language>/*.scm`): definitions capture
-/// `@definition.<kind>` and `@name`, or are named by their node's `name` field or by
-/// [`LanguageProfile::named_by`] (the cheaper pattern to compile, see
-/// [`crate::callees`]); references capture `@name`;
-/// imports capture `@import` with `@path`, `@source` or `@module`. Calls are profile
-/// data ([`Callees`]).
-struct QueryTexts {
-    defs: &'static str,
-    imports: &'static str,
-    refs: &'static str,
-}
-
-/// A profile's grammar and compiled queries.
-pub(crate) struct Loaded {
-    /// The four queries compiled as one, so extraction walks the tree once.
-    pub query: Query,
-    /// What each of `query`'s patterns finds, by pattern index.
-    pub patterns: Vec<PatternKind>,
-}
-
-/// What a pattern of the combined query finds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum PatternKind {
-    Definition,
-    Call,
-    Reference,
-    Import,
-}
-
 impl LanguageProfile {
-    /// Returns the grammar and queries, compiling them on first use.
-    ///
-    /// # Panics
-    /// When a bundled query does not compile against its grammar: a bug caught by the
-    /// crate's tests.
-    pub(crate) fn loaded(&self) -> &Loaded {
-        self.loaded.get_or_init(|| {
-            let language = self.language();
-            let calls = self.callees.patterns();
-            let parts = [
-                ("definitions", self.queries.defs, PatternKind::Definition),
-                ("calls", calls.as_str(), PatternKind::Call),
-                ("references", self.queries.refs, PatternKind::Reference),
-                ("imports", self.queries.imports, PatternKind::Import),
-            ];
-            // Compiled once, as one query (analysis is most of a process's start-up cost);
-            // each pattern's kind follows from the part its text starts in.
-            let mut text = String::new();
-            let mut ends = Vec::new();
-            for (_, part, kind) in parts {
-                text.push_str(part);
-                text.push('\n');
-                ends.push((text.len(), kind));
-            }
-            let query = Query::new(language, &text).unwrap_or_else(|e| {
-                // Compiled alone, a broken part names itself.
-                for (what, part, _) in parts {
-                    if let Err(e) = Query::new(language, part) {
-                        panic!("the {} {what} query does not compile: {e}", self.name);
-                    }
-                }
-                panic!("the {} queries do not compile together: {e}", self.name)
-            });
-            let patterns = (0..query.pattern_count())
-                .map(|i| {
-                    let start = query.start_byte_for_pattern(i);
-                    ends.iter()
-                        .find(|(end, _)| start < *end)
-                        .map_or(PatternKind::Import, |(_, kind)| *kind)
-                })
-                .collect();
-            Loaded { query, patterns }
-        })
+    /// The symbol patterns by node kind, made on first use (microseconds).
+    pub(crate) fn kinds(&self) -> &KindTable {
+        self.kinds
+            .get_or_init(|| KindTable::new(self.language(), self.symbols))
     }
 
-    /// The name node of definition `def` whose pattern does not capture `@name`: its
-    /// `name` field, or where [`LanguageProfile::named_by`] says.
-    pub(crate) fn definition_name<'t>(
-        &self,
-        def: tree_sitter::Node<'t>,
-    ) -> Option<tree_sitter::Node<'t>> {
-        match self.named_by.iter().find(|(kind, ..)| *kind == def.kind()) {
-            Some((_, child, walk)) => walk.name(follow(def, *child)),
-            None => def.child_by_field_name("name"),
-        }
-    }
-
-    /// Returns the tree-sitter grammar (without compiling the queries).
+    /// Returns the tree-sitter grammar.
     pub fn language(&self) -> &Language {
         self.language.get_or_init(|| (self.grammar)())
     }
-
-    /// Compiles the profile's queries now, if not yet done (see [`crate::extract_versions`]).
-    pub fn prepare(&self) {
-        self.loaded();
-    }
-
-    /// The compiled queries, when they are.
-    pub(crate) fn loaded_already(&self) -> Option<&Loaded> {
-        self.loaded.get()
-    }
 }
-
-macro_rules! queries {
-    ($dir:literal) => {
-        QueryTexts {
-            defs: include_str!(concat!("../queries/", $dir, "/defs.scm")),
-            imports: include_str!(concat!("../queries/", $dir, "/imports.scm")),
-            refs: include_str!(concat!("../queries/", $dir, "/refs.scm")),
-        }
-    };
-}
-
-const RUST_CALLEES: Callees = Callees {
-    calls: &[
-        ("call_expression", Child::Field("function")),
-        ("macro_invocation", Child::Field("macro")),
-        ("token_tree", Child::NameBeforeOwnKind),
-    ],
-    walk: NameWalk {
-        names: &["identifier", "field_identifier"],
-        through: &[
-            ("field_expression", Child::Field("field")),
-            ("scoped_identifier", Child::Field("name")),
-            ("generic_function", Child::Field("function")),
-        ],
-    },
-    imports: &[],
-};
-
-/// `impl<T> a::Foo<T>` is named `Foo`.
-const RUST_NAMED_BY: &[(&str, Child, NameWalk)] = &[(
-    "impl_item",
-    Child::Field("type"),
-    NameWalk {
-        names: &["type_identifier"],
-        through: &[
-            ("generic_type", Child::Field("type")),
-            ("scoped_type_identifier", Child::Field("name")),
-        ],
-    },
-)];
-
-const PYTHON_CALLEES: Callees = Callees {
-    calls: &[("call", Child::Field("function"))],
-    walk: NameWalk {
-        names: &["identifier"],
-        through: &[("attribute", Child::Field("attribute"))],
-    },
-    imports: &[],
-};
-
-/// JavaScript, TypeScript and TSX.
-const JS_CALLEES: Callees = Callees {
-    calls: &[
-        ("call_expression", Child::Field("function")),
-        ("new_expression", Child::Field("constructor")),
-    ],
-    walk: NameWalk {
-        names: &[
-            "identifier",
-            "property_identifier",
-            "private_property_identifier",
-        ],
-        through: &[("member_expression", Child::Field("property"))],
-    },
-    imports: &["require", "import"],
-};
-
-/// JavaScript methods and fields: named when the name is a plain or private property
-/// name, not when it is computed or quoted (`[Symbol.iterator]()`, `'q'()`).
-const JS_NAMED_BY: &[(&str, Child, NameWalk)] = &[
-    ("method_definition", Child::Field("name"), PROPERTY_NAME),
-    ("field_definition", Child::Field("property"), PROPERTY_NAME),
-];
-
-/// TypeScript's methods, fields and members, as JavaScript's.
-const TS_NAMED_BY: &[(&str, Child, NameWalk)] = &[
-    ("method_definition", Child::Field("name"), PROPERTY_NAME),
-    ("method_signature", Child::Field("name"), PROPERTY_NAME),
-    (
-        "abstract_method_signature",
-        Child::Field("name"),
-        PROPERTY_NAME,
-    ),
-    (
-        "public_field_definition",
-        Child::Field("name"),
-        PROPERTY_NAME,
-    ),
-    (
-        "property_signature",
-        Child::Field("name"),
-        PUBLIC_PROPERTY_NAME,
-    ),
-    (
-        "enum_assignment",
-        Child::Field("name"),
-        PUBLIC_PROPERTY_NAME,
-    ),
-];
-
-const PROPERTY_NAME: NameWalk = NameWalk {
-    names: &["property_identifier", "private_property_identifier"],
-    through: &[],
-};
-
-const PUBLIC_PROPERTY_NAME: NameWalk = NameWalk {
-    names: &["property_identifier"],
-    through: &[],
-};
-
-const GO_CALLEES: Callees = Callees {
-    calls: &[("call_expression", Child::Field("function"))],
-    walk: NameWalk {
-        names: &["identifier", "field_identifier"],
-        through: &[("selector_expression", Child::Field("field"))],
-    },
-    imports: &[],
-};
-
-const JAVA_CALLEES: Callees = Callees {
-    calls: &[
-        ("method_invocation", Child::Field("name")),
-        ("object_creation_expression", Child::Field("type")),
-        (
-            "explicit_constructor_invocation",
-            Child::Field("constructor"),
-        ),
-    ],
-    walk: NameWalk {
-        names: &["identifier", "type_identifier", "this", "super"],
-        // `new Outer.Inner<T>()`: the generic's type, the scoped type's last segment.
-        through: &[
-            ("generic_type", Child::First),
-            ("scoped_type_identifier", Child::Last),
-        ],
-    },
-    imports: &[],
-};
 
 const JS_WRAPPERS: &[&str] = &[
     "export_statement",
@@ -454,11 +223,9 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         comments: &["line_comment", "block_comment"],
         attributes: &["attribute_item"],
         grammar: || tree_sitter_rust::LANGUAGE.into(),
-        queries: queries!("rust"),
-        callees: RUST_CALLEES,
-        named_by: RUST_NAMED_BY,
+        symbols: &symbol_patterns::RUST,
         language: OnceLock::new(),
-        loaded: OnceLock::new(),
+        kinds: OnceLock::new(),
     },
     LanguageProfile {
         name: "python",
@@ -475,11 +242,9 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         comments: &["comment"],
         attributes: &[],
         grammar: || tree_sitter_python::LANGUAGE.into(),
-        queries: queries!("python"),
-        callees: PYTHON_CALLEES,
-        named_by: &[],
+        symbols: &symbol_patterns::PYTHON,
         language: OnceLock::new(),
-        loaded: OnceLock::new(),
+        kinds: OnceLock::new(),
     },
     LanguageProfile {
         name: "javascript",
@@ -496,11 +261,9 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         comments: &["comment"],
         attributes: &["decorator"],
         grammar: || tree_sitter_javascript::LANGUAGE.into(),
-        queries: queries!("javascript"),
-        callees: JS_CALLEES,
-        named_by: JS_NAMED_BY,
+        symbols: &symbol_patterns::JAVASCRIPT,
         language: OnceLock::new(),
-        loaded: OnceLock::new(),
+        kinds: OnceLock::new(),
     },
     LanguageProfile {
         name: "typescript",
@@ -517,11 +280,9 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         comments: &["comment"],
         attributes: &["decorator"],
         grammar: || tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
-        queries: queries!("typescript"),
-        callees: JS_CALLEES,
-        named_by: TS_NAMED_BY,
+        symbols: &symbol_patterns::TYPESCRIPT,
         language: OnceLock::new(),
-        loaded: OnceLock::new(),
+        kinds: OnceLock::new(),
     },
     LanguageProfile {
         name: "tsx",
@@ -538,11 +299,9 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         comments: &["comment"],
         attributes: &["decorator"],
         grammar: || tree_sitter_typescript::LANGUAGE_TSX.into(),
-        queries: queries!("typescript"),
-        callees: JS_CALLEES,
-        named_by: TS_NAMED_BY,
+        symbols: &symbol_patterns::TYPESCRIPT,
         language: OnceLock::new(),
-        loaded: OnceLock::new(),
+        kinds: OnceLock::new(),
     },
     LanguageProfile {
         name: "go",
@@ -573,11 +332,9 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         comments: &["comment"],
         attributes: &[],
         grammar: || tree_sitter_go::LANGUAGE.into(),
-        queries: queries!("go"),
-        callees: GO_CALLEES,
-        named_by: &[],
+        symbols: &symbol_patterns::GO,
         language: OnceLock::new(),
-        loaded: OnceLock::new(),
+        kinds: OnceLock::new(),
     },
     LanguageProfile {
         name: "java",
@@ -605,11 +362,9 @@ pub static LANGUAGES: [LanguageProfile; 7] = [
         comments: &["line_comment", "block_comment"],
         attributes: &[],
         grammar: || tree_sitter_java::LANGUAGE.into(),
-        queries: queries!("java"),
-        callees: JAVA_CALLEES,
-        named_by: &[],
+        symbols: &symbol_patterns::JAVA,
         language: OnceLock::new(),
-        loaded: OnceLock::new(),
+        kinds: OnceLock::new(),
     },
 ];
 
@@ -631,25 +386,78 @@ pub fn language_by_name(name: &str) -> Option<&'static LanguageProfile> {
 mod tests {
     use super::*;
 
+    /// A kind or field misspelt in the data would match nothing, silently: a query
+    /// naming it would not have compiled.
     #[test]
-    fn every_query_compiles_against_its_grammar() {
+    fn every_pattern_names_kinds_and_fields_of_its_grammar() {
+        use crate::callees::{Child, NameWalk};
+        use crate::patterns::{NameAt, NodePattern};
         for profile in &LANGUAGES {
-            let loaded = profile.loaded();
-            // Each pattern's kind is the part it came from: counts match the parts alone.
-            let q = &profile.queries;
-            let calls = profile.callees.patterns();
-            for (part, kind) in [
-                (q.defs, PatternKind::Definition),
-                (calls.as_str(), PatternKind::Call),
-                (q.refs, PatternKind::Reference),
-                (q.imports, PatternKind::Import),
-            ] {
-                let alone = Query::new(profile.language(), part)
-                    .unwrap()
-                    .pattern_count();
-                let counted = loaded.patterns.iter().filter(|k| **k == kind).count();
-                assert_eq!(counted, alone, "{} {kind:?}", profile.name);
+            let language = profile.language();
+            let kind = |k: &str| {
+                assert_ne!(
+                    language.id_for_node_kind(k, true),
+                    0,
+                    "{}: no node kind `{k}`",
+                    profile.name
+                );
+            };
+            let child = |c: Child| match c {
+                Child::Field(f) => assert!(
+                    language.field_id_for_name(f).is_some(),
+                    "{}: no field `{f}`",
+                    profile.name
+                ),
+                Child::OfKind(kinds) => kinds.iter().for_each(|k| kind(k)),
+                Child::First | Child::Last | Child::NameBeforeOwnKind => {}
+            };
+            let walk = |w: NameWalk| {
+                w.names.iter().for_each(|k| kind(k));
+                for (k, c) in w.through {
+                    kind(k);
+                    child(*c);
+                }
+            };
+            let node = |n: &NodePattern| {
+                kind(n.kind);
+                for within in n.within {
+                    kind(within.kind);
+                    within
+                        .field
+                        .into_iter()
+                        .for_each(|f| child(Child::Field(f)));
+                }
+                for (c, kinds) in n.has {
+                    child(*c);
+                    kinds.iter().for_each(|k| kind(k));
+                }
+                n.lacks.iter().for_each(|f| child(Child::Field(f)));
+            };
+            let symbols = profile.symbols;
+            for def in symbols.definitions {
+                node(&def.node);
+                if let NameAt::Walk(c, w) = def.name {
+                    child(c);
+                    walk(w);
+                }
+                if let Some((c, w)) = def.receiver {
+                    child(c);
+                    walk(w);
+                }
             }
+            for import in symbols.imports {
+                node(&import.node);
+                if let Some((c, w)) = import.module {
+                    child(c);
+                    walk(w);
+                }
+            }
+            symbols.references.iter().for_each(node);
+            for (k, c) in symbols.callees.calls {
+                kind(k);
+                child(*c);
+            }
+            walk(symbols.callees.walk);
         }
     }
 

@@ -2,8 +2,9 @@
 //! context queries.
 //!
 //! Pure: bytes in, values out. Languages are data ([`LANGUAGES`]): each profile names its
-//! grammar and tree-sitter queries for definitions, calls, references and imports
-//! (`queries/<language>/*.scm`).
+//! grammar and what its definitions, calls, type references and imports look like, as
+//! patterns over node kinds found in one walk of the tree (`patterns.rs`,
+//! `symbol_patterns.rs`).
 
 mod ancestry;
 mod bounded;
@@ -14,7 +15,11 @@ mod extract;
 mod graph;
 mod imports;
 mod language;
+mod patterns;
+#[cfg(test)]
+mod patterns_oracle;
 mod symbol;
+mod symbol_patterns;
 mod trees;
 
 pub use changes::{ChangeKind, SymbolChange, changed_symbols};

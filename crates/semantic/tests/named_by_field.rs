@@ -148,7 +148,7 @@ fn fixtures_name_definitions_as_the_patterns_did() {
 #[test]
 fn computed_and_quoted_names_keep_their_patterns() {
     // A method or member may be named by a computed name or a string: those kinds are
-    // named by a walk that takes property names only (the profile's `named_by`), as their
+    // named by a walk that takes property names only (the profile's definition patterns), as their
     // patterns did, not by field. The check finds such names if they were named by field...
     let js = "class A {\n  [Symbol.iterator]() {}\n  'quoted'() {}\n  #private() {}\n  get x() { return 1; }\n}\n";
     let methods: &[(&str, &str, &[&str])] = &[(

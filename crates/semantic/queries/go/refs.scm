@@ -1,1 +1,0 @@
-(type_identifier) @name

@@ -1,1 +1,0 @@
-(class_heritage (identifier) @name)

@@ -1,1 +1,0 @@
-(class_definition superclasses: (argument_list (identifier) @name))
