@@ -1,69 +1,56 @@
-//! Parents of chosen nodes, found in one walk of the tree.
+//! Parents of chosen nodes, recorded by the walk that finds them.
 //!
 //! A tree-sitter node holds no parent pointer: `Node::parent` descends from the root on
 //! every call, scanning the children of each level above the node, and
 //! `Node::prev_sibling` does the same. Asked for every call and type reference of a file,
 //! that is quadratic in the number of top-level items (a 10,000-line Go test file spent
-//! a quarter of its extraction there). [`Ancestry`] walks once from the root into the
-//! subtrees that hold a chosen node and remembers the parent of every node it enters,
-//! so the chosen nodes and all their ancestors answer from a table.
+//! a quarter of its extraction there). The walk of [`crate::patterns`] knows the
+//! ancestors of the node it stands on; it records them for each node it finds
+//! ([`Ancestry::record`]), so those nodes and all their ancestors answer from a table.
 
 use std::collections::HashMap;
 
 use tree_sitter::Node;
 
 /// The parents of some nodes of one tree and of all their ancestors.
+#[derive(Default)]
 pub(crate) struct Ancestry<'t> {
     /// By node id: the parent, and whether the node is its parent's first child.
     parents: HashMap<usize, (Node<'t>, bool)>,
 }
 
+/// One level of a path from the root: a node, and whether it is its parent's first child.
+#[derive(Clone, Copy)]
+pub(crate) struct Level<'t> {
+    pub node: Node<'t>,
+    pub first: bool,
+}
+
 impl<'t> Ancestry<'t> {
-    /// Walks `root`'s tree once, into every subtree that holds one of `targets`.
-    pub(crate) fn new(root: Node<'t>, targets: impl IntoIterator<Item = Node<'t>>) -> Self {
-        let mut spans: Vec<(usize, usize)> = targets
-            .into_iter()
-            .map(|n| (n.start_byte(), n.end_byte()))
-            .collect();
-        spans.sort_unstable();
-        spans.dedup();
-        let holds_target = |node: Node<'_>| {
-            let (start, end) = (node.start_byte(), node.end_byte());
-            spans[spans.partition_point(|&(s, _)| s < start)..]
-                .iter()
-                .take_while(|&&(s, _)| s <= end)
-                .any(|&(_, e)| e <= end)
-        };
-        // Depth first with one cursor, skipping subtrees that hold no target; `above`
-        // holds the ancestors of the cursor's node.
-        let mut parents = HashMap::new();
-        let mut cursor = root.walk();
-        let mut above = vec![root];
-        let mut first = true;
-        if !cursor.goto_first_child() {
-            return Self { parents };
+    /// Records the parents of `target` and of all its ancestors: `above` are the
+    /// ancestors of `at`, root first, and `target` is `at` or a descendant of it.
+    pub(crate) fn record(&mut self, above: &[Level<'t>], at: Level<'t>, target: Node<'t>) {
+        // Down from `at` to `target` (a callee's name, a receiver: a few levels).
+        let mut node = at.node;
+        while node.id() != target.id() {
+            let Some(child) = node.child_with_descendant(target) else {
+                break;
+            };
+            let first = node.child(0).is_some_and(|c| c.id() == child.id());
+            self.parents.insert(child.id(), (node, first));
+            node = child;
         }
-        loop {
-            let node = cursor.node();
-            if holds_target(node) {
-                let parent = *above.last().expect("the root is above every child");
-                parents.insert(node.id(), (parent, first));
-                if cursor.goto_first_child() {
-                    above.push(node);
-                    first = true;
-                    continue;
-                }
+        // Up from `at` until a level already known.
+        let mut below = at;
+        for level in above.iter().rev() {
+            if self
+                .parents
+                .insert(below.node.id(), (level.node, below.first))
+                .is_some()
+            {
+                break;
             }
-            loop {
-                if cursor.goto_next_sibling() {
-                    first = false;
-                    break;
-                }
-                if !cursor.goto_parent() {
-                    return Self { parents };
-                }
-                above.pop();
-            }
+            below = *level;
         }
     }
 
@@ -87,15 +74,29 @@ impl<'t> Ancestry<'t> {
 
 #[cfg(test)]
 mod tests {
-    use super::Ancestry;
+    use super::{Ancestry, Level};
     use tree_sitter::{Node, Parser};
 
-    fn all_nodes<'t>(node: Node<'t>, out: &mut Vec<Node<'t>>) {
-        out.push(node);
-        let mut cursor = node.walk();
-        for child in node.children(&mut cursor) {
-            all_nodes(child, out);
+    /// Every node with the path to it from the root.
+    fn all_nodes<'t>(
+        above: &mut Vec<Level<'t>>,
+        at: Level<'t>,
+        out: &mut Vec<(Vec<Level<'t>>, Level<'t>)>,
+    ) {
+        out.push((above.clone(), at));
+        above.push(at);
+        let mut cursor = at.node.walk();
+        for (i, child) in at.node.children(&mut cursor).enumerate() {
+            all_nodes(
+                above,
+                Level {
+                    node: child,
+                    first: i == 0,
+                },
+                out,
+            );
         }
+        above.pop();
     }
 
     #[test]
@@ -107,10 +108,22 @@ mod tests {
             .unwrap();
         let tree = parser.parse(source, None).unwrap();
         let mut nodes = Vec::new();
-        all_nodes(tree.root_node(), &mut nodes);
-        // Every third node chosen; all nodes asked, chosen or not.
-        let ancestry = Ancestry::new(tree.root_node(), nodes.iter().step_by(3).copied());
-        for &node in &nodes {
+        let root = Level {
+            node: tree.root_node(),
+            first: true,
+        };
+        all_nodes(&mut Vec::new(), root, &mut nodes);
+        // Every third node recorded, from itself or from its parent (a descendant
+        // target); all nodes asked, recorded or not.
+        let mut ancestry = Ancestry::default();
+        for (i, (above, at)) in nodes.iter().enumerate().step_by(3) {
+            match above.split_last() {
+                Some((parent, rest)) if i % 2 == 0 => ancestry.record(rest, *parent, at.node),
+                _ => ancestry.record(above, *at, at.node),
+            }
+        }
+        let asked: Vec<Node<'_>> = nodes.iter().map(|(_, at)| at.node).collect();
+        for node in asked {
             assert_eq!(ancestry.parent(node), node.parent(), "{node:?}");
             assert_eq!(
                 ancestry.has_prev_sibling(node),

@@ -382,6 +382,7 @@ fn table_of(profile: &LanguageProfile, source: &[u8], tree: Option<&Tree>) -> Fi
         name_bytes,
         uses,
         imports,
+        ancestry,
     } = patterns::find(profile.kinds(), profile.symbols, root, source);
     let mut defs: Vec<Def<'_>> = definitions
         .into_iter()
@@ -394,16 +395,6 @@ fn table_of(profile: &LanguageProfile, source: &[u8], tree: Option<&Tree>) -> Fi
         })
         .collect();
 
-    // Parents of everything matched, from one walk of the tree (see `ancestry`).
-    let ancestry = Ancestry::new(
-        root,
-        (defs
-            .iter()
-            .flat_map(|d| [Some(d.def), d.receiver])
-            .flatten())
-        .chain(uses.iter().map(|&(node, _)| node))
-        .chain(imports.iter().map(|&(node, _)| node)),
-    );
     out.imports = imports
         .into_iter()
         .map(|found| import_of(profile, &ancestry, found, source))

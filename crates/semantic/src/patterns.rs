@@ -23,6 +23,7 @@ use std::collections::HashSet;
 use tree_sitter::{Language, Node};
 
 use crate::SymbolKind;
+use crate::ancestry::{Ancestry, Level};
 use crate::callees::{Callees, Child, NameWalk, children, follow};
 
 /// A named node of one kind, where it stands and what it holds.
@@ -211,6 +212,8 @@ pub(crate) struct Found<'t> {
     pub uses: Vec<(Node<'t>, Use)>,
     /// Import statements, with their module's node when the pattern names one.
     pub imports: Vec<(Node<'t>, Option<Node<'t>>)>,
+    /// The parents of every definition, receiver, use and import, and of their ancestors.
+    pub ancestry: Ancestry<'t>,
 }
 
 /// Walks the tree under `root` once, depth first, and returns what `patterns` find.
@@ -222,32 +225,38 @@ pub(crate) fn find<'t>(
 ) -> Found<'t> {
     let mut found = Found::default();
     let mut cursor = root.walk();
-    // The cursor node's ancestors, outermost first, each with the field its parent holds
-    // it in.
-    let mut above: Vec<(Node<'t>, Option<&'t str>)> = Vec::new();
+    // The cursor node's ancestors, root first, and the field each is held in.
+    let mut above: Vec<Level<'t>> = Vec::new();
+    let mut fields: Vec<Option<&'t str>> = Vec::new();
+    let mut first = true;
     loop {
         let node = cursor.node();
         let field = cursor.field_name();
         if let Some(roles) = table.roles(node) {
             let at = Place {
-                node,
+                at: Level { node, first },
                 field,
                 above: &above,
+                fields: &fields,
             };
             visit(roles, patterns, at, source, &mut found);
         }
         if cursor.goto_first_child() {
-            above.push((node, field));
+            above.push(Level { node, first });
+            fields.push(field);
+            first = true;
             continue;
         }
         loop {
             if cursor.goto_next_sibling() {
+                first = false;
                 break;
             }
             if !cursor.goto_parent() {
                 return found;
             }
             above.pop();
+            fields.pop();
         }
     }
 }
@@ -255,23 +264,28 @@ pub(crate) fn find<'t>(
 /// A node with its ancestors, as the walk stands on it.
 #[derive(Clone, Copy)]
 struct Place<'a, 't> {
-    node: Node<'t>,
+    at: Level<'t>,
     /// The field its parent holds it in.
     field: Option<&'t str>,
-    /// Its ancestors, outermost first, each with the field its own parent holds it in.
-    above: &'a [(Node<'t>, Option<&'t str>)],
+    /// Its ancestors, root first.
+    above: &'a [Level<'t>],
+    /// The field each ancestor is held in by its own parent.
+    fields: &'a [Option<&'t str>],
 }
 
 fn visit<'t>(
     roles: &Roles,
     patterns: &SymbolPatterns,
-    at: Place<'_, 't>,
+    place: Place<'_, 't>,
     source: &[u8],
     found: &mut Found<'t>,
 ) {
-    let node = at.node;
+    let node = place.at.node;
+    let record = |found: &mut Found<'t>, target: Node<'t>| {
+        found.ancestry.record(place.above, place.at, target);
+    };
     let mut winner = None;
-    for def in roles.definitions.iter().filter(|d| d.node.holds(at)) {
+    for def in roles.definitions.iter().filter(|d| d.node.holds(place)) {
         let receiver = match def.receiver {
             Some((child, walk)) => match walk.name(follow(node, child)) {
                 Some(receiver) => Some(receiver),
@@ -295,27 +309,37 @@ fn visit<'t>(
             receiver,
         }));
     }
-    found.definitions.extend(winner);
-    for import in roles.imports.iter().filter(|i| i.node.holds(at)) {
-        match import.module {
-            None => found.imports.push((node, None)),
-            Some((child, walk)) => {
-                if let Some(module) = walk.name(follow(node, child)) {
-                    found.imports.push((node, Some(module)));
-                }
-            }
+    if let Some(def) = winner {
+        record(found, node);
+        if let Some(receiver) = def.receiver {
+            record(found, receiver);
         }
+        found.definitions.push(def);
     }
-    if roles.references.iter().any(|r| r.holds(at)) {
+    for import in roles.imports.iter().filter(|i| i.node.holds(place)) {
+        let module = match import.module {
+            None => None,
+            Some((child, walk)) => match walk.name(follow(node, child)) {
+                Some(module) => Some(module),
+                None => continue,
+            },
+        };
+        record(found, node);
+        found.imports.push((node, module));
+    }
+    if roles.references.iter().any(|r| r.holds(place)) {
+        record(found, node);
         found.uses.push((node, Use::Reference));
     }
     if roles.call {
-        patterns
-            .callees
-            .names_of(node, |name| found.uses.push((name, Use::Call)));
-        found
-            .imports
-            .extend(patterns.callees.import_of(node, source));
+        patterns.callees.names_of(node, |name| {
+            record(found, name);
+            found.uses.push((name, Use::Call));
+        });
+        if let Some(import) = patterns.callees.import_of(node, source) {
+            record(found, node);
+            found.imports.push(import);
+        }
     }
 }
 
@@ -325,27 +349,28 @@ fn names_something(name: Node<'_>, source: &[u8]) -> bool {
 }
 
 impl NodePattern {
-    /// Whether the node at `at` (of this pattern's kind) stands and holds as required.
-    fn holds(&self, at: Place<'_, '_>) -> bool {
-        let mut held_in = at.field;
-        let mut level = at.above.len();
+    /// Whether the node at `place` (of this pattern's kind) stands and holds as required.
+    fn holds(&self, place: Place<'_, '_>) -> bool {
+        let mut held_in = place.field;
+        let mut level = place.above.len();
         for within in self.within {
             let Some(up) = level.checked_sub(1) else {
                 return false;
             };
-            let (ancestor, its_field) = at.above[up];
+            let ancestor = place.above[up].node;
             if ancestor.kind() != within.kind || within.field.is_some_and(|f| held_in != Some(f)) {
                 return false;
             }
-            held_in = its_field;
+            held_in = place.fields[up];
             level = up;
         }
+        let node = place.at.node;
         self.has.iter().all(|(child, kinds)| {
-            children(at.node, *child)
+            children(node, *child)
                 .any(|c| c.is_named() && (kinds.is_empty() || kinds.contains(&c.kind())))
         }) && self
             .lacks
             .iter()
-            .all(|f| at.node.child_by_field_name(f).is_none())
+            .all(|f| node.child_by_field_name(f).is_none())
     }
 }
