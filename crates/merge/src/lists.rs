@@ -16,7 +16,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use atomic_semantic::{LanguageProfile, SeparatedList};
-use tree_sitter::{Node, Parser, Tree};
+use tree_sitter::{Node, Tree};
 
 /// One version's source and syntax tree.
 pub(crate) struct Parsed<'a> {
@@ -25,11 +25,10 @@ pub(crate) struct Parsed<'a> {
 }
 
 impl<'a> Parsed<'a> {
-    /// Parses `src`; `None` when the grammar cannot be loaded or parsing fails.
+    /// `src` with its tree: the one the merge's symbol tables were made from, or parsed
+    /// now; `None` when parsing fails.
     pub fn parse(profile: &LanguageProfile, src: &'a [u8]) -> Option<Self> {
-        let mut parser = Parser::new();
-        parser.set_language(profile.language()).ok()?;
-        let tree = parser.parse(src, None)?;
+        let tree = atomic_semantic::tree_of(profile, src)?;
         Some(Parsed { src, tree })
     }
 }

@@ -233,6 +233,13 @@ fn tabulate(
     table
 }
 
+/// The syntax tree of `source` as `profile`: the one an extraction of the same contents
+/// left in memory (a merge's versions, by [`extract_versions`]), else parsed now. `None`
+/// when the parser gives up.
+pub fn tree_of(profile: &LanguageProfile, source: &[u8]) -> Option<Tree> {
+    trees::get(&content_key(profile, source)).or_else(|| parse(profile, source, None))
+}
+
 /// [`extract`] of versions of one file: `sources[0]` is the base the others derive from
 /// (a merge's base, ours, theirs and result). The base is parsed whole, the others
 /// incrementally from its tree ([`extract_edited`]'s way: one tree edit per hunk of the

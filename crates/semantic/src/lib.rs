@@ -25,7 +25,7 @@ mod trees;
 pub use changes::{ChangeKind, SymbolChange, changed_symbols};
 pub use context::{CallSite, Context, Depth, context};
 pub use extract::{
-    extract, extract_edited, extract_uncached, extract_versions, forget_recent_tables,
+    extract, extract_edited, extract_uncached, extract_versions, forget_recent_tables, tree_of,
 };
 pub use graph::{AmbiguousCall, EdgeKind, GraphNode, Resolution, SymbolGraph, SymbolRef};
 pub use language::{
