@@ -6,8 +6,6 @@
 //! atomic process held it past the lock timeout, or the server is at its connection
 //! limit); 4 internal error (git or store failure, a server that went away).
 
-use std::fmt::Write;
-
 use atomic_repo::{RepoError, SessionError};
 use serde::{Deserialize, Serialize};
 
@@ -84,17 +82,13 @@ impl CommandError {
 
     /// Renders the error: one JSON document with `--json`, else `error:` and `hint:` lines.
     pub fn render(&self, json: bool) -> String {
-        let mut text = String::new();
-        if json {
-            let doc = serde_json::json!({ "error": self });
-            let _ = writeln!(text, "{doc}");
-        } else {
-            let _ = writeln!(text, "error: {}", self.message);
-            for hint in &self.hints {
-                let _ = writeln!(text, "hint: {hint}");
-            }
+        atomic_merge_file::ErrorReport {
+            kind: &self.kind,
+            code: self.code,
+            message: &self.message,
+            hints: &self.hints,
         }
-        text
+        .render(json)
     }
 
     /// An error already told on stdout (a conflict block with `--json`): only its exit

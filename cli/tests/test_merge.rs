@@ -90,6 +90,66 @@ fn merge_file_speaks_git_merge_files_interface() {
     assert_eq!(missing.status.code(), Some(255));
 }
 
+/// `atomic-merge-file`, the driver binary, answers every case as `atomic merge-file`:
+/// the same output, messages and exit code.
+#[test]
+fn the_driver_binary_answers_as_merge_file_does() {
+    let env = TestEnv::new();
+    let dir = env.path("");
+    let run = |program: &str, args: &[&str]| {
+        let out = std::process::Command::new(program)
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            out.stdout,
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let conflicting = [
+        BASE.replace("{ 1 }", "{ 100 }"),
+        BASE.replace("{ 1 }", "{ 200 }"),
+    ];
+    let cases: [(&[&str], [&str; 3]); 6] = [
+        (&["-p"], [OURS, BASE, THEIRS]),
+        (
+            &["-p", "-L", "mine", "-L", "old", "-L", "yours"],
+            [&conflicting[0], BASE, &conflicting[1]],
+        ),
+        (&["--json", "-p"], [&conflicting[0], BASE, &conflicting[1]]),
+        (&[], [&conflicting[0], BASE, &conflicting[1]]),
+        (&["-p"], [OURS, "fn f() {}\n\0binary\n", THEIRS]),
+        (
+            &["--json", "-p", "--path", "x.rs", "missing.rs"],
+            [OURS, BASE, THEIRS],
+        ),
+    ];
+    for (flags, [ours, base, theirs]) in cases {
+        let mut outcomes = Vec::new();
+        for program in [
+            env!("CARGO_BIN_EXE_atomic"),
+            env!("CARGO_BIN_EXE_atomic-merge-file"),
+        ] {
+            write3(&dir, ours, base, theirs);
+            let mut args: Vec<&str> = Vec::new();
+            if program.ends_with("/atomic") {
+                args.push("merge-file");
+            }
+            args.extend(flags);
+            if !flags.contains(&"missing.rs") {
+                args.push("ours.rs");
+            }
+            args.extend(["base.rs", "theirs.rs"]);
+            let (code, stdout, stderr) = run(program, &args);
+            let written = std::fs::read_to_string(dir.join("ours.rs")).unwrap();
+            outcomes.push((code, stdout, stderr.replace(program, "<program>"), written));
+        }
+        assert_eq!(outcomes[0], outcomes[1], "{flags:?}");
+    }
+}
+
 #[test]
 fn git_merge_uses_atomic_as_its_merge_driver() {
     let env = TestEnv::new();
@@ -99,6 +159,12 @@ fn git_merge_uses_atomic_as_its_merge_driver() {
     env.git(&repo, &["add", "."]);
     env.git(&repo, &["commit", "-q", "-m", "base"]);
     let setup = env.atomic_json(&repo, &["git", "setup-merge-driver"]);
+    // git runs the binary that starts without the store, one process per file.
+    let driver = env!("CARGO_BIN_EXE_atomic-merge-file");
+    assert_eq!(
+        setup["driver"],
+        format!("'{driver}' --path %P -L ours -L base -L theirs %A %O %B")
+    );
     assert!(
         setup["added"]
             .as_array()

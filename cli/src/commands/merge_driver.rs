@@ -11,8 +11,9 @@ use crate::error::CommandError;
 ///
 /// Writes `merge.atomic.driver` into the repository's git config and, for every language
 /// atomic understands, a `*.<ext> merge=atomic` line into `.gitattributes` (or into
-/// `.git/info/attributes` with --local-attributes). git then runs `atomic merge-file` for
-/// those files in `git merge`, `git rebase` and `git cherry-pick`.
+/// `.git/info/attributes` with --local-attributes). git then runs `atomic-merge-file`
+/// (`atomic merge-file` as a binary of its own, installed beside `atomic`) for those files
+/// in `git merge`, `git rebase` and `git cherry-pick`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Write the attributes to .git/info/attributes (not committed) instead of .gitattributes
@@ -54,10 +55,15 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
             "run atomic by its full path",
         )
     })?;
-    let driver = format!(
-        "'{}' merge-file --path %P -L ours -L base -L theirs %A %O %B",
-        exe.display()
-    );
+    // The driver binary beside this one starts without the store: git starts one
+    // process per file it merges. Without it, this binary's `merge-file` does the same.
+    let thin = exe.with_file_name("atomic-merge-file");
+    let command = if thin.is_file() {
+        format!("'{}'", thin.display())
+    } else {
+        format!("'{}' merge-file", exe.display())
+    };
+    let driver = format!("{command} --path %P -L ours -L base -L theirs %A %O %B");
     git(
         &top,
         &["config", "merge.atomic.name", "atomic structured merge"],
