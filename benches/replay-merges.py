@@ -1,18 +1,22 @@
 #!/usr/bin/env python3
-"""Replays real merges from a git history with `git merge-file`, `atomic merge-file` and,
+"""Replays real merges from a git history with `git merge-file`, atomic's merge driver and,
 when given, Mergiraf, side by side, and compares each with git and with what was committed.
 
 Usage: benches/replay-merges.py REPO [MAX_MERGES] [ATOMIC]
   REPO        a git repository (bare is fine)
   MAX_MERGES  how many of the newest merge commits reachable from HEAD to replay (default 300)
-  ATOMIC      the atomic binary (default: target/release/atomic)
+  ATOMIC      the atomic binary (default: target/release/atomic); atomic's tool runs
+              `atomic-merge-file` beside it, the binary `atomic git setup-merge-driver` makes
+              git's merge driver, when it is there, else `ATOMIC merge-file`
 Environment:
+  DRIVER=0       run `ATOMIC merge-file` even when `atomic-merge-file` is beside it
   MERGIRAF=BIN   also run `BIN merge BASE OURS THEIRS -p PATH` (Mergiraf, built outside this
                  repository from its public mirror) on every file
   AUDIT=BIN      the audit program (default: target/release/merge-audit, built by
                  `cargo build --release -p atomic-benches --bin merge-audit`)
-  BEFORE=BIN     also run `BIN merge-file` (another build of atomic, as tool "before"),
-                 timed file by file beside the others: two builds compared in one run
+  BEFORE=BIN     also run another build of atomic, as tool "before" (its driver beside it
+                 when there is one, as for ATOMIC), timed file by file beside the others:
+                 two builds compared in one run
   REPLAY_KEEP=DIR  keep the inputs of every file where atomic is not git's result although
                  git is clean, under DIR/<n>/ (base, ours, theirs, committed, atomic's and
                  git's results, and the path)
@@ -49,6 +53,14 @@ def percentile(xs, p):
     return xs[min(len(xs) - 1, int(p * len(xs)))] if xs else 0.0
 
 
+def merge_file(atomic):
+    """The command that merges one file as git's merge driver does with `atomic`'s build."""
+    driver = os.path.join(os.path.dirname(atomic), "atomic-merge-file")
+    if os.environ.get("DRIVER") != "0" and os.path.isfile(driver):
+        return [driver]
+    return [atomic, "merge-file"]
+
+
 def main():
     repo = sys.argv[1]
     max_merges = int(sys.argv[2]) if len(sys.argv) > 2 else 300
@@ -59,11 +71,11 @@ def main():
     keep = os.environ.get("REPLAY_KEEP")
     tools = {
         "git": lambda f, path: ["git", "merge-file", "-p", "--diff3", f["ours"], f["base"], f["theirs"]],
-        "atomic": lambda f, path: [atomic, "merge-file", "-p", "--path", path, f["ours"], f["base"], f["theirs"]],
+        "atomic": lambda f, path: merge_file(atomic) + ["-p", "--path", path, f["ours"], f["base"], f["theirs"]],
     }
     before = os.environ.get("BEFORE")
     if before:
-        tools["before"] = lambda f, path: [before, "merge-file", "-p", "--path", path, f["ours"], f["base"], f["theirs"]]
+        tools["before"] = lambda f, path: merge_file(before) + ["-p", "--path", path, f["ours"], f["base"], f["theirs"]]
     if mergiraf:
         tools["mergiraf"] = lambda f, path: [mergiraf, "merge", f["base"], f["ours"], f["theirs"], "-p", path]
     merges = git(repo, "rev-list", "--merges", f"--max-count={max_merges}", "HEAD").decode().split()
