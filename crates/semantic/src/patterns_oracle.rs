@@ -10,6 +10,9 @@
 
 #![allow(clippy::unwrap_used)]
 
+#[path = "../tests/corpus/mod.rs"]
+mod corpus;
+
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -582,20 +585,7 @@ fn the_walk_finds_what_the_queries_found() {
 #[test]
 #[ignore = "needs ATOMIC_ORACLE_CORPUS=<checkout of a repository>"]
 fn corpus_walk_finds_what_the_queries_found() {
-    let dir = std::env::var_os("ATOMIC_ORACLE_CORPUS")
-        .expect("set ATOMIC_ORACLE_CORPUS to a checkout of a repository to check");
-    let mut files = 0;
-    for entry in ignore::Walk::new(Path::new(&dir)).flatten() {
-        let path = entry.path().to_string_lossy().into_owned();
-        if language_for_path(&path).is_none() || !entry.path().is_file() {
-            continue;
-        }
-        let Ok(source) = std::fs::read_to_string(entry.path()) else {
-            continue;
-        };
-        compare(&path, &source);
-        files += 1;
-    }
-    assert!(files > 0, "no file of a supported language under {dir:?}");
-    eprintln!("{files} files checked");
+    corpus::for_each_file(|path, source| {
+        compare(path, source);
+    });
 }
