@@ -59,11 +59,40 @@ pub(crate) fn text<'s>(node: Node<'_>, source: &'s [u8]) -> &'s str {
 
 /// Collapses runs of whitespace to one space and trims.
 pub(crate) fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    collapse_split(text, text.len()).0
 }
 
-fn short_hash(text: &str) -> String {
-    let hash = blake3::hash(collapse(text).as_bytes());
+/// [`collapse`] of `text`, and the length of the collapse of `text[..split]` within it:
+/// the collapses of the two parts are `out[..k]` and `out[k..]` without its leading
+/// space (a word the split cuts is two words there, one here). One pass for an item's
+/// text, its signature and its body.
+fn collapse_split(text: &str, split: usize) -> (String, usize) {
+    let mut out = String::with_capacity(text.len());
+    let mut k = None;
+    for word in text.split_whitespace() {
+        let start = word.as_ptr() as usize - text.as_ptr() as usize;
+        let end = start + word.len();
+        if k.is_none() && start >= split {
+            k = Some(out.len());
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        if k.is_none() && split < end {
+            out.push_str(&word[..split - start]);
+            k = Some(out.len());
+            out.push_str(&word[split - start..]);
+        } else {
+            out.push_str(word);
+        }
+    }
+    let k = k.unwrap_or(out.len());
+    (out, k)
+}
+
+/// The first 8 bytes of `collapsed`'s blake3 hash, in hex.
+fn short_hash(collapsed: &str) -> String {
+    let hash = blake3::hash(collapsed.as_bytes());
     hash.as_bytes()[..8]
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -473,19 +502,16 @@ fn table_of(profile: &LanguageProfile, source: &[u8], tree: Option<&Tree>) -> Fi
             (name.clone(), name)
         };
         let item_text = text(d.item, source);
-        let (signature_text, body_text) = match body_of(d.def) {
+        let split = match body_of(d.def) {
             Some(body) if body.start_byte() >= d.item.start_byte() => {
-                let split = body.start_byte() - d.item.start_byte();
-                (
-                    &item_text[..split.min(item_text.len())],
-                    &item_text[split.min(item_text.len())..],
-                )
+                (body.start_byte() - d.item.start_byte()).min(item_text.len())
             }
-            _ => (item_text, ""),
+            _ => item_text.len(),
         };
-        let mut signature = collapse(signature_text)
-            .trim_end_matches([':', '{', ' '])
-            .to_owned();
+        // The item's text collapsed once; its signature and body are the two parts.
+        let (collapsed, k) = collapse_split(item_text, split);
+        let (signature_text, body_text) = (&collapsed[..k], collapsed[k..].trim_start_matches(' '));
+        let mut signature = signature_text.trim_end_matches([':', '{', ' ']).to_owned();
         if signature.len() > MAX_SIGNATURE_BYTES {
             let mut cut = MAX_SIGNATURE_BYTES;
             while !signature.is_char_boundary(cut) {
@@ -504,7 +530,7 @@ fn table_of(profile: &LanguageProfile, source: &[u8], tree: Option<&Tree>) -> Fi
             start_line: u32::try_from(d.item.start_position().row + 1).unwrap_or(u32::MAX),
             end_line: end_line(d.item),
             signature,
-            hash: short_hash(item_text),
+            hash: short_hash(&collapsed),
             signature_hash: short_hash(signature_text),
             body_hash: short_hash(body_text),
             parent: parent.map(|p| u32::try_from(p).unwrap_or(u32::MAX)),
@@ -561,4 +587,38 @@ fn table_of(profile: &LanguageProfile, source: &[u8], tree: Option<&Tree>) -> Fi
     out.imports
         .dedup_by(|a, b| a.text == b.text && a.line == b.line);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::collapse_split;
+
+    /// Collapsing as it was done apart: each part on its own.
+    fn collapse_apart(text: &str) -> String {
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    proptest! {
+        /// One pass gives the collapse of the whole and of both parts, for any split,
+        /// with every kind of white space (a no-break space, an ideographic space, a
+        /// vertical tab) inside or at the ends of the parts.
+        #[test]
+        fn one_pass_collapses_the_whole_and_both_parts(
+            pieces in prop::collection::vec(
+                prop::sample::select(vec!["ab", "c", " ", "  ", "\n", "\t", "\u{a0}", "\u{3000}", "\u{b}", "{", "é"]),
+                0..24,
+            ),
+            at in 0usize..24,
+        ) {
+            let text: String = pieces.concat();
+            let boundaries: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+            let split = boundaries[at % boundaries.len()];
+            let (out, k) = collapse_split(&text, split);
+            prop_assert_eq!(&out, &collapse_apart(&text));
+            prop_assert_eq!(&out[..k], collapse_apart(&text[..split]));
+            prop_assert_eq!(out[k..].trim_start_matches(' '), collapse_apart(&text[split..]));
+        }
+    }
 }
