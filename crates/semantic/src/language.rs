@@ -99,7 +99,7 @@ impl SeparatedList {
 }
 
 impl LanguageProfile {
-    /// The symbol patterns by node kind, made on first use (microseconds).
+    /// The symbol patterns by node kind, made on first use.
     pub(crate) fn kinds(&self) -> &KindTable {
         self.kinds
             .get_or_init(|| KindTable::new(self.language(), self.symbols))
