@@ -37,7 +37,18 @@ fn atomic(bin: &Path, repo: &Path) -> Command {
 
 /// Runs the task and returns what happened; errors are reported in the result. With
 /// `mount`, the session is mounted at `mount` and the agent edits it with plain tools.
-pub fn run_agent(bin: &Path, repo: &Path, task: &Task, mount: Option<&Path>) -> AgentResult {
+///
+/// `ready` is called once the session exists and returns when the agent may go on: all
+/// agents start from the base the plan was made on, whatever order their sessions come
+/// in (an agent whose session began after another's submit landed would find its
+/// function moved, or another's edit to it already there).
+pub fn run_agent(
+    bin: &Path,
+    repo: &Path,
+    task: &Task,
+    mount: Option<&Path>,
+    ready: &dyn Fn(),
+) -> AgentResult {
     let started = Instant::now();
     let mut result = AgentResult {
         id: task.id,
@@ -48,8 +59,8 @@ pub fn run_agent(bin: &Path, repo: &Path, task: &Task, mount: Option<&Path>) -> 
         message: String::new(),
     };
     let outcome = match mount {
-        Some(dir) => mounted_steps(bin, repo, dir, task, &mut result, started),
-        None => steps(bin, repo, task, &mut result, started),
+        Some(dir) => mounted_steps(bin, repo, dir, task, &mut result, started, ready),
+        None => steps(bin, repo, task, &mut result, started, ready),
     };
     if let Err(e) = outcome {
         result.message = e;
@@ -64,6 +75,7 @@ fn steps(
     task: &Task,
     result: &mut AgentResult,
     started: Instant,
+    ready: &dyn Fn(),
 ) -> Result<(), String> {
     let agent = format!("agent-{}", task.id);
     let intent = format!("{:?} {} in {}", task.kind, task.symbol, task.file);
@@ -71,6 +83,7 @@ fn steps(
         "--json", "session", "new", "--agent", &agent, "--intent", &intent,
     ]))?;
     result.setup_ms = started.elapsed().as_secs_f64() * 1e3;
+    ready();
     let session: serde_json::Value =
         serde_json::from_slice(&out.stdout).map_err(|e| format!("session new: {e}"))?;
     let (id, token) = (
@@ -155,6 +168,7 @@ fn mounted_steps(
     task: &Task,
     result: &mut AgentResult,
     started: Instant,
+    ready: &dyn Fn(),
 ) -> Result<(), String> {
     let agent = format!("agent-{}", task.id);
     let intent = format!("{:?} {} in {}", task.kind, task.symbol, task.file);
@@ -163,6 +177,7 @@ fn mounted_steps(
         "--json", "session", "new", "--agent", &agent, "--intent", &intent, "--mount", &dir_arg,
     ]))?;
     result.setup_ms = started.elapsed().as_secs_f64() * 1e3;
+    ready();
     let path = dir.join(&task.file);
     let base = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let edited = edit::apply(task, &base)?;

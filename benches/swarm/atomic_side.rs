@@ -1,5 +1,6 @@
 //! The atomic way: one clone, `atomic serve`, N agent processes each in its own session.
 
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -54,7 +55,7 @@ pub fn run_side(bin: &Path, repo: &Path, tasks: &[Task], mode: Mode) -> Result<S
     };
     let me = std::env::current_exe().map_err(|e| e.to_string())?;
     let started = Instant::now();
-    let agents: Vec<Child> = tasks
+    let mut agents: Vec<Child> = tasks
         .iter()
         .map(|task| {
             let mut agent = Command::new(&me);
@@ -72,16 +73,35 @@ pub fn run_side(bin: &Path, repo: &Path, tasks: &[Task], mode: Mode) -> Result<S
                     .arg(dir.join(format!("agent-{}", task.id)));
             }
             agent
+                .stdin(Stdio::piped())
                 .stdout(Stdio::piped())
                 .spawn()
                 .map_err(|e| format!("cannot start an agent: {e}"))
         })
         .collect::<Result<_, _>>()?;
+    // Every agent makes its session, then all go on together from the plan's base.
+    let mut outputs = Vec::new();
+    for agent in &mut agents {
+        let mut out = BufReader::new(agent.stdout.take().expect("stdout is piped"));
+        let mut first = String::new();
+        let _ = out.read_line(&mut first);
+        // An agent that failed before its session existed printed its report instead.
+        if first.trim_end() == crate::READY {
+            first.clear();
+        }
+        outputs.push((first, out));
+    }
+    for agent in &mut agents {
+        if let Some(mut go) = agent.stdin.take() {
+            let _ = go.write_all(b"go\n");
+        }
+    }
     let mut results = Vec::new();
     let mut errors = Vec::new();
-    for (task, agent) in tasks.iter().zip(agents) {
-        let out = agent.wait_with_output().map_err(|e| e.to_string())?;
-        match serde_json::from_slice::<AgentResult>(&out.stdout) {
+    for ((task, mut agent), (mut report, mut out)) in tasks.iter().zip(agents).zip(outputs) {
+        let _ = out.read_to_string(&mut report);
+        agent.wait().map_err(|e| e.to_string())?;
+        match serde_json::from_str::<AgentResult>(&report) {
             Ok(r) => results.push(r),
             Err(e) => errors.push(format!("agent-{}: no report ({e})", task.id)),
         }

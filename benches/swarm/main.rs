@@ -82,6 +82,10 @@ enum AgentCommand {
     },
 }
 
+/// What an agent prints, alone on a line, once its session exists (see
+/// [`agent::run_agent`]).
+const READY: &str = "ready";
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Some(AgentCommand::Agent {
@@ -95,7 +99,16 @@ fn main() -> ExitCode {
             eprintln!("error: a task that is not JSON");
             return ExitCode::from(2);
         };
-        let result = agent::run_agent(atomic, repo, &task, mount.as_deref());
+        // The runner's start line: `ready` out once the session exists, then wait for a
+        // line (or the end of input) before going on.
+        let ready = || {
+            use std::io::{BufRead, Write};
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{READY}");
+            let _ = out.flush();
+            let _ = std::io::stdin().lock().read_line(&mut String::new());
+        };
+        let result = agent::run_agent(atomic, repo, &task, mount.as_deref(), &ready);
         println!(
             "{}",
             serde_json::to_string(&result).expect("results serialize")
