@@ -847,3 +847,59 @@ fn stale_sessions_are_pruned_and_persistent_ones_survive_submits() {
         0
     );
 }
+
+/// A directory of the base is a directory while the session keeps one file below it, at
+/// any depth, and a free path once the session removed every file below it.
+#[test]
+fn a_directory_lasts_while_one_file_below_it_does() {
+    let env = TestEnv::new();
+    let dir = repo(&env);
+    for f in ["deep/a/one.rs", "deep/a/two.rs", "deep/b/c/three.rs"] {
+        let path = dir.join(f);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, "fn f() {}\n").unwrap();
+    }
+    env.atomic_ok(&dir, &["record", "-m", "nested"]);
+    let s = new(&env, &dir, "p");
+    let sess = |args: &[&str]| {
+        let mut all = vec!["session", "--session", &s.0, "--token", &s.1];
+        all.extend_from_slice(args);
+        env.atomic(&dir, &all)
+    };
+    let file = env.path("x.rs");
+    std::fs::write(&file, "x\n").unwrap();
+    // Whether writing a file at `path` is refused because something is in the way.
+    let clash = |path: &str| {
+        let out = env.atomic(
+            &dir,
+            &[
+                "--json",
+                "session",
+                "--session",
+                &s.0,
+                "--token",
+                &s.1,
+                "write",
+                path,
+                "--file",
+                file.to_str().unwrap(),
+            ],
+        );
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.status.success(), !said.contains("path_clash"), "{said}");
+        !out.status.success()
+    };
+    assert!(sess(&["rm", "deep/a/one.rs"]).status.success());
+    assert!(clash("deep/a"), "deep/a still holds two.rs");
+    assert!(sess(&["rm", "deep/a/two.rs"]).status.success());
+    // deep/a is gone; deep is still a directory through deep/b/c, past the emptied deep/a.
+    assert!(clash("deep"), "deep still holds deep/b/c/three.rs");
+    assert!(!clash("deep/a"), "deep/a holds nothing any more");
+    assert!(sess(&["read", "deep/a"]).status.success());
+    assert!(sess(&["rm", "deep/b/c/three.rs"]).status.success());
+    assert!(clash("deep"), "deep/a is a file of the session now");
+}

@@ -339,11 +339,31 @@ impl<'r> Sessions<'r> {
             .objects
             .tree_entry(self.git, self.base_tree(session)?, path)?
         {
-            Some(TreeEntry::Dir(tree)) => Ok(bridge::tree_files(self.git, tree)?
-                .keys()
-                .any(|rel| !overlay.contains_key(&format!("{path}/{rel}")))),
+            Some(TreeEntry::Dir(tree)) => self.has_file_kept(tree, path, &overlay),
             _ => Ok(false),
         }
+    }
+
+    /// Whether base tree `tree` (at `dir`) holds a file the overlay (entries below `dir`,
+    /// all deletions here) does not delete. Stops at the first such file: a directory
+    /// the session has not touched costs one tree level.
+    fn has_file_kept(
+        &self,
+        tree: GitId,
+        dir: &str,
+        overlay: &BTreeMap<String, OverlayEntry>,
+    ) -> Result<bool> {
+        for (name, entry) in self.objects.tree_level(self.git, tree)?.iter() {
+            let path = format!("{dir}/{name}");
+            let kept = match *entry {
+                TreeEntry::File(_) => !overlay.contains_key(&path),
+                TreeEntry::Dir(sub) => self.has_file_kept(sub, &path, overlay)?,
+            };
+            if kept {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// The overlay entries below directory `dir`.
