@@ -20,13 +20,13 @@
 //! kernel has read to its end is dropped. When the session changes from outside the mount,
 //! clean buffers are dropped, and a load that started before is done again.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
-use atomic_core::FileMode;
+use atomic_core::{FileMode, FileState};
 use fuser::Errno;
 
 use crate::RepoPool;
@@ -100,8 +100,24 @@ pub(crate) struct Buffers {
     /// Signalled on a change and on stop.
     changed: Condvar,
     stop: AtomicBool,
-    /// Bumped by [`Buffers::drop_clean`].
+    /// Bumped by [`Buffers::drop_clean`] and [`Buffers::forget`].
     epoch: AtomicU64,
+    /// Inodes being read ahead; a read of one waits for it rather than loading it twice.
+    ahead: Mutex<HashSet<u64>>,
+    /// Signalled when a read ahead ends.
+    ahead_done: Condvar,
+}
+
+/// A file to read ahead: what a lookup found, and the session's state when it looked.
+pub(crate) struct Ahead {
+    pub(crate) ino: u64,
+    pub(crate) path: String,
+    /// The base's blob and mode, for a file the session has not written (read from git
+    /// alone); `None`: read through the session.
+    pub(crate) base: Option<FileState>,
+    /// [`Buffers::epoch`] before the lookup: a change from outside since then makes the
+    /// lookup's answer stale, and the file is not read ahead.
+    pub(crate) epoch: u64,
 }
 
 impl Buffers {
@@ -129,6 +145,8 @@ impl Buffers {
             changed: Condvar::new(),
             stop: AtomicBool::new(false),
             epoch: AtomicU64::new(0),
+            ahead: Mutex::new(HashSet::new()),
+            ahead_done: Condvar::new(),
         })
     }
 
@@ -234,49 +252,92 @@ impl Buffers {
         path: &str,
         load: impl Fn() -> Result<(FileMode, Vec<u8>), Errno>,
     ) -> Result<(), Errno> {
+        self.wait_ahead(ino);
         while !self.lock().contains_key(&ino) {
             // Loaded outside the lock (reading a blob can take a while), and kept only if
             // the session did not change meanwhile (see `drop_clean`).
-            let epoch = self.epoch.load(Ordering::SeqCst);
-            let (mode, data) = load()?;
-            let mut files = self.lock();
-            if self.epoch.load(Ordering::SeqCst) != epoch {
-                continue;
-            }
-            files.entry(ino).or_insert_with(|| Buffer {
-                path: path.to_owned(),
-                data,
-                mode,
-                version: 0,
-                committed: 0,
-                refused: 0,
-                changed_at: Instant::now(),
-                changed_time: SystemTime::now(),
-            });
+            let epoch = self.epoch();
+            let loaded = load()?;
+            self.keep(ino, path, epoch, loaded);
         }
         Ok(())
     }
 
-    /// Starts the thread that reads files ahead (see [`Buffers::read_ahead`]); it ends
-    /// when the returned sender is dropped.
-    pub(crate) fn start_reader(self: &Arc<Self>) -> std::sync::mpsc::Sender<(u64, String)> {
-        let (send, receive) = std::sync::mpsc::channel::<(u64, String)>();
+    /// The count of changes that make loads started before them stale: from outside the
+    /// mount ([`Buffers::drop_clean`]) and removals ([`Buffers::forget`]).
+    pub(crate) fn epoch(&self) -> u64 {
+        self.epoch.load(Ordering::SeqCst)
+    }
+
+    /// Keeps `loaded` as the buffer of `ino` unless it has one, or the session changed
+    /// from outside since `epoch` (the contents may then be stale).
+    fn keep(&self, ino: u64, path: &str, epoch: u64, (mode, data): (FileMode, Vec<u8>)) {
+        let mut files = self.lock();
+        if self.epoch() != epoch {
+            return;
+        }
+        files.entry(ino).or_insert_with(|| Buffer {
+            path: path.to_owned(),
+            data,
+            mode,
+            version: 0,
+            committed: 0,
+            refused: 0,
+            changed_at: Instant::now(),
+            changed_time: SystemTime::now(),
+        });
+    }
+
+    /// Waits while `ino` is being read ahead.
+    fn wait_ahead(&self, ino: u64) {
+        let ahead = self.ahead.lock().unwrap_or_else(PoisonError::into_inner);
+        let _ahead = self
+            .ahead_done
+            .wait_while(ahead, |a| a.contains(&ino))
+            .unwrap_or_else(PoisonError::into_inner);
+    }
+
+    /// Starts the thread that reads files ahead of their reads (see the module's doc);
+    /// it ends when the returned sender is dropped.
+    pub(crate) fn start_reader(self: &Arc<Self>) -> std::sync::mpsc::Sender<Ahead> {
+        let (send, receive) = std::sync::mpsc::channel::<Ahead>();
         let buffers = Arc::downgrade(self);
         std::thread::spawn(move || {
-            for (ino, path) in receive {
+            for file in receive {
                 let Some(buffers) = buffers.upgrade() else {
                     return;
                 };
-                let load = || {
-                    buffers
-                        .repos
-                        .with(|r| r.session_read(&buffers.id, &buffers.token, &path))
-                        .map_err(|e| crate::fs::errno(&e))
-                };
-                let _ = buffers.ensure(ino, &path, load);
+                buffers.read_ahead(file);
             }
         });
         send
+    }
+
+    /// Loads `file` into a buffer unless it has one or the session changed since its
+    /// lookup; a read of it meanwhile waits for this one.
+    fn read_ahead(&self, file: Ahead) {
+        {
+            let files = self.lock();
+            if files.contains_key(&file.ino) || self.epoch() != file.epoch {
+                return;
+            }
+            self.ahead
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(file.ino);
+        }
+        let loaded = self.repos.with(|r| match &file.base {
+            Some(state) => r.blob(state).map(|data| (state.mode, data)),
+            None => r.session_read(&self.id, &self.token, &file.path),
+        });
+        if let Ok(loaded) = loaded {
+            self.keep(file.ino, &file.path, file.epoch, loaded);
+        }
+        self.ahead
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&file.ino);
+        self.ahead_done.notify_all();
     }
 
     /// Size and time of `ino` when its buffer holds contents the session has not.
@@ -306,7 +367,11 @@ impl Buffers {
 
     /// Forgets the buffer of `ino`, committed or not (the file was removed).
     pub(crate) fn forget(&self, ino: u64) {
-        self.lock().remove(&ino);
+        let mut files = self.lock();
+        // A read ahead that started before would bring the old contents back.
+        self.epoch.fetch_add(1, Ordering::SeqCst);
+        files.remove(&ino);
+        drop(files);
         let _ = std::fs::remove_file(journal_file(&self.journal, ino));
     }
 

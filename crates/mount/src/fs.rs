@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use atomic_core::FileMode;
+use atomic_core::{FileMode, FileState};
 use atomic_repo::{Entry, MountStat, Repo, RepoError, SessionError, mount_ino, mount_perm};
 use fuser::{
     Errno, FileAttr, FileHandle, FileType, FopenFlags, Generation, INodeNo, KernelConfig,
@@ -29,7 +29,7 @@ use fuser::{
     ReplyEmpty, ReplyEntry, ReplyOpen, ReplyWrite, Request, TimeOrNow, WriteFlags,
 };
 
-use crate::buffers::{Buffers, Change};
+use crate::buffers::{Ahead, Buffers, Change};
 use crate::ignored::Ignores;
 
 /// How long the kernel may cache names and attributes. Changes made through the mount
@@ -158,7 +158,7 @@ pub(crate) struct SessionFs {
     inodes: Arc<Inodes>,
     buffers: Arc<Buffers>,
     /// Files to read ahead (see `lookup`).
-    reader: Mutex<std::sync::mpsc::Sender<(u64, String)>>,
+    reader: Mutex<std::sync::mpsc::Sender<Ahead>>,
     next_ino: AtomicU64,
     /// Listings being read (see `readdir`), by directory inode.
     listings: Mutex<HashMap<u64, Arc<Listing>>>,
@@ -736,24 +736,39 @@ impl fuser::Filesystem for SessionFs {
     }
 
     fn lookup(&self, _req: &Request, parent: INodeNo, name: &OsStr, reply: ReplyEntry) {
-        match self
-            .child(parent, name)
-            .and_then(|p| Ok((self.lookup_attr(&p)?, p)))
-        {
-            Ok((attr, path)) => {
+        let epoch = self.buffers.epoch();
+        let found = self.child(parent, name).and_then(|path| {
+            let kind = self.kind(&path)?.ok_or(Errno::ENOENT)?;
+            Ok((self.attr(self.ino(&path), &kind), kind, path))
+        });
+        match found {
+            Ok((attr, kind, path)) => {
                 reply.entry(&TTL, &attr, Generation(0));
-                // A file looked up is usually read next: its contents are read from git
-                // meanwhile, on another thread.
+                // A file looked up is usually read next: its contents are read meanwhile,
+                // on another thread (from git alone when the session has not written it).
                 if attr.kind == FileType::RegularFile
                     && attr.size <= READ_AHEAD_BYTES
                     && path != ".git"
                     && !self.buffered(attr.ino.0)
                 {
+                    let base = match kind {
+                        Kind::Session(Entry::File {
+                            mode,
+                            blob: Some(blob),
+                            ..
+                        }) => Some(FileState { mode, blob }),
+                        _ => None,
+                    };
                     let _ = self
                         .reader
                         .lock()
                         .unwrap_or_else(PoisonError::into_inner)
-                        .send((attr.ino.0, path));
+                        .send(Ahead {
+                            ino: attr.ino.0,
+                            path,
+                            base,
+                            epoch,
+                        });
                 }
             }
             // An absent name is cached too (inode 0): git and compilers probe many.
