@@ -9,6 +9,7 @@ mod cache;
 mod convert;
 mod error;
 mod import;
+mod index;
 mod refs;
 mod tree;
 mod verify;
@@ -17,6 +18,7 @@ pub use cache::{ObjectCache, TreeLevel};
 pub use convert::{date_format, git_id, object_id, signature_from_git, signature_to_git};
 pub use error::{BridgeError, Result};
 pub use import::{ImportPlan, Importer, commit_change, commit_changes};
+pub use index::{index_bytes, write_index};
 pub use refs::{
     RefTip, config_string, delete_ref, head_branch, read_ref, ref_tips, set_head_branch, set_ref,
 };

@@ -211,12 +211,8 @@ impl Repo {
             };
         }
         index.remove_tree();
-        replace_file(path, 0o644, |f| {
-            index
-                .write_to(f, gix::index::write::Options::default())
-                .map(drop)
-                .map_err(std::io::Error::other)
-        })
+        let bytes = bridge::index_bytes(&index)?;
+        replace_file(path, 0o644, |f| f.write_all(&bytes))
     }
 
     /// Removes session `id`'s linked worktree.

@@ -356,9 +356,7 @@ impl Repo {
             }
             index.sort_entries();
             self.refresh_stats(&mut index)?;
-            index
-                .write(gix::index::write::Options::default())
-                .map_err(RepoError::git("writing the index"))?;
+            bridge::write_index(&index)?;
             Ok(())
         })
     }
@@ -421,9 +419,7 @@ impl Repo {
             }
         }
         self.refresh_stats(&mut index)?;
-        index
-            .write(gix::index::write::Options::default())
-            .map_err(RepoError::git("writing the index"))?;
+        bridge::write_index(&index)?;
         Ok(())
     }
 
@@ -487,6 +483,7 @@ impl Repo {
         if let Some(head) = self.head_commit()? {
             let tree = bridge::commit_tree(&self.git, head)?;
             let root = Root::open(&self.root)?;
+            let index_stamp = self.index_stamp();
             let index = self.git.open_index().ok();
             let mut stale = self.stale_files()?;
             let mut written = self
@@ -530,7 +527,12 @@ impl Repo {
                     report.kept.push(path.clone());
                 }
             }
-            self.update_index(&entries, tree)?;
+            // Read once, written back unless git's index changed meanwhile.
+            let index = match index {
+                Some(i) if self.index_stamp() == index_stamp => Some(i),
+                _ => self.git.open_index().ok(),
+            };
+            self.update_index(index, &entries, tree)?;
             if !report.kept.is_empty() {
                 self.set_stale_files(&stale)?;
             }
@@ -550,10 +552,23 @@ impl Repo {
         Ok(report)
     }
 
-    /// Sets git's index entries of `entries` (path → state, `None`: no entry), leaving the
-    /// others as they are; without an index, writes one for `tree`.
-    fn update_index(&self, entries: &[(String, Option<FileState>)], tree: GitId) -> Result<()> {
-        let Ok(mut index) = self.git.open_index() else {
+    /// What tells one version of git's index file from another: its modification time,
+    /// length and inode (git replaces the file to change it); `None` without one.
+    fn index_stamp(&self) -> Option<(Option<std::time::SystemTime>, u64, u64)> {
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::metadata(self.git.index_path()).ok()?;
+        Some((meta.modified().ok(), meta.len(), meta.ino()))
+    }
+
+    /// Sets `index`'s entries of `entries` (path → state, `None`: no entry), leaving the
+    /// others as they are, and writes it; without an index (`None`), writes one for `tree`.
+    fn update_index(
+        &self,
+        index: Option<gix::index::File>,
+        entries: &[(String, Option<FileState>)],
+        tree: GitId,
+    ) -> Result<()> {
+        let Some(mut index) = index else {
             return self.write_index(tree);
         };
         let paths: BTreeSet<&str> = entries.iter().map(|(p, _)| p.as_str()).collect();
@@ -579,11 +594,7 @@ impl Repo {
         }
         index.sort_entries();
         index.remove_tree();
-        self.writing_index(|| {
-            index
-                .write(gix::index::write::Options::default())
-                .map_err(RepoError::git("writing the index"))
-        })
+        self.writing_index(|| Ok(bridge::write_index(&index)?))
     }
 }
 
