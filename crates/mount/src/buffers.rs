@@ -100,7 +100,7 @@ pub(crate) struct Buffers {
     /// Signalled on a change and on stop.
     changed: Condvar,
     stop: AtomicBool,
-    /// Bumped by [`Buffers::drop_clean`] and [`Buffers::forget`].
+    /// Bumped by [`Buffers::drop_clean`], [`Buffers::forget`] and every commit.
     epoch: AtomicU64,
     /// Inodes being read ahead; a read of one waits for it rather than loading it twice.
     ahead: Mutex<HashSet<u64>>,
@@ -115,8 +115,9 @@ pub(crate) struct Ahead {
     /// The base's blob and mode, for a file the session has not written (read from git
     /// alone); `None`: read through the session.
     pub(crate) base: Option<FileState>,
-    /// [`Buffers::epoch`] before the lookup: a change from outside since then makes the
-    /// lookup's answer stale, and the file is not read ahead.
+    /// [`Buffers::epoch`] before the lookup: a change since then (from outside, a removal,
+    /// a write that reached the session) may make the lookup's answer stale, and the file
+    /// is not read ahead.
     pub(crate) epoch: u64,
 }
 
@@ -264,7 +265,8 @@ impl Buffers {
     }
 
     /// The count of changes that make loads started before them stale: from outside the
-    /// mount ([`Buffers::drop_clean`]) and removals ([`Buffers::forget`]).
+    /// mount ([`Buffers::drop_clean`]), removals ([`Buffers::forget`]) and writes that
+    /// reached the session ([`Buffers::commit`]).
     pub(crate) fn epoch(&self) -> u64 {
         self.epoch.load(Ordering::SeqCst)
     }
@@ -401,6 +403,9 @@ impl Buffers {
         match written {
             Ok(_) => {
                 let mut files = self.lock();
+                // A read ahead of this file's previous contents, from a lookup before this
+                // write, must not come back once the buffer is clean and dropped.
+                self.epoch.fetch_add(1, Ordering::SeqCst);
                 if let Some(b) = files.get_mut(&ino) {
                     b.committed = b.committed.max(version);
                     if !b.dirty() {
