@@ -13,6 +13,8 @@
 //! 4. Attach each call (its callee found by [`crate::callees`]) and type reference to
 //!    the innermost item containing it.
 
+use std::sync::Arc;
+
 use tree_sitter::{Node, Parser, Tree};
 
 use crate::ancestry::Ancestry;
@@ -235,6 +237,12 @@ fn first_error(node: Node<'_>) -> Option<Node<'_>> {
 /// versions of a file for its merge, its dependency check and its events, and the next
 /// submit parses the same branch head.
 pub fn extract(profile: &LanguageProfile, source: &[u8]) -> FileSymbols {
+    Arc::unwrap_or_clone(extract_shared(profile, source))
+}
+
+/// [`extract`], sharing the table kept in memory instead of copying it: for callers that
+/// only read it (a dependency check reads the same tables submit after submit).
+pub fn extract_shared(profile: &LanguageProfile, source: &[u8]) -> Arc<FileSymbols> {
     let key = content_key(profile, source);
     if let Some(found) = RECENT.get(&key) {
         return found;
@@ -253,9 +261,9 @@ fn tabulate(
     key: ([u8; 32], &'static str),
     source: &[u8],
     tree: Option<Tree>,
-) -> FileSymbols {
-    let table = table_of(profile, source, tree.as_ref());
-    RECENT.put(key, source.len(), table.clone());
+) -> Arc<FileSymbols> {
+    let table = Arc::new(table_of(profile, source, tree.as_ref()));
+    RECENT.put(key, source.len(), Arc::clone(&table));
     if let Some(tree) = tree {
         trees::put(key, source.len(), tree);
     }
@@ -306,7 +314,9 @@ pub fn extract_versions(profile: &'static LanguageProfile, sources: &[&[u8]]) ->
         items
             .into_iter()
             .map(|(source, (key, found))| {
-                found.unwrap_or_else(|tree| tabulate(profile, key, source, tree))
+                Arc::unwrap_or_clone(
+                    found.unwrap_or_else(|tree| tabulate(profile, key, source, tree)),
+                )
             })
             .collect()
     };
@@ -333,11 +343,11 @@ pub fn extract_versions(profile: &'static LanguageProfile, sources: &[&[u8]]) ->
 
 /// A version's parse in [`extract_versions`]: its key, and its table when known, else
 /// its tree.
-type Parsed = (trees::Key, Result<FileSymbols, Option<Tree>>);
+type Parsed = (trees::Key, Result<Arc<FileSymbols>, Option<Tree>>);
 
 /// Tables of recently parsed contents, by content (blake3) and language: at most 1,024,
 /// made from at most 32 MiB of sources.
-static RECENT: Bounded<([u8; 32], &'static str), FileSymbols> = Bounded::new(1024, 32 << 20);
+static RECENT: Bounded<([u8; 32], &'static str), Arc<FileSymbols>> = Bounded::new(1024, 32 << 20);
 
 /// Forgets the tables and trees [`extract`] keeps in memory (for benchmarks that measure
 /// parsing).
@@ -358,13 +368,13 @@ pub fn extract_uncached(profile: &LanguageProfile, source: &[u8]) -> FileSymbols
 pub fn extract_edited(profile: &LanguageProfile, source: &[u8], base: &[u8]) -> FileSymbols {
     let key = content_key(profile, source);
     if let Some(found) = RECENT.get(&key) {
-        return found;
+        return Arc::unwrap_or_clone(found);
     }
     let tree = match trees::get(&content_key(profile, base)) {
         Some(old) => parse_from(profile, base, old, source),
         None => parse(profile, source, None),
     };
-    tabulate(profile, key, source, tree)
+    Arc::unwrap_or_clone(tabulate(profile, key, source, tree))
 }
 
 /// Parses `source`, a new version of `base`, from `base`'s tree `old`.

@@ -25,10 +25,12 @@ mod symbol;
 mod symbol_patterns;
 mod trees;
 
+pub use bounded::Bounded;
 pub use changes::{ChangeKind, SymbolChange, changed_symbols};
 pub use context::{CallSite, Context, Depth, context};
 pub use extract::{
-    extract, extract_edited, extract_uncached, extract_versions, forget_recent_tables, tree_of,
+    extract, extract_edited, extract_shared, extract_uncached, extract_versions,
+    forget_recent_tables, tree_of,
 };
 pub use graph::{AmbiguousCall, EdgeKind, GraphNode, Resolution, SymbolGraph, SymbolRef};
 pub use language::{
@@ -44,6 +46,15 @@ pub fn extract_path(path: &str, source: &[u8]) -> Option<FileSymbols> {
         return None;
     }
     Some(extract(profile, source))
+}
+
+/// [`extract_path`], sharing the table kept in memory (see [`extract_shared`]).
+pub fn extract_path_shared(path: &str, source: &[u8]) -> Option<std::sync::Arc<FileSymbols>> {
+    let profile = language_for_path(path)?;
+    if atomic_core::is_binary(source) {
+        return None;
+    }
+    Some(extract_shared(profile, source))
 }
 
 /// [`extract_path`] of `source`, a new version of `base` (see [`extract_edited`]).
