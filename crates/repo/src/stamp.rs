@@ -9,6 +9,7 @@
 //! now is *racy*: a second change in the same clock tick would look the same, as git's
 //! "racily clean" index entries. [`Known`] says how far a stamp was checked.
 
+use std::collections::HashMap;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
@@ -16,12 +17,29 @@ use std::path::{Path, PathBuf};
 pub const RACY_SECONDS: i64 = 2;
 
 /// The state of git's ref storage, as `stat` sees it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct GitStamp {
-    entries: Vec<(PathBuf, u64, u64, i64, i64)>,
+    entries: Vec<(PathBuf, Status)>,
     /// The newest modification time, seconds since the Unix epoch.
     newest: i64,
+    /// The directories directly under each directory of `refs/`, as listed when the stamp
+    /// was taken: a later stamp reuses the list of a directory whose status has not
+    /// changed since (adding or removing an entry changes a directory's modification time).
+    subdirs: HashMap<PathBuf, Vec<PathBuf>>,
 }
+
+/// A file's or directory's (inode, size, modification time in seconds and nanoseconds);
+/// all zero when it does not exist.
+type Status = (u64, u64, i64, i64);
+
+impl PartialEq for GitStamp {
+    /// Equal when every status is: the lists of subdirectories follow from them.
+    fn eq(&self, other: &Self) -> bool {
+        self.entries == other.entries && self.newest == other.newest
+    }
+}
+
+impl Eq for GitStamp {}
 
 /// The stamp of the refs atomic last knew, and how it came to know them.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,50 +66,62 @@ impl GitStamp {
         self.newest >= crate::now_seconds() - RACY_SECONDS
     }
 
-    /// Takes the stamp of the git directory `git_dir`; `None` when refs are not stored as
-    /// files (reftable) or cannot be read.
-    pub fn take(git_dir: &Path) -> Option<GitStamp> {
-        let mut entries = Vec::new();
-        let mut newest = i64::MIN;
-        let mut add = |path: &Path| -> Option<()> {
-            match std::fs::symlink_metadata(path) {
-                Ok(m) => {
-                    newest = newest.max(m.mtime());
-                    entries.push((
-                        path.to_owned(),
-                        m.ino(),
-                        m.size(),
-                        m.mtime(),
-                        m.mtime_nsec(),
-                    ));
-                    Some(())
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    entries.push((path.to_owned(), 0, 0, 0, 0));
-                    Some(())
-                }
-                Err(_) => None,
-            }
+    /// Takes the stamp of the git directory `git_dir`, listing only the directories whose
+    /// status changed since `previous` (or that were racy then): with hundreds of loose
+    /// branches, one `stat` per directory instead of reading every directory of `refs/` on
+    /// each request. `None` when refs are not stored as files (reftable) or cannot be read.
+    pub fn take_since(git_dir: &Path, previous: Option<&GitStamp>) -> Option<GitStamp> {
+        let mut stamp = GitStamp {
+            entries: Vec::new(),
+            newest: i64::MIN,
+            subdirs: HashMap::new(),
         };
-        add(&git_dir.join("HEAD"))?;
-        add(&git_dir.join("packed-refs"))?;
+        stamp.add(&git_dir.join("HEAD"))?;
+        stamp.add(&git_dir.join("packed-refs"))?;
         // The reftable backend keeps refs elsewhere: nothing here would show a change.
         if git_dir.join("reftable").exists() {
             return None;
         }
+        let settled_before = crate::now_seconds() - RACY_SECONDS;
         let mut dirs = vec![git_dir.join("refs")];
         while let Some(dir) = dirs.pop() {
-            add(&dir)?;
-            let Ok(read) = std::fs::read_dir(&dir) else {
-                continue;
+            let status = stamp.add(&dir)?;
+            let known = previous.and_then(|p| {
+                let unchanged = status.2 < settled_before
+                    && p.entries
+                        .iter()
+                        .any(|(path, s)| *path == dir && *s == status);
+                unchanged.then(|| p.subdirs.get(&dir)).flatten()
+            });
+            let subdirs = match known {
+                Some(list) => list.clone(),
+                None => match std::fs::read_dir(&dir) {
+                    Ok(read) => read
+                        .flatten()
+                        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                        .map(|e| e.path())
+                        .collect(),
+                    Err(_) => Vec::new(),
+                },
             };
-            for entry in read.flatten() {
-                if entry.file_type().is_ok_and(|t| t.is_dir()) {
-                    dirs.push(entry.path());
-                }
-            }
+            dirs.extend(subdirs.iter().cloned());
+            stamp.subdirs.insert(dir, subdirs);
         }
-        Some(GitStamp { entries, newest })
+        Some(stamp)
+    }
+
+    /// Adds the status of `path`; `None` when it cannot be read.
+    fn add(&mut self, path: &Path) -> Option<Status> {
+        let status = match std::fs::symlink_metadata(path) {
+            Ok(m) => {
+                self.newest = self.newest.max(m.mtime());
+                (m.ino(), m.size(), m.mtime(), m.mtime_nsec())
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (0, 0, 0, 0),
+            Err(_) => return None,
+        };
+        self.entries.push((path.to_owned(), status));
+        Some(status)
     }
 }
 
@@ -114,7 +144,7 @@ mod tests {
         std::fs::create_dir_all(git.join("refs/heads")).expect("mkdir");
         std::fs::write(git.join("HEAD"), "ref: refs/heads/main\n").expect("write");
         // Just written: racy. Known unverified, it covers itself while racy.
-        let fresh = GitStamp::take(git).expect("a stamp");
+        let fresh = GitStamp::take_since(git, None).expect("a stamp");
         assert!(fresh.racy());
         let unverified = Known {
             stamp: fresh.clone(),
@@ -124,7 +154,7 @@ mod tests {
         for p in ["HEAD", "refs", "refs/heads"] {
             age(&git.join(p), 60);
         }
-        let before = GitStamp::take(git).expect("a stamp");
+        let before = GitStamp::take_since(git, None).expect("a stamp");
         assert!(!before.racy());
         // Settled and equal to an unverified stamp: not covered, a full check is due.
         let settled = Known {
@@ -136,7 +166,7 @@ mod tests {
             stamp: before.clone(),
             verified: true,
         };
-        assert!(verified.covers(&GitStamp::take(git).expect("a stamp")));
+        assert!(verified.covers(&GitStamp::take_since(git, None).expect("a stamp")));
         // A ref moves as git moves it: a lock file renamed over the ref.
         std::fs::write(git.join("refs/heads/main.lock"), "x\n").expect("write");
         std::fs::rename(
@@ -144,10 +174,46 @@ mod tests {
             git.join("refs/heads/main"),
         )
         .expect("rename");
-        let moved = GitStamp::take(git).expect("a stamp");
+        let moved = GitStamp::take_since(git, None).expect("a stamp");
         assert!(moved.racy() && !verified.covers(&moved));
         age(&git.join("refs/heads"), 30);
-        let after = GitStamp::take(git).expect("a stamp");
+        let after = GitStamp::take_since(git, None).expect("a stamp");
         assert_ne!(after, before);
+    }
+
+    #[test]
+    fn a_stamp_taken_since_another_sees_new_directories_and_refs_moved_inside_them() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let git = dir.path();
+        std::fs::create_dir_all(git.join("refs/heads")).expect("mkdir");
+        std::fs::write(git.join("HEAD"), "ref: refs/heads/main\n").expect("write");
+        std::fs::write(git.join("refs/heads/main"), "x\n").expect("write");
+        let settle = |paths: &[&str]| {
+            for p in paths {
+                age(&git.join(p), 60);
+            }
+        };
+        settle(&["HEAD", "refs", "refs/heads"]);
+        let first = GitStamp::take_since(git, None).expect("a stamp");
+        let again = GitStamp::take_since(git, Some(&first)).expect("a stamp");
+        assert_eq!(again, first);
+        // A branch in a new directory: refs/heads changed, so it is listed again.
+        std::fs::create_dir(git.join("refs/heads/team")).expect("mkdir");
+        std::fs::write(git.join("refs/heads/team/a"), "x\n").expect("write");
+        settle(&["refs/heads", "refs/heads/team"]);
+        let grown = GitStamp::take_since(git, Some(&again)).expect("a stamp");
+        assert_ne!(grown, again);
+        assert_eq!(grown, GitStamp::take_since(git, None).expect("a stamp"));
+        // A ref moved inside it: found through the reused list of refs/heads.
+        std::fs::write(git.join("refs/heads/team/a.lock"), "y\n").expect("write");
+        std::fs::rename(
+            git.join("refs/heads/team/a.lock"),
+            git.join("refs/heads/team/a"),
+        )
+        .expect("rename");
+        age(&git.join("refs/heads/team"), 30);
+        let moved = GitStamp::take_since(git, Some(&grown)).expect("a stamp");
+        assert_ne!(moved, grown);
+        assert_eq!(moved, GitStamp::take_since(git, None).expect("a stamp"));
     }
 }

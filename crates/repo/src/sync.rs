@@ -45,14 +45,14 @@ impl Repo {
     /// # Errors
     /// Store and git errors.
     pub fn sync(&self, progress: &dyn Progress) -> Result<ImportSummary> {
-        if self.known_covers(&GitStamp::take(self.git.git_dir())) {
+        if self.known_covers(&self.git_stamp_now()) {
             return Ok(ImportSummary::default());
         }
         let mut lock = self.store.lock();
         // Another request may have imported, or landed a change of its own, while this
         // one waited for the lock: a stamp taken now, under the lock, says what is left
         // (the one taken before waiting is older than what a landing made known).
-        let stamp = GitStamp::take(self.git.git_dir());
+        let stamp = self.git_stamp_now();
         if self.known_covers(&stamp) {
             return Ok(ImportSummary::default());
         }
@@ -68,6 +68,19 @@ impl Repo {
         Ok(summary)
     }
 
+    /// The stamp of git's refs now, listing only the directories changed since the stamp
+    /// atomic knows (see [`GitStamp::take_since`]).
+    fn git_stamp_now(&self) -> Option<GitStamp> {
+        let known = self
+            .shared
+            .git_stamp
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+            .map(|k| k.stamp.clone());
+        GitStamp::take_since(self.git.git_dir(), known.as_ref())
+    }
+
     /// Whether the stamp of git's refs atomic knows covers `stamp` (see [`Known::covers`]).
     fn known_covers(&self, stamp: &Option<GitStamp>) -> bool {
         let known = self
@@ -80,7 +93,7 @@ impl Repo {
 
     /// Takes the stamp of git's refs before atomic moves one itself, under the write lock.
     pub(crate) fn stamp_before_own_ref_write(&self) -> Option<GitStamp> {
-        GitStamp::take(self.git.git_dir())
+        self.git_stamp_now()
     }
 
     /// After atomic moved a ref itself (a submit landed), under the write lock: when the
@@ -93,7 +106,9 @@ impl Repo {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         let was_known = matches!((&*known, &before), (Some(k), Some(b)) if k.covers(b));
-        if was_known && let Some(stamp) = GitStamp::take(self.git.git_dir()) {
+        // Listed since `before`, not since the known stamp: its lock is held here.
+        if was_known && let Some(stamp) = GitStamp::take_since(self.git.git_dir(), before.as_ref())
+        {
             *known = Some(Known {
                 stamp,
                 verified: false,
