@@ -317,10 +317,10 @@ fn dependencies<E>(
 
 /// Symbol tables by blob and language, shared by the merges of one process: a submit
 /// checks the files the branch changed since the session's base, and the next submit
-/// checks mostly the same blobs. At most 4,096 tables, made from at most 64 MiB of
-/// sources (`None`: binary contents).
+/// checks mostly the same blobs. At most 1,024 tables, made from at most 32 MiB of
+/// sources, as the parser's own cache by content (`None`: binary contents).
 static TABLES: Bounded<(GitId, &'static str), Option<Arc<FileSymbols>>> =
-    Bounded::new(4096, 64 << 20);
+    Bounded::new(1024, 32 << 20);
 
 impl TreeConflict {
     /// What each side did, for people and for conflict blocks: (ours, theirs).
