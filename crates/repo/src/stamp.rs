@@ -26,6 +26,8 @@ pub struct GitStamp {
     /// was taken: a later stamp reuses the list of a directory whose status has not
     /// changed since (adding or removing an entry changes a directory's modification time).
     subdirs: HashMap<PathBuf, Vec<PathBuf>>,
+    /// When the stamp was taken, seconds since the Unix epoch.
+    taken: i64,
 }
 
 /// A file's or directory's (inode, size, modification time in seconds and nanoseconds);
@@ -67,7 +69,8 @@ impl GitStamp {
     }
 
     /// Takes the stamp of the git directory `git_dir`, listing only the directories whose
-    /// status changed since `previous` (or that were racy then): with hundreds of loose
+    /// status changed since `previous` or that were racy when it was taken (a directory
+    /// changed twice in one clock tick keeps its status): with hundreds of loose
     /// branches, one `stat` per directory instead of reading every directory of `refs/` on
     /// each request. `None` when refs are not stored as files (reftable) or cannot be read.
     pub fn take_since(git_dir: &Path, previous: Option<&GitStamp>) -> Option<GitStamp> {
@@ -75,6 +78,7 @@ impl GitStamp {
             entries: Vec::new(),
             newest: i64::MIN,
             subdirs: HashMap::new(),
+            taken: crate::now_seconds(),
         };
         stamp.add(&git_dir.join("HEAD"))?;
         stamp.add(&git_dir.join("packed-refs"))?;
@@ -82,12 +86,11 @@ impl GitStamp {
         if git_dir.join("reftable").exists() {
             return None;
         }
-        let settled_before = crate::now_seconds() - RACY_SECONDS;
         let mut dirs = vec![git_dir.join("refs")];
         while let Some(dir) = dirs.pop() {
             let status = stamp.add(&dir)?;
             let known = previous.and_then(|p| {
-                let unchanged = status.2 < settled_before
+                let unchanged = status.2 < p.taken - RACY_SECONDS
                     && p.entries
                         .iter()
                         .any(|(path, s)| *path == dir && *s == status);
@@ -193,7 +196,20 @@ mod tests {
                 age(&git.join(p), 60);
             }
         };
-        settle(&["HEAD", "refs", "refs/heads"]);
+        // A listing of a settled directory is reused; one taken while it was racy (a
+        // directory made in the same tick keeps its status) is not.
+        std::fs::create_dir(git.join("refs/heads/same-tick")).expect("mkdir");
+        settle(&["HEAD", "refs", "refs/heads", "refs/heads/same-tick"]);
+        let heads = git.join("refs/heads");
+        let mut missed = GitStamp::take_since(git, None).expect("a stamp");
+        missed.subdirs.insert(heads.clone(), Vec::new());
+        let reused = GitStamp::take_since(git, Some(&missed)).expect("a stamp");
+        assert!(reused.subdirs[&heads].is_empty());
+        missed.taken = crate::now_seconds() - 61;
+        let relisted = GitStamp::take_since(git, Some(&missed)).expect("a stamp");
+        assert_eq!(relisted.subdirs[&heads], vec![heads.join("same-tick")]);
+        std::fs::remove_dir(heads.join("same-tick")).expect("rmdir");
+        settle(&["refs/heads"]);
         let first = GitStamp::take_since(git, None).expect("a stamp");
         let again = GitStamp::take_since(git, Some(&first)).expect("a stamp");
         assert_eq!(again, first);
