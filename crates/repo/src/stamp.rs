@@ -140,12 +140,18 @@ mod tests {
             .expect("set the time");
     }
 
+    /// A git directory with `HEAD` and an empty `refs/heads`.
+    fn git_dir() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir_all(dir.path().join("refs/heads")).expect("mkdir");
+        std::fs::write(dir.path().join("HEAD"), "ref: refs/heads/main\n").expect("write");
+        dir
+    }
+
     #[test]
     fn a_moved_ref_changes_the_stamp_and_a_fresh_change_is_checked_once_settled() {
-        let dir = tempfile::tempdir().expect("tempdir");
+        let dir = git_dir();
         let git = dir.path();
-        std::fs::create_dir_all(git.join("refs/heads")).expect("mkdir");
-        std::fs::write(git.join("HEAD"), "ref: refs/heads/main\n").expect("write");
         // Just written: racy. Known unverified, it covers itself while racy.
         let fresh = GitStamp::take_since(git, None).expect("a stamp");
         assert!(fresh.racy());
@@ -186,10 +192,8 @@ mod tests {
 
     #[test]
     fn a_stamp_taken_since_another_sees_new_directories_and_refs_moved_inside_them() {
-        let dir = tempfile::tempdir().expect("tempdir");
+        let dir = git_dir();
         let git = dir.path();
-        std::fs::create_dir_all(git.join("refs/heads")).expect("mkdir");
-        std::fs::write(git.join("HEAD"), "ref: refs/heads/main\n").expect("write");
         std::fs::write(git.join("refs/heads/main"), "x\n").expect("write");
         let settle = |paths: &[&str]| {
             for p in paths {
