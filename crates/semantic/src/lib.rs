@@ -41,11 +41,7 @@ pub use symbol::{FileSymbols, Import, Reference, Symbol, SymbolKind};
 /// Extracts the symbols of the file at `path`, `None` for an unknown language or binary
 /// contents (a NUL byte in the first 8,000 bytes, git's rule).
 pub fn extract_path(path: &str, source: &[u8]) -> Option<FileSymbols> {
-    let profile = language_for_path(path)?;
-    if atomic_core::is_binary(source) {
-        return None;
-    }
-    Some(extract(profile, source))
+    extract_path_shared(path, source).map(std::sync::Arc::unwrap_or_clone)
 }
 
 /// [`extract_path`], sharing the table kept in memory (see [`extract_shared`]).
