@@ -429,7 +429,14 @@ fn a_killed_clone_starts_again_in_the_same_directory() {
             None,
             10 + rng.next(300),
         ) {
-            None => kills += 1,
+            None => {
+                kills += 1;
+                // Killed after it removed its marker: the clone had finished, and a clone
+                // into its directory is refused as `git clone` refuses it.
+                if clone_finished(&dest) {
+                    break;
+                }
+            }
             Some(out) => {
                 assert!(
                     out.status.success(),
@@ -440,7 +447,7 @@ fn a_killed_clone_starts_again_in_the_same_directory() {
             }
         }
     }
-    if dest.join(".atomic-clone").exists() || !dest.exists() {
+    if !clone_finished(&dest) {
         env.atomic_ok(&env.path(""), &["clone", source.to_str().unwrap(), "dest"]);
     }
     eprintln!("clone killed {kills} time(s), then finished");
@@ -453,4 +460,10 @@ fn a_killed_clone_starts_again_in_the_same_directory() {
         env.git(&dest, &["log", "--all", "--format=%H"]),
         env.git(&source, &["log", "--all", "--format=%H"])
     );
+}
+
+/// Whether `dest` holds a clone that ran to its end: it has content and no clone marker.
+fn clone_finished(dest: &Path) -> bool {
+    let has_content = std::fs::read_dir(dest).is_ok_and(|mut d| d.next().is_some());
+    has_content && !dest.join(".atomic-clone").exists()
 }
