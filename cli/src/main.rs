@@ -1,4 +1,7 @@
-//! The `atomic` command: a git-compatible version-control tool with a semantic layer.
+//! `atomic-engine`: the `atomic` command with every command and the store. The `atomic`
+//! binary (the thin client, `atomic_cli::thin`) runs the session commands agents call
+//! most through a running server and hands everything else to this binary, with the same
+//! command line.
 
 mod api;
 mod client;
@@ -8,10 +11,12 @@ mod error;
 mod graph;
 mod mcp;
 mod mounts;
-mod rpc;
+mod progress;
 mod server;
-mod ui;
 mod views;
+
+use atomic_api::rpc;
+use atomic_cli::ui;
 
 use std::process::ExitCode;
 
@@ -34,12 +39,13 @@ fn main() -> ExitCode {
     };
     let autostart = cli.command.autostarts();
     if cli.command.pages() && !cli.global.no_pager {
-        ui.start_pager(&cwd.join(cli.global.repository.as_deref().unwrap_or(Path::new("."))));
+        let start = cwd.join(cli.global.repository.as_deref().unwrap_or(Path::new(".")));
+        ui.start_pager(|| atomic_gitbridge::config_string(&start, "core.pager"));
     }
     let ctx = Context::new(cli.global, &ui, cwd, autostart);
     let code = match commands::run(cli.command, &ctx) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) => ExitCode::from(err.report(&ui)),
+        Err(err) => ExitCode::from(err.report(ui.json)),
     };
     ui.finish_pager();
     code

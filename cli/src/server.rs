@@ -21,10 +21,10 @@ use std::time::{Duration, Instant};
 
 use atomic_repo::{ATOMIC_DIR, Repo};
 
-use crate::client::socket_path;
 use crate::error::{CommandError, EXIT_BUSY};
 use crate::rpc::{self, Request, Response};
 use crate::ui::Ui;
+use atomic_api::socket_path;
 
 /// How long a connection may stay silent between requests before it is closed.
 pub const IDLE_CONNECTION: Duration = Duration::from_secs(600);

@@ -2,11 +2,10 @@
 //! stderr, colors by semantic label.
 
 use std::io::{IsTerminal, Write};
-use std::sync::Mutex;
 
 use serde::Serialize;
 
-use crate::commands::{ColorChoice, GlobalArgs};
+use crate::args::{ColorChoice, GlobalArgs};
 
 /// Whether this process's stdout gets colors: `--color`, and for `auto` a terminal
 /// without `NO_COLOR`.
@@ -69,18 +68,18 @@ impl Ui {
     }
 
     /// Sends what this invocation prints on stdout through a pager, as git does on a
-    /// terminal: `ATOMIC_PAGER`, else `GIT_PAGER`, else git's `core.pager` (read in the
-    /// repository found above `start`), else `PAGER`, else `less` (with `LESS=FRX` unless
-    /// set: quit when it fits, keep colors); none for an empty value or `cat`, with
-    /// `--json`, or when stdout is no terminal.
-    pub fn start_pager(&self, start: &std::path::Path) {
+    /// terminal: `ATOMIC_PAGER`, else `GIT_PAGER`, else git's `core.pager` (what
+    /// `core_pager` reads), else `PAGER`, else `less` (with `LESS=FRX` unless set: quit
+    /// when it fits, keep colors); none for an empty value or `cat`, with `--json`, or
+    /// when stdout is no terminal.
+    pub fn start_pager(&self, core_pager: impl FnOnce() -> Option<String>) {
         if self.json || !std::io::stdout().is_terminal() {
             return;
         }
         let env = |v: &str| std::env::var(v).ok();
         let pager = env("ATOMIC_PAGER")
             .or_else(|| env("GIT_PAGER"))
-            .or_else(|| atomic_gitbridge::config_string(start, "core.pager"))
+            .or_else(core_pager)
             .or_else(|| env("PAGER"))
             .unwrap_or_else(|| "less".into());
         if pager.trim().is_empty() || pager.trim() == "cat" {
@@ -205,53 +204,6 @@ impl Ui {
     pub fn status(&self, line: &str) {
         if !self.quiet && !self.json {
             self.write_err(format!("{line}\n").as_bytes());
-        }
-    }
-
-    /// Returns a progress reporter: a bar on a terminal, nothing otherwise.
-    pub fn progress(&self) -> Bar {
-        Bar {
-            enabled: !self.quiet && std::io::stderr().is_terminal(),
-            bar: Mutex::new(None),
-        }
-    }
-}
-
-/// A progress bar on stderr for [`atomic_repo::Progress`].
-pub struct Bar {
-    enabled: bool,
-    bar: Mutex<Option<indicatif::ProgressBar>>,
-}
-
-impl atomic_repo::Progress for Bar {
-    fn begin(&self, what: &str, total: u64) {
-        if !self.enabled {
-            return;
-        }
-        let bar = if total == 0 {
-            indicatif::ProgressBar::new_spinner()
-        } else {
-            indicatif::ProgressBar::new(total)
-        };
-        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-        let style =
-            indicatif::ProgressStyle::with_template("{msg:20} [{bar:40}] {pos}/{len} {elapsed}")
-                .expect("the template is valid")
-                .progress_chars("=> ");
-        bar.set_style(style);
-        bar.set_message(what.to_owned());
-        *self.bar.lock().expect("not poisoned") = Some(bar);
-    }
-
-    fn set(&self, done: u64) {
-        if let Some(bar) = &*self.bar.lock().expect("not poisoned") {
-            bar.set_position(done);
-        }
-    }
-
-    fn end(&self) {
-        if let Some(bar) = self.bar.lock().expect("not poisoned").take() {
-            bar.finish_and_clear();
         }
     }
 }

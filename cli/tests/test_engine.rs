@@ -5,7 +5,7 @@
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::common::TestEnv;
@@ -408,5 +408,126 @@ fn connections_past_the_limit_are_told_the_server_is_busy() {
     let refused: serde_json::Value = serde_json::from_str(&line).unwrap();
     assert_eq!(refused["error"]["data"]["kind"], "busy", "{refused}");
     drop((first, second));
+    stop(&env, &dir, server);
+}
+
+/// Runs a copy of the `atomic` binary that has no engine beside it, in `dir`, with the
+/// test environment; returns its output.
+fn run_alone(env: &TestEnv, alone: &Path, dir: &Path, args: &[&str], stdin: &str) -> Output {
+    let cmd = env.atomic_cmd(dir, args);
+    let mut child = Command::new(alone)
+        .args(cmd.get_args())
+        .envs(
+            cmd.get_envs()
+                .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned()))),
+        )
+        .env_remove("ATOMIC_NO_SERVER")
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// The `atomic` binary runs the session commands agents call most through a running
+/// server by itself: a copy of it with no engine beside it creates a session, writes,
+/// edits, reads, moves, lists and removes, with the engine's output; the submit, which
+/// needs the engine, is refused with what to install, and the engine beside `atomic`
+/// then lands the work.
+#[test]
+fn the_thin_client_serves_session_commands_without_the_engine() {
+    let env = TestEnv::new();
+    let dir = repo(&env);
+    let server = start(&env, &dir);
+    let alone = env.path("alone/atomic");
+    std::fs::create_dir_all(alone.parent().unwrap()).unwrap();
+    std::fs::copy(env!("CARGO_BIN_EXE_atomic"), &alone).unwrap();
+    let run = |args: &[&str], stdin: &str| {
+        let out = run_alone(&env, &alone, &dir, args, stdin);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let created: serde_json::Value =
+        serde_json::from_str(&run(&["--json", "session", "new", "--agent", "thin"], "")).unwrap();
+    let s = Session(
+        created["session_id"].as_str().unwrap().to_owned(),
+        created["token"].as_str().unwrap().to_owned(),
+    );
+    let wrote = run(
+        &s.args(&["write", "lib.rs"]),
+        &LIB.replace("    2\n", "    20\n"),
+    );
+    assert!(wrote.starts_with("Wrote lib.rs ("), "{wrote}");
+    assert!(wrote.contains("  b (body modified)\n"), "{wrote}");
+    run(
+        &s.args(&["edit", "lib.rs", "--old", "    3\n", "--new", "    30\n"]),
+        "",
+    );
+    assert_eq!(
+        run(&s.args(&["read", "lib.rs"]), ""),
+        LIB.replace("    2\n", "    20\n")
+            .replace("    3\n", "    30\n")
+    );
+    assert_eq!(
+        run(&s.args(&["mv", "main.rs", "bin.rs"]), ""),
+        "Moved main.rs to bin.rs\n"
+    );
+    assert_eq!(run(&s.args(&["ls"]), ""), "M bin.rs\nM lib.rs\n");
+    let listed: serde_json::Value = serde_json::from_str(&run(
+        &[
+            "--json",
+            "session",
+            "--session",
+            &s.0,
+            "--token",
+            &s.1,
+            "ls",
+        ],
+        "",
+    ))
+    .unwrap();
+    assert_eq!(
+        listed,
+        env.atomic_json(&dir, &s.args(&["ls"])),
+        "the same document as the engine's"
+    );
+    assert_eq!(run(&s.args(&["rm", "bin.rs"]), ""), "Removed bin.rs\n");
+    // An error from the server is reported as the engine reports it.
+    let missing = run_alone(
+        &env,
+        &alone,
+        &dir,
+        &s.args(&["--json", "read", "nope.rs"]),
+        "",
+    );
+    let engine = env.atomic(&dir, &s.args(&["--json", "read", "nope.rs"]));
+    assert_eq!(missing.status.code(), engine.status.code());
+    assert_eq!(missing.stderr, engine.stderr);
+    // What needs the engine says how to get it, and changes nothing.
+    let submit = run_alone(&env, &alone, &dir, &s.args(&["submit", "-m", "thin"]), "");
+    assert_eq!(submit.status.code(), Some(4));
+    let message = String::from_utf8_lossy(&submit.stderr);
+    assert!(message.contains("atomic-engine"), "{message}");
+    let head = env.git(&dir, &["rev-parse", "HEAD"]);
+    let landed = env.atomic_json(&dir, &s.args(&["submit", "-m", "thin"]));
+    assert_eq!(landed["status"], "merged", "{landed}");
+    assert_ne!(env.git(&dir, &["rev-parse", "HEAD"]), head);
+    assert_eq!(
+        env.git(&dir, &["show", "HEAD:lib.rs"]),
+        LIB.replace("    2\n", "    20\n")
+            .replace("    3\n", "    30\n")
+    );
     stop(&env, &dir, server);
 }

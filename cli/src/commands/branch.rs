@@ -5,7 +5,7 @@ use clap::Subcommand;
 use serde::{Deserialize, Serialize};
 
 use super::Context;
-use crate::api::Method;
+use crate::api::{Method, Run};
 use crate::error::CommandError;
 use crate::ui::Label;
 
@@ -63,7 +63,9 @@ impl Method for List {
     const NAME: &'static str = "branch.list";
     type Params = NoParams;
     type Output = Vec<Branch>;
+}
 
+impl Run for List {
     fn run(repo: &Repo, _: NoParams, _: &dyn Progress) -> Result<Vec<Branch>, CommandError> {
         Ok(repo.branches()?)
     }
@@ -85,7 +87,9 @@ impl Method for Create {
     const NAME: &'static str = "branch.create";
     type Params = CreateParams;
     type Output = Branch;
+}
 
+impl Run for Create {
     fn run(repo: &Repo, p: CreateParams, _: &dyn Progress) -> Result<Branch, CommandError> {
         Ok(repo.create_branch(&p.name, p.revision.as_deref())?)
     }
@@ -115,7 +119,9 @@ impl Method for Delete {
     const NAME: &'static str = "branch.delete";
     type Params = DeleteParams;
     type Output = Branch;
+}
 
+impl Run for Delete {
     fn run(repo: &Repo, p: DeleteParams, _: &dyn Progress) -> Result<Branch, CommandError> {
         Ok(repo.delete_branch(&p.name, p.force)?)
     }

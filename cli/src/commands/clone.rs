@@ -40,7 +40,7 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
     };
     ctx.ui
         .status(&format!("Cloning {} into {}", args.source, dest.display()));
-    let progress = ctx.ui.progress();
+    let progress = crate::progress::bar(ctx.ui);
     let (repo, summary) = Repo::clone(&args.source, &dest, &ctx.open_options(), &progress)?;
     Created::new(&repo, summary.commits)?.print(ctx, "Cloned into");
     Ok(())

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Context as Ctx;
 use super::symbols::source;
-use crate::api::Method;
+use crate::api::{Method, Run};
 use crate::error::CommandError;
 use crate::ui::Label;
 
@@ -53,7 +53,9 @@ impl Method for ContextQuery {
     const NAME: &'static str = "context";
     type Params = Params;
     type Output = Vec<Context>;
+}
 
+impl Run for ContextQuery {
     fn run(repo: &Repo, p: Params, _: &dyn Progress) -> Result<Vec<Context>, CommandError> {
         let source = source(repo, p.rev.as_deref())?;
         Ok(repo.context(source, &p.query, p.depth)?)

@@ -3,9 +3,10 @@
 use std::time::Duration;
 
 use super::{AUTOSTART_IDLE, Context};
-use crate::client::{Connection, start_server};
+use crate::client::start_server;
 use crate::dashboard::Info;
 use crate::error::CommandError;
+use atomic_api::Connection;
 
 /// Print the address of the dashboard: every agent's sessions live, conflicts to resolve
 ///

@@ -6,7 +6,7 @@ use atomic_semantic::SymbolChange;
 use serde::{Deserialize, Serialize};
 
 use super::Context;
-use crate::api::Method;
+use crate::api::{Method, Run};
 use crate::error::CommandError;
 use crate::ui::{Label, Ui};
 use crate::views::{StatEntry, count_diff_lines, format_stat};
@@ -188,7 +188,9 @@ impl Method for Diff {
     const NAME: &'static str = "diff";
     type Params = Params;
     type Output = Files<FileDiff>;
+}
 
+impl Run for Diff {
     fn run(repo: &Repo, p: Params, _: &dyn Progress) -> Result<Files<FileDiff>, CommandError> {
         let (revs, paths) = split_revisions(repo, &p)?;
         let (changes, to_tree) = match revs.as_slice() {
@@ -236,7 +238,9 @@ impl Method for DiffSymbols {
     const NAME: &'static str = "diff.symbols";
     type Params = Params;
     type Output = Files<FileSymbolChanges>;
+}
 
+impl Run for DiffSymbols {
     fn run(
         repo: &Repo,
         p: Params,

@@ -4,7 +4,7 @@ use atomic_repo::{DoctorReport, Progress, Repo};
 use serde::{Deserialize, Serialize};
 
 use super::Context;
-use crate::api::Method;
+use crate::api::{Method, Run};
 use crate::error::CommandError;
 
 /// Check every change against git: its hunks applied to its first parent give its commit's tree
@@ -44,7 +44,9 @@ impl Method for Doctor {
     const NAME: &'static str = "doctor";
     type Params = Params;
     type Output = Checked;
+}
 
+impl Run for Doctor {
     fn run(repo: &Repo, p: Params, progress: &dyn Progress) -> Result<Checked, CommandError> {
         let fixed = if p.fix { repo.repair()? } else { Vec::new() };
         Ok(Checked {

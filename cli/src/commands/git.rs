@@ -5,9 +5,9 @@ use clap::Subcommand;
 
 use super::Context;
 use super::branch::NoParams;
-use crate::api::Method;
-use crate::client::Connection;
+use crate::api::{Method, Run};
 use crate::error::CommandError;
+use atomic_api::Connection;
 
 /// Sync with the colocated git repository explicitly
 #[derive(clap::Args, Debug)]
@@ -35,7 +35,9 @@ impl Method for Import {
     const SYNC: bool = false;
     type Params = NoParams;
     type Output = ImportSummary;
+}
 
+impl Run for Import {
     fn run(
         repo: &Repo,
         _: NoParams,
@@ -53,7 +55,9 @@ impl Method for Export {
     const SYNC: bool = false;
     type Params = NoParams;
     type Output = ExportSummary;
+}
 
+impl Run for Export {
     fn run(repo: &Repo, _: NoParams, _: &dyn Progress) -> Result<ExportSummary, CommandError> {
         Ok(repo.export_git()?)
     }
@@ -69,7 +73,7 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
             let summary = if Connection::connect(&root).is_some() {
                 ctx.call::<Import>(NoParams {})?
             } else {
-                Repo::resume_import(&root, &ctx.open_options(), &ctx.ui.progress())?.1
+                Repo::resume_import(&root, &ctx.open_options(), &crate::progress::bar(ctx.ui))?.1
             };
             ctx.ui.emit(&summary, |out| {
                 out.push_str(&format!(

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Context;
 use super::symbols::source;
-use crate::api::Method;
+use crate::api::{Method, Run};
 use crate::error::CommandError;
 
 /// Parse and cache the symbols of a tree (only files whose contents are not cached yet)
@@ -44,7 +44,9 @@ impl Method for Index {
     const NAME: &'static str = "index";
     type Params = Params;
     type Output = Indexed;
+}
 
+impl Run for Index {
     fn run(repo: &Repo, p: Params, progress: &dyn Progress) -> Result<Indexed, CommandError> {
         let source = source(repo, p.rev.as_deref())?;
         if p.rebuild {

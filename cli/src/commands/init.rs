@@ -50,7 +50,7 @@ impl Created {
 
 pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
     let path = args.path.unwrap_or_else(|| ctx.start_dir());
-    let progress = ctx.ui.progress();
+    let progress = crate::progress::bar(ctx.ui);
     let (repo, summary) = Repo::init(&path, &ctx.open_options(), &progress)?;
     Created::new(&repo, summary.commits)?.print(ctx, "Initialized");
     Ok(())

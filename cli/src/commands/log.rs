@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::Context;
 use super::diff::under;
 use super::show::file_diffs;
-use crate::api::Method;
+use crate::api::{Method, Run};
 use crate::error::CommandError;
 use crate::graph::Rows;
 use crate::ui::Label;
@@ -100,7 +100,9 @@ impl Method for Log {
     const NAME: &'static str = "log";
     type Params = Params;
     type Output = Vec<ChangeView>;
+}
 
+impl Run for Log {
     fn run(repo: &Repo, p: Params, _: &dyn Progress) -> Result<Vec<ChangeView>, CommandError> {
         let mut starts = Vec::new();
         let mut excluded_starts = Vec::new();

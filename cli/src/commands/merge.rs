@@ -4,7 +4,7 @@ use atomic_repo::{MergeResult, Progress, Repo};
 use serde::{Deserialize, Serialize};
 
 use super::Context;
-use crate::api::Method;
+use crate::api::{Method, Run};
 use crate::error::CommandError;
 use crate::ui::Label;
 
@@ -41,7 +41,9 @@ impl Method for Abort {
     const NAME: &'static str = "merge.abort";
     type Params = ();
     type Output = Aborted;
+}
 
+impl Run for Abort {
     fn run(repo: &Repo, _: (), _: &dyn Progress) -> Result<Aborted, CommandError> {
         let mut restored = repo.merge_abort()?;
         restored.sort();
@@ -66,7 +68,9 @@ impl Method for Merge {
     const NAME: &'static str = "merge";
     type Params = Params;
     type Output = MergeResult;
+}
 
+impl Run for Merge {
     fn run(repo: &Repo, p: Params, _: &dyn Progress) -> Result<MergeResult, CommandError> {
         Ok(repo.merge(&p.branch)?)
     }

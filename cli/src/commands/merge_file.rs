@@ -6,17 +6,6 @@ use crate::error::CommandError;
 
 pub use atomic_merge_file::Args;
 
-impl From<atomic_merge_file::Error> for CommandError {
-    fn from(e: atomic_merge_file::Error) -> Self {
-        CommandError {
-            kind: e.kind.into(),
-            code: atomic_merge_file::EXIT_MERGE_FILE_ERROR,
-            message: e.message,
-            hints: vec![e.hint.into()],
-        }
-    }
-}
-
 pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
     match atomic_merge_file::run(&args, ctx.ui.json, ctx.ui.quiet)? {
         0 => Ok(()),

@@ -34,12 +34,14 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use atomic_repo::{OpenOptions, Repo, RepoError};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
-use crate::api::Method;
-use crate::client::Connection;
+pub use atomic_cli::args::GlobalArgs;
+
+use crate::api::Run;
 use crate::error::CommandError;
 use crate::ui::Ui;
+use atomic_api::Connection;
 
 /// A git-compatible version-control tool with a semantic layer
 #[derive(Parser, Debug)]
@@ -49,38 +51,6 @@ pub struct Cli {
     pub global: GlobalArgs,
     #[command(subcommand)]
     pub command: Command,
-}
-
-/// Flags every command takes.
-#[derive(Args, Debug)]
-pub struct GlobalArgs {
-    /// Run in this repository instead of the one containing the current directory
-    #[arg(short = 'R', long = "repository", global = true, value_name = "PATH")]
-    pub repository: Option<PathBuf>,
-    /// Print one JSON document on stdout instead of text
-    #[arg(long, global = true)]
-    pub json: bool,
-    /// When to color the output
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
-    /// Print no status messages or progress on stderr
-    #[arg(short, long, global = true)]
-    pub quiet: bool,
-    /// Never send log, show and diff through a pager (ATOMIC_PAGER, GIT_PAGER, git's
-    /// core.pager or PAGER; `less` by default), which they use on a terminal
-    #[arg(long, global = true)]
-    pub no_pager: bool,
-}
-
-/// When to color the output.
-#[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum ColorChoice {
-    /// On a terminal, unless NO_COLOR is set
-    Auto,
-    /// Always
-    Always,
-    /// Never
-    Never,
 }
 
 /// The subcommands.
@@ -188,7 +158,7 @@ pub enum Engine {
 /// waiting for the store then sends its request there.
 fn server_appeared(store: &Path) -> bool {
     let root = store.parent().and_then(Path::parent).unwrap_or(store);
-    crate::client::socket_path(root).exists() && Connection::connect(root).is_some()
+    atomic_api::socket_path(root).exists() && Connection::connect(root).is_some()
 }
 
 /// How long a server started for a session command stays after its last request.
@@ -287,14 +257,7 @@ impl<'a> Context<'a> {
     /// # Errors
     /// The read's.
     pub fn read_stdin(&self) -> Result<Vec<u8>, CommandError> {
-        let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf).map_err(|e| {
-            CommandError::user(
-                format!("cannot read standard input: {e}"),
-                "pipe the contents in, or use --file",
-            )
-        })?;
-        Ok(buf)
+        atomic_cli::front::read_stdin()
     }
 
     /// How long to wait for the store's lock: `ATOMIC_LOCK_TIMEOUT_MS`, default 10 s.
@@ -314,14 +277,16 @@ impl<'a> Context<'a> {
     ///
     /// # Errors
     /// The method's; not finding the repository; a busy store.
-    pub fn call<M: Method>(&self, params: M::Params) -> Result<M::Output, CommandError> {
+    pub fn call<M: Run>(&self, params: M::Params) -> Result<M::Output, CommandError> {
         if self.engine.borrow().is_none() {
             let engine = self.connect()?;
             *self.engine.borrow_mut() = Some(engine);
         }
         let mut engine = self.engine.borrow_mut();
         match engine.as_mut().expect("connected above") {
-            Engine::Local(repo) => crate::api::run_local::<M>(repo, params, &self.ui.progress()),
+            Engine::Local(repo) => {
+                crate::api::run_local::<M>(repo, params, &crate::progress::bar(self.ui))
+            }
             Engine::Remote(connection) => connection.call(M::NAME, &params),
         }
     }
@@ -360,6 +325,26 @@ impl<'a> Context<'a> {
             },
             Err(e) => Err(e.into()),
         }
+    }
+}
+
+impl atomic_cli::front::Client for Context<'_> {
+    fn ui(&self) -> &Ui {
+        self.ui
+    }
+
+    fn cwd(&self) -> &Path {
+        &self.cwd
+    }
+
+    fn root(&self) -> Result<PathBuf, CommandError> {
+        Context::root(self)
+    }
+}
+
+impl<M: Run> atomic_cli::front::Calls<M> for Context<'_> {
+    fn call(&self, params: M::Params) -> Result<M::Output, CommandError> {
+        Context::call::<M>(self, params)
     }
 }
 

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Context;
 use super::branch::NoParams;
-use crate::api::Method;
+use crate::api::{Method, Run};
 use crate::error::CommandError;
 use crate::views::format_time;
 
@@ -55,7 +55,9 @@ impl Method for Undo {
     const NAME: &'static str = "undo";
     type Params = NoParams;
     type Output = Undone;
+}
 
+impl Run for Undo {
     fn run(repo: &Repo, _: NoParams, _: &dyn Progress) -> Result<Undone, CommandError> {
         Ok(repo.undo()?)
     }
@@ -68,7 +70,9 @@ impl Method for Restore {
     const NAME: &'static str = "op.restore";
     type Params = RestoreParams;
     type Output = Undone;
+}
 
+impl Run for Restore {
     fn run(repo: &Repo, p: RestoreParams, _: &dyn Progress) -> Result<Undone, CommandError> {
         Ok(repo.op_restore(p.seq)?)
     }
@@ -101,7 +105,9 @@ impl Method for Log {
     const NAME: &'static str = "op.log";
     type Params = NoParams;
     type Output = Vec<Operation>;
+}
 
+impl Run for Log {
     fn run(repo: &Repo, _: NoParams, _: &dyn Progress) -> Result<Vec<Operation>, CommandError> {
         Ok(repo.operations()?)
     }

@@ -4,7 +4,7 @@ use atomic_repo::{Progress, Repo};
 use serde::{Deserialize, Serialize};
 
 use super::Context;
-use crate::api::Method;
+use crate::api::{Method, Run};
 use crate::error::CommandError;
 use crate::ui::Label;
 use crate::views::ChangeView;
@@ -41,7 +41,9 @@ impl Method for Record {
     const NAME: &'static str = "record";
     type Params = Params;
     type Output = ChangeView;
+}
 
+impl Run for Record {
     fn run(repo: &Repo, p: Params, _: &dyn Progress) -> Result<ChangeView, CommandError> {
         Ok(ChangeView::summary(&repo.record(&p.message, &p.paths)?))
     }

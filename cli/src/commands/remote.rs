@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Context;
 use super::branch::{NameParams, NoParams};
-use crate::api::Method;
+use crate::api::{Method, Run};
 use crate::error::CommandError;
 
 /// List, add or remove git remotes
@@ -42,7 +42,9 @@ impl Method for List {
     const NAME: &'static str = "remote.list";
     type Params = NoParams;
     type Output = Vec<Remote>;
+}
 
+impl Run for List {
     fn run(repo: &Repo, _: NoParams, _: &dyn Progress) -> Result<Vec<Remote>, CommandError> {
         Ok(repo.remotes()?)
     }
@@ -64,7 +66,9 @@ impl Method for Add {
     const NAME: &'static str = "remote.add";
     type Params = AddParams;
     type Output = Remote;
+}
 
+impl Run for Add {
     fn run(repo: &Repo, p: AddParams, _: &dyn Progress) -> Result<Remote, CommandError> {
         Ok(repo.add_remote(&p.name, &p.url)?)
     }
@@ -77,7 +81,9 @@ impl Method for Remove {
     const NAME: &'static str = "remote.remove";
     type Params = NameParams;
     type Output = NameParams;
+}
 
+impl Run for Remove {
     fn run(repo: &Repo, p: NameParams, _: &dyn Progress) -> Result<NameParams, CommandError> {
         repo.remove_remote(&p.name)?;
         repo.import_git(&atomic_repo::NoProgress)?;

@@ -4,7 +4,7 @@ use atomic_repo::{Progress, Repo};
 use serde::{Deserialize, Serialize};
 
 use super::Context;
-use crate::api::Method;
+use crate::api::{Method, Run};
 use crate::error::CommandError;
 
 /// Discard changes in the working tree: files get their version in HEAD (or --source) back
@@ -46,7 +46,9 @@ impl Method for Restore {
     const NAME: &'static str = "restore";
     type Params = Params;
     type Output = Restored;
+}
 
+impl Run for Restore {
     fn run(repo: &Repo, p: Params, _: &dyn Progress) -> Result<Restored, CommandError> {
         Ok(Restored {
             restored: repo.restore(&p.paths, p.source.as_deref())?,

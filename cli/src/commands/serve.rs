@@ -96,7 +96,7 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
             language.language();
         }
     });
-    let progress = ctx.ui.progress();
+    let progress = crate::progress::bar(ctx.ui);
     let options = ctx.open_options();
     let repo = atomic_repo::Repo::open_without_import(&root, &options)?;
     repo.sync(&progress)?;

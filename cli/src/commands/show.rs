@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Context;
 use super::diff::{FileSymbolChanges, Files, print_symbol_changes, render};
-use crate::api::Method;
+use crate::api::{Method, Run};
 use crate::error::CommandError;
 use crate::ui::Label;
 use crate::views::{ChangeView, DateStyle, FileView, format_date, now_seconds};
@@ -44,7 +44,9 @@ impl Method for Show {
     const NAME: &'static str = "show";
     type Params = Params;
     type Output = ChangeView;
+}
 
+impl Run for Show {
     fn run(repo: &Repo, p: Params, _: &dyn Progress) -> Result<ChangeView, CommandError> {
         let change = repo.resolve(&p.revision)?;
         Ok(ChangeView::new(
@@ -97,7 +99,9 @@ impl Method for ShowSymbols {
     const NAME: &'static str = "show.symbols";
     type Params = Params;
     type Output = Files<FileSymbolChanges>;
+}
 
+impl Run for ShowSymbols {
     fn run(
         repo: &Repo,
         p: Params,

@@ -4,7 +4,7 @@ use atomic_repo::{Progress, Repo, StatusKind, WorkingTreeStatus};
 use serde::{Deserialize, Serialize};
 
 use super::Context;
-use crate::api::Method;
+use crate::api::{Method, Run};
 use crate::error::CommandError;
 use crate::ui::Label;
 
@@ -23,7 +23,9 @@ impl Method for Status {
     const NAME: &'static str = "status";
     type Params = Params;
     type Output = WorkingTreeStatus;
+}
 
+impl Run for Status {
     fn run(repo: &Repo, _: Params, _: &dyn Progress) -> Result<WorkingTreeStatus, CommandError> {
         Ok(repo.status()?)
     }

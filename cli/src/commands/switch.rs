@@ -4,7 +4,7 @@ use atomic_repo::{Branch, Progress, Repo};
 use serde::{Deserialize, Serialize};
 
 use super::Context;
-use crate::api::Method;
+use crate::api::{Method, Run};
 use crate::error::CommandError;
 
 /// Switch the working tree to another branch
@@ -51,7 +51,9 @@ impl Method for Switch {
     const NAME: &'static str = "switch";
     type Params = Params;
     type Output = Branch;
+}
 
+impl Run for Switch {
     fn run(repo: &Repo, p: Params, _: &dyn Progress) -> Result<Branch, CommandError> {
         if p.detach {
             return Ok(Branch {

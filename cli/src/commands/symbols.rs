@@ -5,7 +5,7 @@ use atomic_semantic::FileSymbols;
 use serde::{Deserialize, Serialize};
 
 use super::Context;
-use crate::api::Method;
+use crate::api::{Method, Run};
 use crate::error::CommandError;
 use crate::ui::Label;
 
@@ -54,7 +54,9 @@ impl Method for Symbols {
     const NAME: &'static str = "symbols";
     type Params = Params;
     type Output = Vec<FileView>;
+}
 
+impl Run for Symbols {
     fn run(repo: &Repo, p: Params, progress: &dyn Progress) -> Result<Vec<FileView>, CommandError> {
         let source = source(repo, p.rev.as_deref())?;
         let (tables, _) = repo.symbol_tables(source, &p.paths, progress)?;

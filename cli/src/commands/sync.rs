@@ -4,7 +4,7 @@ use atomic_repo::{ImportSummary, Progress, Repo};
 use serde::{Deserialize, Serialize};
 
 use super::Context;
-use crate::api::Method;
+use crate::api::{Method, Run};
 use crate::error::CommandError;
 
 /// Fetch branches and tags from a git remote and import the new commits
@@ -48,7 +48,9 @@ impl Method for Fetch {
     const NAME: &'static str = "fetch";
     type Params = FetchParams;
     type Output = ImportSummary;
+}
 
+impl Run for Fetch {
     fn run(
         repo: &Repo,
         p: FetchParams,
@@ -86,7 +88,9 @@ impl Method for Push {
     const NAME: &'static str = "push";
     type Params = PushParams;
     type Output = Pushed;
+}
 
+impl Run for Push {
     fn run(repo: &Repo, p: PushParams, _: &dyn Progress) -> Result<Pushed, CommandError> {
         let branch = repo.push(&p.remote, p.branch.as_deref(), p.options)?;
         Ok(Pushed {

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Context;
 use super::branch::{NameParams, NoParams};
-use crate::api::Method;
+use crate::api::{Method, Run};
 use crate::error::CommandError;
 use crate::ui::Label;
 
@@ -33,7 +33,9 @@ impl Method for List {
     const NAME: &'static str = "tag.list";
     type Params = NoParams;
     type Output = Vec<Tag>;
+}
 
+impl Run for List {
     fn run(repo: &Repo, _: NoParams, _: &dyn Progress) -> Result<Vec<Tag>, CommandError> {
         Ok(repo.tags()?)
     }
@@ -55,7 +57,9 @@ impl Method for Create {
     const NAME: &'static str = "tag.create";
     type Params = CreateParams;
     type Output = Tag;
+}
 
+impl Run for Create {
     fn run(repo: &Repo, p: CreateParams, _: &dyn Progress) -> Result<Tag, CommandError> {
         Ok(repo.create_tag(&p.name, p.revision.as_deref())?)
     }
@@ -68,7 +72,9 @@ impl Method for Delete {
     const NAME: &'static str = "tag.delete";
     type Params = NameParams;
     type Output = Tag;
+}
 
+impl Run for Delete {
     fn run(repo: &Repo, p: NameParams, _: &dyn Progress) -> Result<Tag, CommandError> {
         Ok(repo.delete_tag(&p.name)?)
     }

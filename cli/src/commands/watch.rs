@@ -7,7 +7,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Serialize};
 
 use super::Context;
-use crate::api::Method;
+use crate::api::{Method, Run};
 use crate::error::CommandError;
 
 /// Print the symbol events of merged changes (added, modified, deleted), one JSON line each
@@ -56,7 +56,9 @@ impl Method for Events {
     const NAME: &'static str = "events";
     type Params = Params;
     type Output = Vec<Event>;
+}
 
+impl Run for Events {
     fn run(repo: &Repo, p: Params, _: &dyn Progress) -> Result<Vec<Event>, CommandError> {
         Ok(repo.events_since(p.since, p.limit.clamp(1, 10_000))?)
     }

@@ -4,7 +4,7 @@
 use atomic_repo::{NoProgress, Repo, SessionStatus};
 use serde::Serialize;
 
-use crate::api::Method;
+use crate::api::Run;
 use crate::commands::diff::FileSymbolChanges;
 use crate::commands::session::Auth;
 use crate::commands::session::list::{List, SessionView};

@@ -25,9 +25,9 @@ use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 
 use crate::api::Method;
-use crate::client::Connection;
 use crate::commands::session::Auth;
 use crate::error::CommandError;
+use atomic_api::Connection;
 
 pub use tools::definitions;
 

@@ -199,7 +199,7 @@ impl Tool for SessionNew {
                 engine.root.join(d)
             }
         });
-        let created = engine.call::<new::New>(new::Params {
+        let created = engine.call::<new::New>(new::NewParams {
             agent: a.agent,
             intent: a.intent,
             branch: a.branch,

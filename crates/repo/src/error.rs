@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use atomic_api::{EXIT_BUSY, EXIT_INTERNAL, EXIT_USER, Reported};
 use atomic_gitbridge::BridgeError;
 use atomic_session::SessionError;
 use atomic_store::StoreError;
@@ -290,6 +291,71 @@ impl RepoError {
             E::Store(_) => "store",
             E::Bridge(BridgeError::BadRefName { .. }) => "bad_ref_name",
             E::Bridge(_) => "git",
+        }
+    }
+}
+
+impl Reported for RepoError {
+    fn kind(&self) -> &str {
+        RepoError::kind(self)
+    }
+
+    fn exit_code(&self) -> u8 {
+        self.report().0
+    }
+
+    fn hint(&self) -> Option<String> {
+        self.report().1
+    }
+}
+
+impl RepoError {
+    /// The exit code and what to do next, for [`Reported`].
+    fn report(&self) -> (u8, Option<String>) {
+        use RepoError as E;
+        match self {
+            E::NotARepository { .. } => (EXIT_USER, Some("run `atomic init` here, or `atomic clone <url>`; or pass -R <path>".into())),
+            E::NotAGitRepository { .. } => (EXIT_USER, Some("check the path; it must be a git repository (a directory with .git, or a bare repository)".into())),
+            E::AlreadyInitialized { .. } => (EXIT_USER, Some("nothing to do: use atomic commands in it directly".into())),
+            E::TargetNotEmpty { .. } => (EXIT_USER, Some("choose a new directory, or an empty one".into())),
+            E::ImportIncomplete { path } => (EXIT_USER, Some(format!(
+                "run `atomic -R {} git import` to resume it, or delete the directory and clone again",
+                path.display()
+            ))),
+            E::Busy { .. } => (EXIT_BUSY, Some("another atomic command (perhaps a clone or import) is running here; try again when it finishes, or raise ATOMIC_LOCK_TIMEOUT_MS".into())),
+            E::UnknownRevision { .. } => (EXIT_USER, Some("name a branch, a tag, a change id prefix or a commit id (see `atomic log`)".into())),
+            E::BranchExists { .. } => (EXIT_USER, Some("pick another name, or `atomic branch delete` the old one first".into())),
+            E::NoSuchBranch { .. } => (EXIT_USER, Some("see `atomic branch` for the branches, create one with `atomic switch -c <name>`, or look at a tag or commit with `atomic switch --detach <rev>`".into())),
+            E::CurrentBranch { .. } => (EXIT_USER, Some("switch to another branch first".into())),
+            E::DetachedHead => (EXIT_USER, Some("switch to a branch first (`atomic switch <branch>`), or make one here: `atomic switch -c <name>`".into())),
+            E::DirtyWorkingTree { .. } => (EXIT_USER, Some("record your changes (`atomic record -m ...`) or discard them (`atomic restore <paths>`); see `atomic status`".into())),
+            E::MergeInProgress => (EXIT_USER, Some("resolve the conflicts `atomic status` lists, then `atomic record -m ...` to finish the merge; or `atomic merge --abort`".into())),
+            E::NoMergeInProgress => (EXIT_USER, Some("nothing to abort; `atomic status` shows the working tree".into())),
+            E::TagExists { .. } => (EXIT_USER, Some("pick another name, or `atomic tag -d` the old one first".into())),
+            E::NoSuchTag { .. } => (EXIT_USER, Some("`atomic tag` lists the tags".into())),
+            E::NotMerged { name } => (EXIT_USER, Some(format!("merge it first, or delete it anyway with `atomic branch -D {name}` (`atomic undo` brings it back)"))),
+            E::PartialMerge => (EXIT_USER, Some("record the whole merge (`atomic record -m MSG` without paths), or `atomic merge --abort`".into())),
+            E::NothingToUndo => (EXIT_USER, Some("`atomic op log` lists the operations".into())),
+            E::UndoBlocked { .. } | E::SessionWorkAfter { .. } => (EXIT_USER, Some("later work builds on it (see `atomic op log`); undo that first, or move the ref by hand with `atomic branch`".into())),
+            E::NoSuchOperation { .. } => (EXIT_USER, Some("`atomic op log` lists the operations with their numbers".into())),
+            E::PathspecNoMatch { .. } => (EXIT_USER, Some("paths are relative to the current directory; `atomic status` lists what changed".into())),
+            E::UnresolvedConflicts { .. } | E::StaleConflicts { .. } => (EXIT_USER, Some("edit those files to remove the <<<<<<< ||||||| ======= >>>>>>> blocks (or settle them as you see fit), then record again".into())),
+            E::BadConfig { .. } => (EXIT_USER, Some("fix the file; see book/src/sessions.md for its keys".into())),
+            E::NothingToVerify => (EXIT_USER, Some("add `[verify] commands = [\"cargo check\"]` to .atomic/config.toml".into())),
+            E::NothingToRecord => (EXIT_USER, Some("edit files first; `atomic status` shows what changed".into())),
+            E::EmptyMessage => (EXIT_USER, Some("pass a message with -m".into())),
+            E::NoIdentity => (EXIT_USER, Some("set one with `git config --global user.name NAME` and `git config --global user.email EMAIL`".into())),
+            E::GitCommand { .. } => (EXIT_USER, Some("see git's message above; check the remote's URL and your access".into())),
+            E::PathInTheWay { .. } => (EXIT_USER, Some("move what is in the way (atomic never writes through a symbolic link), then retry".into())),
+            E::HeadMoved { .. } => (EXIT_INTERNAL, Some("retry the command".into())),
+            E::Store(StoreError::AmbiguousChange { .. }) => (EXIT_USER, Some("give more digits of the change id".into())),
+            E::Store(StoreError::UnknownChange { .. }) => (EXIT_USER, Some("see `atomic log` for change ids".into())),
+            E::Store(StoreError::SchemaMismatch { .. }) => (EXIT_USER, Some("use the atomic version that wrote this repository".into())),
+            E::Store(StoreError::Locked { .. }) => (EXIT_BUSY, None),
+            E::MissingChange { .. } => (EXIT_INTERNAL, Some("run `atomic git import`, then `atomic doctor`".into())),
+            E::Session(e) => (e.exit_code(), e.hint()),
+            E::Bridge(BridgeError::BadRefName { .. }) => (EXIT_USER, Some("use a name git takes: no spaces, `..`, `~`, `^`, `:`, `?`, `*`, `[` or `\\`, no leading `.` or `-`, no trailing `/` or `.lock` (see `git check-ref-format`)".into())),
+            E::Io { .. } | E::Store(_) | E::Bridge(_) => (EXIT_INTERNAL, None),
         }
     }
 }

@@ -48,6 +48,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::Duration;
 
+pub use atomic_api::{MountedSession, SESSION_FILE, discover_session};
 pub use atomic_gitbridge::TreeFiles;
 pub use atomic_session::{
     Applied, Comment, ConflictBlock, ConflictWarning, Entry, Event, EventKind, Node, PathError,
@@ -58,10 +59,7 @@ pub use atomic_store::{Operation, RefEdit, StoreError};
 pub use branch::Branch;
 pub use doctor::DoctorReport;
 pub use error::{RepoError, Result};
-pub use linked::{
-    MountStat, MountedSession, SESSION_FILE, discover_session, find_mounted_session, mount_ino,
-    mount_perm,
-};
+pub use linked::{MountStat, find_mounted_session, mount_ino, mount_perm};
 pub use merge::{MergeResult, MergeState};
 pub use remote::{PushOptions, Remote};
 pub use session::{SessionFileView, SessionStatus, SubmitResult};
@@ -149,8 +147,7 @@ pub struct Repo {
     shared: Arc<Shared>,
 }
 
-/// The directory under the root that holds atomic's data.
-pub const ATOMIC_DIR: &str = ".atomic";
+pub use atomic_api::ATOMIC_DIR;
 
 impl Repo {
     /// Returns the root of the working tree.

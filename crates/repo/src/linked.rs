@@ -19,14 +19,12 @@ use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
+use atomic_api::{MountedSession, SESSION_FILE};
 use atomic_core::FileMode;
 use atomic_gitbridge as bridge;
 use atomic_session::Session;
 
 use crate::{Repo, RepoError, Result};
-
-/// The name of the file in a session's worktree directory that holds its id and token.
-pub const SESSION_FILE: &str = "atomic-session";
 
 /// What a mount reports for the files it has not written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,48 +47,6 @@ pub fn mount_ino(path: &str) -> u64 {
     let bytes: [u8; 8] = hash.as_bytes()[..8].try_into().expect("8 bytes");
     // Never 0 or 1 (the root).
     u64::from_le_bytes(bytes) | 2
-}
-
-/// The session a directory belongs to, found from a mount's `.git` file.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MountedSession {
-    /// The repository's root.
-    pub root: PathBuf,
-    /// The session.
-    pub session_id: String,
-    /// Its token.
-    pub token: String,
-    /// The mount's root.
-    pub mount: PathBuf,
-}
-
-/// Finds the mounted session containing `start`: the nearest `.git` file at or above it
-/// that names a session's worktree directory. `None` outside a mount.
-pub fn discover_session(start: &Path) -> Option<MountedSession> {
-    let start = std::path::absolute(start).ok()?;
-    for dir in start.ancestors() {
-        let dot_git = dir.join(".git");
-        let Ok(meta) = std::fs::symlink_metadata(&dot_git) else {
-            continue;
-        };
-        if !meta.is_file() {
-            return None;
-        }
-        let text = std::fs::read_to_string(&dot_git).ok()?;
-        let gitdir = PathBuf::from(text.strip_prefix("gitdir: ")?.trim());
-        let record = std::fs::read_to_string(gitdir.join(SESSION_FILE)).ok()?;
-        let mut lines = record.lines();
-        let (session_id, token) = (lines.next()?.to_owned(), lines.next()?.to_owned());
-        // <root>/.git/worktrees/<id>
-        let root = gitdir.parent()?.parent()?.parent()?.to_owned();
-        return Some(MountedSession {
-            root,
-            session_id,
-            token,
-            mount: dir.to_owned(),
-        });
-    }
-    None
 }
 
 /// Finds the session mounted at `mount` from the records in the repository at `root`

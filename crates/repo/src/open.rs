@@ -115,11 +115,7 @@ impl Repo {
     /// [`RepoError::NotARepository`] when there is none.
     pub fn discover(start: &Path) -> Result<PathBuf> {
         let start = std::path::absolute(start).map_err(RepoError::io("resolving", start))?;
-        start
-            .ancestors()
-            .find(|dir| dir.join(ATOMIC_DIR).is_dir())
-            .map(Path::to_owned)
-            .ok_or(RepoError::NotARepository { path: start })
+        atomic_api::discover_root(&start).ok_or(RepoError::NotARepository { path: start })
     }
 
     /// Opens the repository containing `start`, finishes or drops ref moves a crash left

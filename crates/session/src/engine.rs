@@ -12,42 +12,14 @@ use atomic_semantic::{FileSymbols, SymbolChange, changed_symbols};
 
 use crate::symbols::{SYMBOL_CACHE, blob_table, file_symbols, file_symbols_edited};
 use atomic_store::{Batch, Key, Store, pair_prefix};
-use serde::{Deserialize, Serialize};
+
+pub use atomic_api::{ConflictWarning, WriteResult};
 
 use crate::tables::{BLOBS, CLAIMS, COMMENTS, OVERLAY, SESSIONS};
 use crate::{
     OverlayEntry, Receipt, Result, Session, SessionError, SessionMode, hash_token, new_session_id,
     new_token, validate_path,
 };
-
-/// A symbol another live session has also changed: the write went through (a soft
-/// conflict).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct ConflictWarning {
-    /// The other session.
-    pub session_id: String,
-    /// Its agent.
-    pub agent: String,
-    /// The file.
-    pub path: String,
-    /// The symbol both changed.
-    pub symbol: String,
-}
-
-/// What a session write returns.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct WriteResult {
-    /// The path written.
-    pub path: String,
-    /// blake3 of the new contents, hex.
-    pub content_hash: String,
-    /// The file's mode now.
-    pub mode: FileMode,
-    /// The symbols this write changed against the session's base.
-    pub symbols: Vec<SymbolChange>,
-    /// Symbols other live sessions changed too.
-    pub conflict_warnings: Vec<ConflictWarning>,
-}
 
 /// One file of a session's diff against its base.
 #[derive(Clone, Debug, PartialEq, Eq)]

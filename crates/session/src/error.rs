@@ -1,5 +1,6 @@
 //! Errors of session operations.
 
+use atomic_api::{EXIT_BUSY, EXIT_INTERNAL, EXIT_USER};
 use atomic_gitbridge::BridgeError;
 use atomic_store::StoreError;
 
@@ -150,6 +151,101 @@ impl SessionError {
             E::Store(StoreError::Locked { .. }) => "busy",
             E::Store(_) => "store",
             E::Bridge(_) => "git",
+        }
+    }
+}
+
+impl atomic_api::Reported for SessionError {
+    fn kind(&self) -> &str {
+        SessionError::kind(self)
+    }
+
+    fn exit_code(&self) -> u8 {
+        self.report().0
+    }
+
+    fn hint(&self) -> Option<String> {
+        self.report().1.map(str::to_owned)
+    }
+}
+
+impl SessionError {
+    /// The exit code and what to do next, for [`atomic_api::Reported`].
+    fn report(&self) -> (u8, Option<&'static str>) {
+        use SessionError as E;
+        match self {
+            E::NoSuchSession { .. } => (
+                EXIT_USER,
+                Some("see `atomic session list`, or create one with `atomic session new`"),
+            ),
+            E::BadToken { .. } => (
+                EXIT_USER,
+                Some("pass the token `session new` printed, with --token or ATOMIC_SESSION_TOKEN"),
+            ),
+            E::Ended { .. } => (
+                EXIT_USER,
+                Some(
+                    "its submit landed; `atomic session submit` shows the receipt again; start a new session for more work",
+                ),
+            ),
+            E::BadPath(_) => (
+                EXIT_USER,
+                Some(
+                    "use a path relative to the repository root that git can check out, outside .git and .atomic",
+                ),
+            ),
+            E::PathClash { .. } => (
+                EXIT_USER,
+                Some("remove or move the path in the way first (`atomic session rm` / `mv`)"),
+            ),
+            E::NoSuchPath { .. } => (EXIT_USER, Some("see `atomic session ls`")),
+            E::NothingToSubmit { .. } => (
+                EXIT_USER,
+                Some("write files with `atomic session write` first"),
+            ),
+            E::ConflictMarkers { .. } => (
+                EXIT_USER,
+                Some(
+                    "edit those files to remove the <<<<<<< ||||||| ======= >>>>>>> blocks (`atomic session write`), then submit again",
+                ),
+            ),
+            E::BadAgent { .. } => (
+                EXIT_USER,
+                Some("name the agent with plain text, e.g. --agent claude-3"),
+            ),
+            E::NoContent => (EXIT_USER, Some("pass --content-file F")),
+            E::EditNotFound { .. } => (
+                EXIT_USER,
+                Some(
+                    "read the file again (`atomic session read`) and copy the text exactly, whitespace included",
+                ),
+            ),
+            E::EditNotUnique { .. } => (
+                EXIT_USER,
+                Some("include more of the surrounding lines in --old so it names one place"),
+            ),
+            E::BadEdit { .. } => (
+                EXIT_USER,
+                Some("write the whole file instead (`atomic session write`)"),
+            ),
+            E::BadPatch { .. } => (
+                EXIT_USER,
+                Some(
+                    "pass a unified diff as `git diff` prints it, with --- and +++ headers and @@ hunks",
+                ),
+            ),
+            E::PatchDoesNotApply { .. } => (
+                EXIT_USER,
+                Some(
+                    "the file changed since the diff was made: read it again and make the diff against it",
+                ),
+            ),
+            E::BadComment { .. } => (
+                EXIT_USER,
+                Some("comment on a line of a file in `atomic session diff`, with some text"),
+            ),
+            E::Store(StoreError::Locked { .. }) => (EXIT_BUSY, None),
+            E::Store(_) | E::Bridge(_) => (EXIT_INTERNAL, None),
         }
     }
 }

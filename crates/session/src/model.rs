@@ -3,15 +3,7 @@
 use atomic_core::{ChangeId, FileMode, GitId};
 use serde::{Deserialize, Serialize};
 
-/// How long a session lives.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SessionMode {
-    /// Ends with its first submit (its receipt stays, for retries) or when closed.
-    Ephemeral,
-    /// Survives submits (rebased onto the new head) until closed.
-    Persistent,
-}
+pub use atomic_api::SessionMode;
 
 /// What a submit landed: kept with the session, so that a retried submit returns it
 /// instead of landing anything again.

@@ -18,9 +18,9 @@ use super::Context;
 use super::session::Auth;
 use super::session::list::Close;
 use super::session::mount::Unmount;
-use super::session::new::{New, Params as NewParams};
 use super::session::review::Status;
 use crate::error::CommandError;
+use atomic_api::session::{New, NewParams};
 
 /// Let agent hosts (Claude Code, Codex, Cursor) use sessions as their worktrees
 #[derive(clap::Args, Debug)]

@@ -1,38 +1,18 @@
 //! `session edit` and `session apply`: an exact replacement in one file, a unified diff
 //! over several, each all or nothing.
 
-use atomic_repo::{Applied, Progress, Repo, WriteResult};
+use atomic_api::WriteResult;
+pub use atomic_api::session::{Edit, EditParams};
+use atomic_cli::front::{read_stdin, render_write};
+use atomic_repo::{Applied, Progress, Repo};
 use serde::{Deserialize, Serialize};
 
 use super::super::Context;
 use super::Auth;
-use super::files::render_write;
-use crate::api::Method;
+use crate::api::{Method, Run};
 use crate::error::CommandError;
 
-/// What `session.edit` takes.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct EditParams {
-    /// The session and token.
-    #[serde(flatten)]
-    pub auth: Auth,
-    /// The file, relative to the repository root.
-    pub path: String,
-    /// The text to replace: exactly once in the file.
-    pub old: String,
-    /// What replaces it.
-    pub new: String,
-}
-
-/// `session.edit`: the one occurrence of `old` in the file becomes `new`.
-pub struct Edit;
-
-impl Method for Edit {
-    const NAME: &'static str = "session.edit";
-    const SYNC: bool = false;
-    type Params = EditParams;
-    type Output = WriteResult;
-
+impl Run for Edit {
     fn run(repo: &Repo, p: EditParams, _: &dyn Progress) -> Result<WriteResult, CommandError> {
         let written =
             repo.session_edit(&p.auth.session_id, &p.auth.token, &p.path, &p.old, &p.new)?;
@@ -66,7 +46,9 @@ impl Method for Apply {
     const SYNC: bool = false;
     type Params = ApplyParams;
     type Output = AppliedFiles;
+}
 
+impl Run for Apply {
     fn run(repo: &Repo, p: ApplyParams, _: &dyn Progress) -> Result<AppliedFiles, CommandError> {
         let files = repo.session_apply(&p.auth.session_id, &p.auth.token, &p.patch)?;
         crate::mounts::changed(repo, &p.auth.session_id, &p.auth.token);
@@ -74,26 +56,9 @@ impl Method for Apply {
     }
 }
 
-pub fn edit(
-    ctx: &Context<'_>,
-    auth: Auth,
-    path: &str,
-    old: &str,
-    new: &str,
-) -> Result<(), CommandError> {
-    let result = ctx.call::<Edit>(EditParams {
-        auth,
-        path: path.to_owned(),
-        old: old.to_owned(),
-        new: new.to_owned(),
-    })?;
-    ctx.ui.emit(&result, |out| render_write(out, &result));
-    Ok(())
-}
-
 pub fn apply(ctx: &Context<'_>, auth: Auth) -> Result<(), CommandError> {
     // Standard input is read before anything else: nothing is locked while it comes.
-    let patch = String::from_utf8(ctx.read_stdin()?).map_err(|_| {
+    let patch = String::from_utf8(read_stdin()?).map_err(|_| {
         CommandError::user(
             "the patch on standard input is not UTF-8 text",
             "pipe a unified diff (`git diff` output) in",

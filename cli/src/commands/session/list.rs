@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::super::Context;
 use super::super::branch::NoParams;
 use super::Auth;
-use crate::api::Method;
+use crate::api::{Method, Run};
 use crate::error::CommandError;
 
 /// A session as `session.list` shows it (no token hash).
@@ -54,7 +54,9 @@ impl Method for List {
     const SYNC: bool = false;
     type Params = NoParams;
     type Output = Vec<SessionView>;
+}
 
+impl Run for List {
     fn run(repo: &Repo, _: NoParams, _: &dyn Progress) -> Result<Vec<SessionView>, CommandError> {
         Ok(repo
             .sessions_list()?
@@ -91,7 +93,9 @@ impl Method for Prune {
     const SYNC: bool = false;
     type Params = PruneParams;
     type Output = Pruned;
+}
 
+impl Run for Prune {
     fn run(repo: &Repo, p: PruneParams, _: &dyn Progress) -> Result<Pruned, CommandError> {
         let (removed, kept) = repo.sessions_prune(p.older_than_seconds, p.force)?;
         if let Some(registry) = crate::mounts::registry() {
@@ -121,7 +125,9 @@ impl Method for Close {
     const SYNC: bool = false;
     type Params = Auth;
     type Output = Closed;
+}
 
+impl Run for Close {
     fn run(repo: &Repo, p: Auth, _: &dyn Progress) -> Result<Closed, CommandError> {
         repo.session_auth(&p.session_id, &p.token)?;
         if let Some(registry) = crate::mounts::registry() {

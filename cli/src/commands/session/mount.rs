@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::super::Context;
 use super::Auth;
-use crate::api::Method;
+use crate::api::{Method, Run};
 use crate::error::CommandError;
 use crate::mounts;
 
@@ -41,7 +41,9 @@ impl Method for Mount {
     const SYNC: bool = false;
     type Params = MountParams;
     type Output = MountView;
+}
 
+impl Run for Mount {
     fn run(repo: &Repo, p: MountParams, _: &dyn Progress) -> Result<MountView, CommandError> {
         let registry = mounts::required()?;
         let session = repo.session_auth(&p.auth.session_id, &p.auth.token)?;
@@ -67,7 +69,9 @@ impl Method for Unmount {
     const SYNC: bool = false;
     type Params = Auth;
     type Output = MountView;
+}
 
+impl Run for Unmount {
     fn run(repo: &Repo, p: Auth, _: &dyn Progress) -> Result<MountView, CommandError> {
         let session = repo.session_auth(&p.session_id, &p.token)?;
         let dir = match mounts::registry() {

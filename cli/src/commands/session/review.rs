@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::super::Context;
 use super::super::diff::{Files, render};
 use super::Auth;
-use crate::api::Method;
+use crate::api::{Method, Run};
 use crate::error::CommandError;
 use crate::ui::Label;
 
@@ -37,7 +37,9 @@ impl Method for Diff {
     const SYNC: bool = false;
     type Params = Auth;
     type Output = Files<SessionFileDiff>;
+}
 
+impl Run for Diff {
     fn run(repo: &Repo, p: Auth, _: &dyn Progress) -> Result<Files<SessionFileDiff>, CommandError> {
         let files = repo
             .session_diff(&p.session_id, &p.token)?
@@ -75,7 +77,9 @@ impl Method for Status {
     const NAME: &'static str = "session.status";
     type Params = Auth;
     type Output = SessionStatus;
+}
 
+impl Run for Status {
     fn run(repo: &Repo, p: Auth, _: &dyn Progress) -> Result<SessionStatus, CommandError> {
         Ok(repo.session_status(&p.session_id, &p.token)?)
     }
@@ -106,7 +110,9 @@ impl Method for AddComment {
     const SYNC: bool = false;
     type Params = CommentParams;
     type Output = Comment;
+}
 
+impl Run for AddComment {
     fn run(repo: &Repo, p: CommentParams, _: &dyn Progress) -> Result<Comment, CommandError> {
         let author = match p.author {
             Some(a) => a,

@@ -6,9 +6,10 @@ use atomic_repo::{Progress, Repo, ResolveAction, ResolvedFile, SubmitResult, Ver
 use serde::{Deserialize, Serialize};
 
 use super::super::Context;
-use super::{Auth, ResolveArg, read_user_file};
-use crate::api::{Contents, Method};
+use super::{Auth, ResolveArg};
+use crate::api::{Contents, Method, Run};
 use crate::error::{CommandError, EXIT_USER};
+use atomic_cli::front::read_user_file;
 
 /// What `session.submit` takes.
 #[derive(Debug, Serialize, Deserialize)]
@@ -28,7 +29,9 @@ impl Method for Submit {
     const SYNC: bool = false;
     type Params = SubmitParams;
     type Output = SubmitResult;
+}
 
+impl Run for Submit {
     fn run(repo: &Repo, p: SubmitParams, _: &dyn Progress) -> Result<SubmitResult, CommandError> {
         let result = repo.session_submit(&p.auth.session_id, &p.auth.token, &p.message);
         if let Some(registry) = crate::mounts::registry() {
@@ -67,7 +70,9 @@ impl Method for Resolve {
     const SYNC: bool = false;
     type Params = ResolveParams;
     type Output = Resolved;
+}
 
+impl Run for Resolve {
     fn run(repo: &Repo, p: ResolveParams, _: &dyn Progress) -> Result<Resolved, CommandError> {
         let content = p.content.map(Contents::into_bytes).transpose()?;
         let files = repo.session_resolve(
@@ -92,7 +97,9 @@ impl Method for Verify {
     const SYNC: bool = false;
     type Params = Auth;
     type Output = VerifyReport;
+}
 
+impl Run for Verify {
     fn run(repo: &Repo, p: Auth, _: &dyn Progress) -> Result<VerifyReport, CommandError> {
         Ok(repo.session_verify(&p.session_id, &p.token)?)
     }
@@ -170,7 +177,7 @@ pub fn resolve(
     content_file: Option<&Path>,
 ) -> Result<(), CommandError> {
     let content = content_file
-        .map(|f| read_user_file(ctx, f).map(Contents::new))
+        .map(|f| read_user_file(&ctx.cwd, f).map(Contents::new))
         .transpose()?;
     let action = match action {
         ResolveArg::Proceed => ResolveAction::Proceed,

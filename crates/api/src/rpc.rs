@@ -10,7 +10,7 @@ use std::io::{self, BufRead, Read, Write};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::CommandError;
+use crate::CommandError;
 
 /// The largest message the server reads: 64 MiB. Larger contents go by `from_file`.
 pub const MAX_MESSAGE_BYTES: usize = 64 << 20;
