@@ -28,6 +28,7 @@ mod linked;
 mod merge;
 mod migrate;
 mod open;
+mod queue;
 mod record;
 mod remote;
 mod repair;
@@ -132,9 +133,8 @@ struct Shared {
     git_stamp: Mutex<Option<stamp::Known>>,
     /// Decoded trees and blob sizes, for sessions' base trees and mounts.
     objects: atomic_gitbridge::ObjectCache,
-    /// Submits in progress: with more than one, a submit merges under the write lock at
-    /// once instead of merging optimistically and again when another landed first.
-    submits: std::sync::atomic::AtomicUsize,
+    /// Submits merge one at a time and land in that order (see [`queue`]).
+    submits: queue::SubmitQueue,
 }
 
 /// An open atomic repository: the store, the colocated git repository and the root.

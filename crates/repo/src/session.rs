@@ -2,7 +2,6 @@
 //! the session locks, and the submit loop (merge outside the write lock, land under it).
 
 use std::sync::PoisonError;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use atomic_core::{ChangeId, FileMode, FileState, GitId, Origin, Signature};
 use atomic_gitbridge as bridge;
@@ -18,8 +17,9 @@ use crate::land::{Landing, Pending, PendingSession};
 use crate::worktree::CheckoutReport;
 use crate::{NoProgress, Repo, RepoError, Result, branch_ref, now_seconds, short_branch};
 
-/// Submits that find the branch moved before they run their merge under the write lock.
-const OPTIMISTIC_ATTEMPTS: usize = 3;
+/// Merges of one submit against a head that moved before it landed, before the next
+/// merges and lands under the write lock.
+const EXCLUSIVE_AFTER: usize = 3;
 
 /// What `submit` did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -460,9 +460,10 @@ impl Repo {
     }
 
     /// Submits session `id`: fast-forward, or merge onto the branch with the structured
-    /// merge. The merge runs against a snapshot of the branch head, outside the write lock;
-    /// the commit lands by compare-and-swap, and a moved head means merging again (after
-    /// [`OPTIMISTIC_ATTEMPTS`], the merge runs under the lock, so a submit always ends).
+    /// merge. Submits merge one at a time outside the write lock, each against the commit
+    /// the one before it will land, and land in that order (see [`crate::queue`]); the
+    /// commit lands by compare-and-swap, and a moved head means merging again (after
+    /// [`EXCLUSIVE_AFTER`] tries, under the write lock, so a submit always ends).
     /// A retried submit that had landed returns its receipt and writes nothing.
     ///
     /// # Errors
@@ -522,30 +523,48 @@ impl Repo {
                 ("Atomic-Agent", &session.agent),
             ],
         );
-        let _in_flight = InFlight::enter(&self.shared.submits);
         for attempt in 0.. {
-            // Alone, merge outside the lock and land by compare-and-swap; among other
-            // submits, queue for the lock first: each would otherwise merge, find the head
-            // moved, and merge again.
-            let contended = self.shared.submits.load(Ordering::Relaxed) > 1;
-            let pessimistic = contended || attempt >= OPTIMISTIC_ATTEMPTS;
-            let mut write_lock = pessimistic.then(|| self.store.lock());
-            let head = self.branch_head(&session.branch)?;
-            let (tree, fast_forward, merged_files) =
-                match engine.integrate(&session, &edits, head)? {
-                    Integration::Clean {
-                        tree,
-                        fast_forward,
-                        merged_files,
-                    } => (tree, fast_forward, merged_files),
-                    Integration::Conflict(conflicts) => {
-                        return Ok(SubmitResult::Conflict(
-                            self.conflict_block(&conflicts, head, &session),
-                        ));
-                    }
-                };
+            // Merge against the commit the submit queued before this one will land (or
+            // the branch's head), take a ticket, and land when every earlier one has.
+            // After a few moved heads (git, or commands outside the queue, moved the
+            // branch), merge and land under the write lock with the queue empty, so a
+            // submit always ends.
+            let slot = self.shared.submits.merge_slot();
+            let mut exclusive = None;
+            if attempt >= EXCLUSIVE_AFTER {
+                self.shared.submits.wait_idle(&slot);
+                exclusive = Some(self.store.lock());
+            }
+            let pending = match exclusive {
+                Some(_) => None,
+                None => self.shared.submits.pending_head(&slot, &session.branch),
+            };
+            let mut head = match pending {
+                Some(commit) => commit,
+                None => self.branch_head(&session.branch)?,
+            };
+            let mut integration = engine.integrate(&session, &edits, head)?;
+            if pending.is_some() && matches!(integration, Integration::Conflict(_)) {
+                // Conflicts are reported against a landed head only.
+                self.shared.submits.wait_idle(&slot);
+                head = self.branch_head(&session.branch)?;
+                integration = engine.integrate(&session, &edits, head)?;
+            }
+            let (tree, fast_forward, merged_files) = match integration {
+                Integration::Clean {
+                    tree,
+                    fast_forward,
+                    merged_files,
+                } => (tree, fast_forward, merged_files),
+                Integration::Conflict(conflicts) => {
+                    return Ok(SubmitResult::Conflict(
+                        self.conflict_block(&conflicts, head, &session),
+                    ));
+                }
+            };
             let commit =
                 bridge::write_commit(&self.git, tree, &[head], &author, &committer, &text)?;
+            let ticket = self.shared.submits.enqueue(slot, &session.branch, commit);
             let landing = Landing {
                 branch: session.branch.clone(),
                 expected: Some(head),
@@ -570,12 +589,11 @@ impl Repo {
                     ends_merge: false,
                 },
             };
-            let mut lock = match write_lock.take() {
-                Some(l) => l,
-                None => self.store.lock(),
-            };
+            ticket.wait_turn();
+            let mut lock = exclusive.unwrap_or_else(|| self.store.lock());
             let landed = self.land(&mut lock, landing);
             drop(lock);
+            ticket.finish(landed.is_ok());
             match landed {
                 Ok(change) => {
                     let checkout = match self.follow_branch() {
@@ -678,22 +696,6 @@ fn change_ref(change: &atomic_core::Change) -> ChangeRef {
         summary: change.summary().to_owned(),
         agent,
         session_id,
-    }
-}
-
-/// Counts a submit in progress while alive.
-struct InFlight<'a>(&'a AtomicUsize);
-
-impl<'a> InFlight<'a> {
-    fn enter(count: &'a AtomicUsize) -> Self {
-        count.fetch_add(1, Ordering::Relaxed);
-        InFlight(count)
-    }
-}
-
-impl Drop for InFlight<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
