@@ -91,6 +91,7 @@ pub fn run_side(bin: &Path, repo: &Path, tasks: &[Task], mode: Mode) -> Result<S
         }
         outputs.push((first, out));
     }
+    let setup_all = started.elapsed();
     for agent in &mut agents {
         if let Some(mut go) = agent.stdin.take() {
             let _ = go.write_all(b"go\n");
@@ -139,6 +140,7 @@ pub fn run_side(bin: &Path, repo: &Path, tasks: &[Task], mode: Mode) -> Result<S
     Ok(SideReport {
         tool: mode.tool().into(),
         setup: Summary::of(&setups),
+        setup_all_ms: setup_all.as_secs_f64() * 1e3,
         disk_per_agent: after.saturating_sub(before) / tasks.len().max(1) as u64,
         wall_ms: wall.as_secs_f64() * 1e3,
         merged: landed.len(),

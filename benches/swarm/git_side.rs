@@ -82,6 +82,8 @@ pub fn run_side(repo: &Path, work: &Path, tasks: &[Task]) -> Result<SideReport, 
     Ok(SideReport {
         tool: "git".into(),
         setup: Summary::of(&setups),
+        // The worktrees' own time, without measuring their disk between them.
+        setup_all_ms: setups.iter().sum::<Duration>().as_secs_f64() * 1e3,
         disk_per_agent: disk / tasks.len().max(1) as u64,
         wall_ms: wall.as_secs_f64() * 1e3,
         merged: landed.len(),

@@ -66,6 +66,19 @@ impl Report {
                 format!("{:.1} ms (worktree add)", g.setup.median_ms),
             ),
             (
+                "setup of all agents (wall)".into(),
+                format!(
+                    "{:.0} ms ({:.1} ms per agent, all at once)",
+                    a.setup_all_ms,
+                    a.setup_all_ms / self.agents.max(1) as f64
+                ),
+                format!(
+                    "{:.0} ms ({:.1} ms per agent, one after another)",
+                    g.setup_all_ms,
+                    g.setup_all_ms / self.agents.max(1) as f64
+                ),
+            ),
+            (
                 "disk per agent".into(),
                 mib(a.disk_per_agent),
                 mib(g.disk_per_agent),

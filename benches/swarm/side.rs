@@ -40,8 +40,12 @@ pub struct Build {
 pub struct SideReport {
     /// `atomic` or `git`.
     pub tool: String,
-    /// Per agent: `session new`, or `git worktree add`.
+    /// Per agent: `session new` (all agents at once), or `git worktree add` (one after
+    /// another, as git locks its index and refs).
     pub setup: Summary,
+    /// Wall time from the first agent's start until every agent had its session or
+    /// worktree, in ms.
+    pub setup_all_ms: f64,
     /// Disk per agent, in bytes written (file lengths): the growth of `.atomic` and
     /// `.git` over the run divided by the agents, or one worktree with its git metadata.
     pub disk_per_agent: u64,
