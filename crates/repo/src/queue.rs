@@ -9,7 +9,8 @@
 //! queue only orders the work so that this is rare.
 
 use std::collections::HashMap;
-use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::thread::Thread;
 
 use atomic_core::GitId;
 
@@ -19,8 +20,6 @@ pub(crate) struct SubmitQueue {
     /// Held while a submit merges and writes its commit.
     merging: Mutex<()>,
     state: Mutex<State>,
-    /// Signalled when a ticket is done.
-    done: Condvar,
 }
 
 #[derive(Default)]
@@ -31,6 +30,11 @@ struct State {
     turn: u64,
     /// Per branch, the commit the last ticket will land, while it is in the queue.
     heads: HashMap<String, GitId>,
+    /// Threads waiting for their ticket's turn, by ticket: only the next one is woken
+    /// when a ticket ends, not every waiting submit.
+    turn_waiters: HashMap<u64, Thread>,
+    /// Threads waiting for the queue to empty.
+    idle_waiters: Vec<Thread>,
 }
 
 /// The right to merge: held from reading the head to taking a ticket.
@@ -79,12 +83,16 @@ impl SubmitQueue {
 
     /// Waits until every ticket handed out so far is done: then no commit is pending.
     pub(crate) fn wait_idle(&self, _slot: &MergeSlot<'_>) {
-        let mut state = self.state();
-        while state.turn < state.next {
-            state = self
-                .done
-                .wait(state)
-                .unwrap_or_else(PoisonError::into_inner);
+        loop {
+            {
+                let mut state = self.state();
+                if state.turn >= state.next {
+                    return;
+                }
+                state.idle_waiters.push(std::thread::current());
+            }
+            // A wake-up before this park makes it return at once; a spurious one loops.
+            std::thread::park();
         }
     }
 }
@@ -92,13 +100,17 @@ impl SubmitQueue {
 impl Ticket<'_> {
     /// Waits until every ticket before this one is done.
     pub(crate) fn wait_turn(&self) {
-        let mut state = self.queue.state();
-        while state.turn < self.number {
-            state = self
-                .queue
-                .done
-                .wait(state)
-                .unwrap_or_else(PoisonError::into_inner);
+        loop {
+            {
+                let mut state = self.queue.state();
+                if state.turn >= self.number {
+                    return;
+                }
+                state
+                    .turn_waiters
+                    .insert(self.number, std::thread::current());
+            }
+            std::thread::park();
         }
     }
 
@@ -121,7 +133,15 @@ impl Ticket<'_> {
             state.heads.remove(&self.branch);
         }
         state.turn = self.number + 1;
-        self.queue.done.notify_all();
+        let turn = state.turn;
+        if let Some(next) = state.turn_waiters.remove(&turn) {
+            next.unpark();
+        }
+        if state.turn >= state.next {
+            for idle in state.idle_waiters.drain(..) {
+                idle.unpark();
+            }
+        }
     }
 }
 
