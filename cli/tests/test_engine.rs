@@ -531,3 +531,33 @@ fn the_thin_client_serves_session_commands_without_the_engine() {
     );
     stop(&env, &dir, server);
 }
+
+/// The server keeps git's index between submits, and a `git add` between two of them
+/// stays staged: the second submit's checkout reads the index git wrote, not the copy.
+#[test]
+fn a_git_add_between_served_submits_stays_staged() {
+    let env = TestEnv::new();
+    let dir = repo(&env);
+    let server = start(&env, &dir);
+    let first = Session::new(&env, &dir, "first");
+    first.write(&env, &dir, "lib.rs", &LIB.replace("    1\n", "    10\n"));
+    let landed = env.atomic_json(&dir, &first.args(&["submit", "-m", "first"]));
+    assert_eq!(landed["status"], "merged", "{landed}");
+    assert_eq!(env.git(&dir, &["status", "--porcelain"]), "");
+    std::fs::write(dir.join("new.txt"), "staged\n").unwrap();
+    env.git(&dir, &["add", "new.txt"]);
+    let second = Session::new(&env, &dir, "second");
+    second.write(&env, &dir, "main.rs", "fn main() {\n    lib::b();\n}\n");
+    let landed = env.atomic_json(&dir, &second.args(&["submit", "-m", "second"]));
+    assert_eq!(landed["status"], "merged", "{landed}");
+    assert_eq!(env.git(&dir, &["status", "--porcelain"]), "A  new.txt\n");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("main.rs")).unwrap(),
+        "fn main() {\n    lib::b();\n}\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("lib.rs")).unwrap(),
+        LIB.replace("    1\n", "    10\n")
+    );
+    stop(&env, &dir, server);
+}

@@ -2,6 +2,8 @@
 
 use std::io::Write as _;
 
+use atomic_core::GitId;
+
 use crate::error::{BridgeError, Result};
 
 fn failed(what: &str, e: impl std::error::Error + Send + Sync + 'static) -> BridgeError {
@@ -48,9 +50,11 @@ pub fn index_bytes(index: &gix::index::File) -> Result<Vec<u8>> {
 /// `index.lock`, then renamed over the file. Fails at once when the lock is taken (a git
 /// command is writing the index).
 ///
+/// Returns the checksum written in the file's last bytes.
+///
 /// # Errors
 /// The lock taken; I/O errors (the index is then as it was).
-pub fn write_index(index: &gix::index::File) -> Result<()> {
+pub fn write_index(index: &gix::index::File) -> Result<GitId> {
     let bytes = index_bytes(index)?;
     let mut lock = gix::lock::File::acquire_to_update_resource(
         index.path(),
@@ -63,7 +67,10 @@ pub fn write_index(index: &gix::index::File) -> Result<()> {
         .map_err(|e| failed("writing the index", e))?;
     lock.commit()
         .map_err(|e| failed("writing the index", e.error))?;
-    Ok(())
+    let checksum: [u8; 20] = bytes[bytes.len() - 20..]
+        .try_into()
+        .expect("an index ends with a 20-byte SHA-1");
+    Ok(GitId(checksum))
 }
 
 #[cfg(test)]

@@ -129,6 +129,8 @@ struct Shared {
     sessions: Mutex<HashMap<String, Weak<Mutex<()>>>>,
     /// Held while the working tree and git's index are written.
     worktree: Mutex<()>,
+    /// Git's index as last read or written here, while the file is that version.
+    index: Mutex<Option<worktree::KnownIndex>>,
     /// What git's refs looked like at the last import (see [`stamp`]).
     git_stamp: Mutex<Option<stamp::Known>>,
     /// Decoded trees and blob sizes, for sessions' base trees and mounts.
