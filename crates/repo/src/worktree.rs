@@ -601,13 +601,15 @@ impl Repo {
         })
     }
 
-    /// Git's index: as this process last read or wrote it when the file is still that
-    /// version (the same `stat` and the same checksum in its last 20 bytes), else read
-    /// from the file. `None` without an index (or one gix cannot read).
+    /// Git's index: as this process last wrote it when the file is still that version
+    /// (the same `stat` and the same checksum in its last 20 bytes), else read from the
+    /// file. `None` without an index (or one gix cannot read). The kept one is handed out
+    /// once, not copied (copying spring-boot's cost about what decoding it does): the
+    /// caller writes it back (see [`Repo::remember_index`]) or the next caller reads the
+    /// file.
     ///
     /// Decoding spring-boot's index (11,875 entries, 2.2 MB) was a fifth of the server's
-    /// CPU in a submit onto the checked-out branch; a copy of the decoded one costs a
-    /// memory copy.
+    /// CPU in a submit onto the checked-out branch.
     fn open_index(&self) -> Option<gix::index::File> {
         let version = self.index_version()?;
         let mut known = self
@@ -615,19 +617,13 @@ impl Repo {
             .index
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        if let Some(k) = known.as_ref()
+        if let Some(k) = known.take()
             && k.version == version
         {
-            return Some(k.file.clone());
+            return Some(k.file);
         }
-        let file = self.git.open_index().ok()?;
-        if file.checksum().map(|c| bridge::git_id(&c)) == Some(version.checksum) {
-            *known = Some(KnownIndex {
-                version,
-                file: file.clone(),
-            });
-        }
-        Some(file)
+        drop(known);
+        self.git.open_index().ok()
     }
 
     /// Keeps `index`, just written with `checksum`, as the known version of the file,
