@@ -226,12 +226,13 @@ pub fn changed_files(repo: &gix::Repository, from: GitId, to: GitId) -> Result<C
             blob: git_id(id),
         })
     };
+    let mut cache = crate::import::tree_diff_cache(repo).map_err(git(what))?;
     a.changes()
         .map_err(git(what))?
         .options(|o| {
             o.track_rewrites(None);
         })
-        .for_each_to_obtain_tree(&b, |change| {
+        .for_each_to_obtain_tree_with_cache(&b, &mut cache, |change| {
             let (location, old, new) = match change {
                 Change::Addition {
                     location,
