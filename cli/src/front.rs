@@ -11,7 +11,7 @@ use atomic_api::session::{
 use atomic_api::{ATOMIC_DIR, Auth, CommandError, Contents, Method, WriteResult};
 use atomic_core::FileMode;
 
-use crate::args::ModeArg;
+use crate::args::{Action, ModeArg, SessionArgs};
 use crate::ui::Ui;
 
 /// Where a command runs: its output, its directory, its repository.
@@ -34,6 +34,69 @@ pub trait Calls<M: Method>: Client {
     /// # Errors
     /// The method's.
     fn call(&self, params: M::Params) -> Result<M::Output, CommandError>;
+}
+
+/// A client that can call every method of this module's commands.
+pub trait SessionCalls:
+    Calls<New> + Calls<Read> + Calls<Write> + Calls<Edit> + Calls<Remove> + Calls<Move> + Calls<Ls>
+{
+}
+
+impl<C> SessionCalls for C where
+    C: Calls<New>
+        + Calls<Read>
+        + Calls<Write>
+        + Calls<Edit>
+        + Calls<Remove>
+        + Calls<Move>
+        + Calls<Ls>
+{
+}
+
+/// Whether [`run`] runs `action`.
+pub fn runs(action: &Action) -> bool {
+    matches!(
+        action,
+        Action::New { .. }
+            | Action::Read { .. }
+            | Action::Write { .. }
+            | Action::Edit { .. }
+            | Action::Rm { .. }
+            | Action::Mv { .. }
+            | Action::Ls
+    )
+}
+
+/// Runs `args`' action when it is one of this module's (see [`runs`]); `None` otherwise.
+pub fn run(ctx: &impl SessionCalls, args: &SessionArgs) -> Option<Result<(), CommandError>> {
+    let auth = || args.auth(ctx.cwd());
+    Some(match &args.action {
+        Action::New {
+            agent,
+            intent,
+            branch,
+            persistent,
+            mount,
+        } => new(
+            ctx,
+            NewArgs {
+                agent,
+                intent: intent.as_deref(),
+                branch: branch.as_deref(),
+                persistent: *persistent,
+                mount: mount.as_deref(),
+            },
+        ),
+        Action::Read { path } => auth().and_then(|a| read(ctx, a, path)),
+        Action::Write { path, file, mode } => {
+            auth().and_then(|a| write(ctx, a, path, file.as_deref(), *mode))
+        }
+        Action::Edit { path, old, new } => auth().and_then(|a| edit(ctx, a, path, old, new)),
+        Action::Rm { path } => auth().and_then(|a| rm(ctx, a, path)),
+        Action::Mv { from, to } => auth().and_then(|a| mv(ctx, a, from, to)),
+        Action::Ls => auth().and_then(|a| ls(ctx, a)),
+        _ => return None,
+    })
 }
 
 /// Reads all of standard input.

@@ -62,45 +62,13 @@ fn run(argv: &[OsString]) -> Option<ExitCode> {
             let ui = Ui::new(&cli.global);
             let cwd = std::env::current_dir().ok()?;
             let thin = Thin::connect(&cli.global, &ui, cwd, &args.action)?;
-            session(&thin, &args)
+            front::run(&thin, &args).expect("Thin::connect takes only what front::run runs")
         }
     };
     Some(match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => ExitCode::from(e.report(json)),
     })
-}
-
-/// Runs a session action the thin client knows.
-fn session(thin: &Thin<'_>, args: &SessionArgs) -> Result<(), CommandError> {
-    let auth = || args.auth(&thin.cwd);
-    match &args.action {
-        Action::New {
-            agent,
-            intent,
-            branch,
-            persistent,
-            mount,
-        } => front::new(
-            thin,
-            front::NewArgs {
-                agent,
-                intent: intent.as_deref(),
-                branch: branch.as_deref(),
-                persistent: *persistent,
-                mount: mount.as_deref(),
-            },
-        ),
-        Action::Read { path } => front::read(thin, auth()?, path),
-        Action::Write { path, file, mode } => {
-            front::write(thin, auth()?, path, file.as_deref(), *mode)
-        }
-        Action::Edit { path, old, new } => front::edit(thin, auth()?, path, old, new),
-        Action::Rm { path } => front::rm(thin, auth()?, path),
-        Action::Mv { from, to } => front::mv(thin, auth()?, from, to),
-        Action::Ls => front::ls(thin, auth()?),
-        _ => unreachable!("Thin::connect takes only the actions above"),
-    }
 }
 
 /// A session command sent to a running server.
@@ -117,17 +85,7 @@ impl<'a> Thin<'a> {
     /// says why), or when no server listens (the engine starts one, or runs the action
     /// itself): decided before standard input is read.
     fn connect(global: &GlobalArgs, ui: &'a Ui, cwd: PathBuf, action: &Action) -> Option<Thin<'a>> {
-        let thin_action = matches!(
-            action,
-            Action::New { .. }
-                | Action::Read { .. }
-                | Action::Write { .. }
-                | Action::Edit { .. }
-                | Action::Rm { .. }
-                | Action::Mv { .. }
-                | Action::Ls
-        );
-        if !thin_action {
+        if !front::runs(action) {
             return None;
         }
         let start = cwd.join(global.repository.as_deref().unwrap_or(Path::new(".")));

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::TestEnv;
+use crate::common::{TestEnv, output_with_input};
 use crate::test_serve::{start, stop};
 
 const LIB: &str = "pub fn a() -> u32 {\n    1\n}\n\npub fn b() -> u32 {\n    2\n}\n\npub fn c() -> u32 {\n    3\n}\n";
@@ -415,26 +415,17 @@ fn connections_past_the_limit_are_told_the_server_is_busy() {
 /// test environment; returns its output.
 fn run_alone(env: &TestEnv, alone: &Path, dir: &Path, args: &[&str], stdin: &str) -> Output {
     let cmd = env.atomic_cmd(dir, args);
-    let mut child = Command::new(alone)
-        .args(cmd.get_args())
-        .envs(
-            cmd.get_envs()
-                .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned()))),
-        )
-        .env_remove("ATOMIC_NO_SERVER")
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    output_with_input(
+        Command::new(alone)
+            .args(cmd.get_args())
+            .envs(
+                cmd.get_envs()
+                    .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned()))),
+            )
+            .env_remove("ATOMIC_NO_SERVER")
+            .current_dir(dir),
+        stdin,
+    )
 }
 
 /// The `atomic` binary runs the session commands agents call most through a running
@@ -485,19 +476,8 @@ fn the_thin_client_serves_session_commands_without_the_engine() {
         "Moved main.rs to bin.rs\n"
     );
     assert_eq!(run(&s.args(&["ls"]), ""), "M bin.rs\nM lib.rs\n");
-    let listed: serde_json::Value = serde_json::from_str(&run(
-        &[
-            "--json",
-            "session",
-            "--session",
-            &s.0,
-            "--token",
-            &s.1,
-            "ls",
-        ],
-        "",
-    ))
-    .unwrap();
+    let listed: serde_json::Value =
+        serde_json::from_str(&run(&s.args(&["--json", "ls"]), "")).unwrap();
     assert_eq!(
         listed,
         env.atomic_json(&dir, &s.args(&["ls"])),

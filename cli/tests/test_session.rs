@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
-use crate::common::TestEnv;
+use crate::common::{TestEnv, output_with_input};
 
 const LIB: &str = "pub fn a() -> u32 {\n    1\n}\n\npub fn b() -> u32 {\n    2\n}\n\npub fn c() -> u32 {\n    3\n}\n";
 
@@ -39,8 +39,8 @@ fn write(
     path: &str,
     contents: &str,
 ) -> serde_json::Value {
-    let mut child = env
-        .atomic_cmd(
+    let out = output_with_input(
+        &mut env.atomic_cmd(
             dir,
             &[
                 "--json",
@@ -52,19 +52,9 @@ fn write(
                 "write",
                 path,
             ],
-        )
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(contents.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+        ),
+        contents,
+    );
     assert!(
         out.status.success(),
         "{}",

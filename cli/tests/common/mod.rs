@@ -157,3 +157,17 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     out.sort();
     out
 }
+
+/// Runs `cmd` with `input` on its standard input; returns its output whatever the exit
+/// status.
+pub fn output_with_input(cmd: &mut Command, input: &str) -> Output {
+    let mut child = cmd
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the command starts");
+    std::io::Write::write_all(&mut child.stdin.take().expect("piped"), input.as_bytes())
+        .expect("the command reads its input");
+    child.wait_with_output().expect("the command runs")
+}

@@ -16,35 +16,14 @@ use super::Context;
 use crate::error::CommandError;
 
 pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
+    if let Some(done) = front::run(ctx, &args) {
+        return done;
+    }
     let auth = || args.auth(&ctx.cwd);
     match &args.action {
-        Action::New {
-            agent,
-            intent,
-            branch,
-            persistent,
-            mount,
-        } => front::new(
-            ctx,
-            front::NewArgs {
-                agent,
-                intent: intent.as_deref(),
-                branch: branch.as_deref(),
-                persistent: *persistent,
-                mount: mount.as_deref(),
-            },
-        ),
         Action::Mount { dir } => mount::mount(ctx, auth()?, dir),
         Action::Unmount => mount::unmount(ctx, auth()?),
-        Action::Read { path } => front::read(ctx, auth()?, path),
-        Action::Write { path, file, mode } => {
-            front::write(ctx, auth()?, path, file.as_deref(), *mode)
-        }
-        Action::Edit { path, old, new } => front::edit(ctx, auth()?, path, old, new),
         Action::Apply => edit::apply(ctx, auth()?),
-        Action::Rm { path } => front::rm(ctx, auth()?, path),
-        Action::Mv { from, to } => front::mv(ctx, auth()?, from, to),
-        Action::Ls => front::ls(ctx, auth()?),
         Action::Diff => review::diff(ctx, auth()?),
         Action::Status => review::status(ctx, auth()?),
         Action::Comment {
@@ -78,5 +57,12 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
         Action::Prune { older_than, force } => list::prune(ctx, *older_than, *force),
         Action::Close => list::close(ctx, auth()?),
         Action::List => list::list(ctx),
+        Action::New { .. }
+        | Action::Read { .. }
+        | Action::Write { .. }
+        | Action::Edit { .. }
+        | Action::Rm { .. }
+        | Action::Mv { .. }
+        | Action::Ls => unreachable!("front::run runs these"),
     }
 }
