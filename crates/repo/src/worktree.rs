@@ -483,7 +483,7 @@ impl Repo {
         if let Some(head) = self.head_commit()? {
             let tree = bridge::commit_tree(&self.git, head)?;
             let root = Root::open(&self.root)?;
-            let index_stamp = self.index_stamp();
+            let index_version = self.index_version();
             let index = self.open_index();
             let mut stale = self.stale_files()?;
             let mut written = self
@@ -529,7 +529,7 @@ impl Repo {
             }
             // Read once, written back unless git's index changed meanwhile.
             let index = match index {
-                Some(i) if self.index_stamp() == index_stamp => Some(i),
+                Some(i) if self.index_version() == index_version => Some(i),
                 _ => self.open_index(),
             };
             self.update_index(index, &entries, tree)?;
@@ -550,14 +550,6 @@ impl Repo {
         tx.delete(WRITTEN, &WRITTEN_KEY.to_owned());
         tx.commit()?;
         Ok(report)
-    }
-
-    /// What tells one version of git's index file from another: its modification time,
-    /// length and inode (git replaces the file to change it); `None` without one.
-    fn index_stamp(&self) -> Option<(Option<std::time::SystemTime>, u64, u64)> {
-        use std::os::unix::fs::MetadataExt;
-        let meta = std::fs::metadata(self.git.index_path()).ok()?;
-        Some((meta.modified().ok(), meta.len(), meta.ino()))
     }
 
     /// Sets `index`'s entries of `entries` (path → state, `None`: no entry), leaving the
@@ -608,7 +600,7 @@ impl Repo {
     /// caller writes it back (see [`Repo::remember_index`]) or the next caller reads the
     /// file.
     ///
-    /// Decoding spring-boot's index (11,875 entries, 2.2 MB) was a fifth of the server's
+    /// Decoding spring-boot's index (11,875 entries, 2.2 MB) was a tenth of the server's
     /// CPU in a submit onto the checked-out branch.
     fn open_index(&self) -> Option<gix::index::File> {
         let version = self.index_version()?;
@@ -643,8 +635,9 @@ impl Repo {
         };
     }
 
-    /// The version of git's index file: its `stat` data and the checksum git writes at
-    /// its end. `None` without an index.
+    /// The version of git's index file: its modification time, length and inode (git
+    /// replaces the file to change it) and the checksum git writes at its end. `None`
+    /// without an index.
     fn index_version(&self) -> Option<IndexVersion> {
         use std::os::unix::fs::{FileExt, MetadataExt};
         let file = std::fs::File::open(self.git.index_path()).ok()?;
