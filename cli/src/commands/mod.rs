@@ -252,14 +252,6 @@ impl<'a> Context<'a> {
             .collect()
     }
 
-    /// Reads all of standard input.
-    ///
-    /// # Errors
-    /// The read's.
-    pub fn read_stdin(&self) -> Result<Vec<u8>, CommandError> {
-        atomic_cli::front::read_stdin()
-    }
-
     /// How long to wait for the store's lock: `ATOMIC_LOCK_TIMEOUT_MS`, default 10 s.
     pub fn open_options(&self) -> OpenOptions {
         let lock_timeout = std::env::var("ATOMIC_LOCK_TIMEOUT_MS")

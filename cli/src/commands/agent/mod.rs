@@ -76,7 +76,7 @@ pub fn run(ctx: &Context<'_>, args: Args) -> Result<(), CommandError> {
         Action::Setup(args) => return setup::run(ctx, args),
         Action::Hook(hook) => hook,
     };
-    let input = ctx.read_stdin()?;
+    let input = atomic_cli::front::read_stdin()?;
     let input: HookInput = serde_json::from_slice(&input).map_err(|e| {
         CommandError::user(
             format!("the hook's input is not the JSON object expected: {e}"),
