@@ -1,7 +1,9 @@
 //! The merge on a realistic file per language: the structured merge against the line
 //! merge (diff3) of the same three versions. Ours edits one function, theirs another and
 //! adds a function; the structured merge parses all three inputs and its result, afresh
-//! each time.
+//! each time. Its parts: the three versions' tables (base's made whole, the others from
+//! base's), the same tables each made whole, and parsing base alone, the floor of any
+//! merge that checks its result parses.
 
 use std::path::Path;
 
@@ -51,6 +53,25 @@ fn bench(c: &mut Criterion) {
                         &Labels::default(),
                     )
                 },
+                BatchSize::SmallInput,
+            )
+        });
+        let sources = [base.as_bytes(), ours.as_bytes(), theirs.as_bytes()];
+        let profile = atomic_semantic::language_for_path(name).expect("a known language");
+        group.bench_function(format!("tables/{ext}"), |b| {
+            b.iter_batched(
+                atomic_semantic::forget_recent_tables,
+                |()| atomic_semantic::extract_versions(profile, &sources, 3),
+                BatchSize::SmallInput,
+            )
+        });
+        group.bench_function(format!("tables-whole/{ext}"), |b| {
+            b.iter(|| sources.map(|s| atomic_semantic::extract_uncached(profile, s)))
+        });
+        group.bench_function(format!("parse-base/{ext}"), |b| {
+            b.iter_batched(
+                atomic_semantic::forget_recent_tables,
+                |()| atomic_semantic::tree_of(profile, sources[0]),
                 BatchSize::SmallInput,
             )
         });

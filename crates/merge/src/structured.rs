@@ -761,16 +761,7 @@ fn merge_versions(
     if line.conflicts.is_empty() {
         sources.push(&line.text);
     }
-    let mut tables = atomic_semantic::extract_versions(profile, &sources).into_iter();
-    let [vb, vo, vt] = [base, ours, theirs].map(|src| Version {
-        src,
-        symbols: tables
-            .next()
-            .expect("extract_versions gives a table per source"),
-        profile,
-    });
-    let line_table = tables.next();
-    if vb.symbols.has_errors || vo.symbols.has_errors || vt.symbols.has_errors {
+    let Some(tables) = atomic_semantic::extract_versions(profile, &sources, 3) else {
         return line_based(
             base,
             ours,
@@ -779,7 +770,16 @@ fn merge_versions(
             policy,
             "an input does not parse",
         );
-    }
+    };
+    let mut tables = tables.into_iter();
+    let [vb, vo, vt] = [base, ours, theirs].map(|src| Version {
+        src,
+        symbols: tables
+            .next()
+            .expect("extract_versions gives a table per source"),
+        profile,
+    });
+    let line_table = tables.next();
     let versions = [&vb, &vo, &vt];
     let needed_by_ours = newly_called(&vb.symbols, &vo.symbols);
     let needed_by_theirs = newly_called(&vb.symbols, &vt.symbols);

@@ -12,16 +12,22 @@
 //!    receiver (`(*Server).Handle`). Functions inside types become methods.
 //! 4. Attach each call (its callee found by [`crate::callees`]) and type reference to
 //!    the innermost item containing it.
+//!
+//! A version known to derive from a base whose table is at hand (a merge's ours, theirs
+//! and result; a session's next version of a file) walks only what it does not share
+//! with base: items in text the line diff left alone are base's, moved
+//! ([`crate::reuse`]).
 
 use std::sync::Arc;
 
-use tree_sitter::{Node, Parser, Tree};
+use tree_sitter::{InputEdit, Node, Parser, Tree};
 
 use crate::ancestry::Ancestry;
 use crate::bounded::Bounded;
 use crate::imports::parse_import;
 use crate::language::LanguageProfile;
 use crate::patterns::{self, Found, Use};
+use crate::reuse::{Block, Shared};
 use crate::trees;
 use crate::{FileSymbols, Import, Reference, Symbol, SymbolKind};
 
@@ -213,6 +219,12 @@ fn import_is_top_level<'t>(ancestry: &Ancestry<'t>, node: Node<'t>) -> bool {
         }
         statement = parent;
     }
+    is_import_statement(statement, node)
+}
+
+/// Whether `statement`, a statement of the top level, makes the import `node` a top-level
+/// import: it is an import statement itself, or spans exactly the import's lines.
+fn is_import_statement(statement: Node<'_>, node: Node<'_>) -> bool {
     statement.kind().contains("import")
         || (statement.start_position().row == node.start_position().row
             && statement.end_position().row == node.end_position().row)
@@ -262,7 +274,20 @@ fn tabulate(
     source: &[u8],
     tree: Option<Tree>,
 ) -> Arc<FileSymbols> {
-    let table = Arc::new(table_of(profile, source, tree.as_ref()));
+    tabulate_with(profile, key, source, tree, None)
+}
+
+/// [`tabulate`], taking from base's table what `shared` says the version shares with it.
+fn tabulate_with(
+    profile: &LanguageProfile,
+    key: ([u8; 32], &'static str),
+    source: &[u8],
+    tree: Option<Tree>,
+    shared: Option<&Shared<'_>>,
+) -> Arc<FileSymbols> {
+    let table = table_with(profile, source, tree.as_ref(), shared)
+        .unwrap_or_else(|| table_of(profile, source, tree.as_ref()));
+    let table = Arc::new(table);
     RECENT.put(key, source.len(), Arc::clone(&table));
     if let Some(tree) = tree {
         trees::put(key, source.len(), tree);
@@ -280,70 +305,115 @@ pub fn tree_of(profile: &LanguageProfile, source: &[u8]) -> Option<Tree> {
 /// [`extract`] of versions of one file: `sources[0]` is the base the others derive from
 /// (a merge's base, ours, theirs and result). The base is parsed whole, the others
 /// incrementally from its tree ([`extract_edited`]'s way: one tree edit per hunk of the
-/// line diff). Tables in the order of `sources`.
-pub fn extract_versions(profile: &'static LanguageProfile, sources: &[&[u8]]) -> Vec<FileSymbols> {
+/// line diff) while base's table is made on another thread; each other table takes what
+/// its version shares with base from base's table ([`crate::reuse`]). Tables in the order
+/// of `sources`.
+///
+/// `None` as soon as one of the first `must_parse` versions has syntax errors, without
+/// parsing or tabulating the rest: a merge of inputs one of which does not parse is a
+/// line merge, which needs no table.
+pub fn extract_versions(
+    profile: &'static LanguageProfile,
+    sources: &[&[u8]],
+    must_parse: usize,
+) -> Option<Vec<FileSymbols>> {
     let Some((&base, others)) = sources.split_first() else {
-        return Vec::new();
+        return Some(Vec::new());
     };
     let base_key = content_key(profile, base);
-    let base_found = RECENT
-        .get(&base_key)
-        .ok_or_else(|| parse(profile, base, None));
-    let base_tree = match &base_found {
-        Err(tree) => tree.clone(),
-        Ok(_) => trees::get(&base_key),
+    let known = RECENT.get(&base_key);
+    let base_tree = match &known {
+        Some(table) if must_parse > 0 && table.has_errors => return None,
+        Some(_) => trees::get(&base_key),
+        None => parse(profile, base, None),
     };
-    let mut parsed = vec![(base_key, base_found)];
-    for &source in others {
-        let key = content_key(profile, source);
-        let found = RECENT.get(&key).ok_or_else(|| match &base_tree {
-            Some(tree) => parse_from(profile, base, tree.clone(), source),
-            None => parse(profile, source, None),
-        });
-        parsed.push((key, found));
+    if must_parse > 0
+        && known.is_none()
+        && base_tree.as_ref().is_none_or(|t| t.root_node().has_error())
+    {
+        return None;
     }
-    // Tabulating walks each tree: the versions not known yet are shared
-    // between this thread and one more, so two cores tabulate a merge's four versions in
-    // about the time of two.
-    let mut pending: Vec<_> = sources.iter().copied().zip(parsed).collect();
-    let wanted = pending
-        .iter()
-        .filter(|(_, (_, found))| found.is_err())
-        .count();
-    let tabulate_all = |items: Vec<(&[u8], Parsed)>| -> Vec<FileSymbols> {
-        items
-            .into_iter()
-            .map(|(source, (key, found))| {
-                Arc::unwrap_or_clone(
-                    found.unwrap_or_else(|tree| tabulate(profile, key, source, tree)),
-                )
-            })
-            .collect()
+    // Each other version: its table when known, else its tree and the edits from base.
+    let parse_others = || -> Option<Vec<Known>> {
+        let mut versions = Vec::with_capacity(others.len());
+        for (i, &source) in others.iter().enumerate() {
+            let must = i + 1 < must_parse;
+            let key = content_key(profile, source);
+            if let Some(table) = RECENT.get(&key) {
+                if must && table.has_errors {
+                    return None;
+                }
+                versions.push(Ok(table));
+                continue;
+            }
+            let (tree, edits) = match &base_tree {
+                Some(tree) => parse_from(profile, base, tree.clone(), source),
+                None => (
+                    parse(profile, source, None),
+                    trees::edits_between(base, source),
+                ),
+            };
+            if must && tree.as_ref().is_none_or(|t| t.root_node().has_error()) {
+                return None;
+            }
+            versions.push(Err((key, tree, edits)));
+        }
+        Some(versions)
     };
+    let (base_table, parsed) = match known {
+        Some(table) => (table, parse_others()),
+        None => std::thread::scope(|scope| {
+            let job = scope.spawn(|| tabulate(profile, base_key, base, base_tree.clone()));
+            let mut parsed = parse_others();
+            // Base's table still in the making: rather than wait for it, this core makes
+            // the last version's table whole (where little is shared, as in a test file
+            // of calls, that is all a table from base's would save).
+            if !job.is_finished()
+                && let Some(last) = parsed.as_mut().and_then(|v| v.last_mut())
+                && let (Err((key, tree, _)), Some(&source)) = (&mut *last, others.last())
+            {
+                *last = Ok(tabulate(profile, *key, source, tree.take()));
+            }
+            (job.join().expect("tabulating does not panic"), parsed)
+        }),
+    };
+    let mut pending: Vec<(Known, &[u8])> =
+        parsed?.into_iter().zip(others.iter().copied()).collect();
+    let finish = |(version, source): (Known, &[u8])| -> FileSymbols {
+        Arc::unwrap_or_clone(version.unwrap_or_else(|(key, tree, edits)| {
+            let shared = base_tree
+                .as_ref()
+                .map(|t| Shared::new(&base_table, t, &edits, base.len(), source.len()));
+            tabulate_with(profile, key, source, tree, shared.as_ref())
+        }))
+    };
+    let mut tables = vec![Arc::unwrap_or_clone(Arc::clone(&base_table))];
+    // The tables still to make, shared between this thread and one more.
+    let wanted = pending.iter().filter(|(v, _)| v.is_err()).count();
     if wanted < 2 {
-        return tabulate_all(pending);
+        tables.extend(pending.into_iter().map(finish));
+        return Some(tables);
     }
-    // The split point leaves half of the tables still to make on each side.
     let mut seen = 0;
     let split = pending
         .iter()
-        .position(|(_, (_, found))| {
-            seen += usize::from(found.is_err());
+        .position(|(v, _)| {
+            seen += usize::from(v.is_err());
             seen > wanted / 2
         })
         .unwrap_or(pending.len());
     let second = pending.split_off(split);
     std::thread::scope(|scope| {
-        let other = scope.spawn(|| tabulate_all(second));
-        let mut tables = tabulate_all(pending);
+        let other = scope.spawn(|| second.into_iter().map(&finish).collect::<Vec<_>>());
+        tables.extend(pending.into_iter().map(&finish));
         tables.extend(other.join().expect("tabulating does not panic"));
-        tables
-    })
+    });
+    Some(tables)
 }
 
-/// A version's parse in [`extract_versions`]: its key, and its table when known, else
-/// its tree.
-type Parsed = (trees::Key, Result<Arc<FileSymbols>, Option<Tree>>);
+/// A version in [`extract_versions`]: its table when known, else its key, its tree and
+/// the edits that made it from base.
+type Known = Result<Arc<FileSymbols>, (trees::Key, Option<Tree>, Vec<InputEdit>)>;
 
 /// Tables of recently parsed contents, by content (blake3) and language: at most 1,024,
 /// made from at most 32 MiB of sources.
@@ -370,30 +440,37 @@ pub fn extract_edited(profile: &LanguageProfile, source: &[u8], base: &[u8]) -> 
     if let Some(found) = RECENT.get(&key) {
         return Arc::unwrap_or_clone(found);
     }
-    let tree = match trees::get(&content_key(profile, base)) {
-        Some(old) => parse_from(profile, base, old, source),
-        None => parse(profile, source, None),
+    let base_key = content_key(profile, base);
+    let Some(old) = trees::get(&base_key) else {
+        return Arc::unwrap_or_clone(tabulate(profile, key, source, parse(profile, source, None)));
     };
-    Arc::unwrap_or_clone(tabulate(profile, key, source, tree))
+    let (tree, edits) = parse_from(profile, base, old.clone(), source);
+    let base_table = RECENT.get(&base_key);
+    let shared = base_table
+        .as_deref()
+        .map(|t| Shared::new(t, &old, &edits, base.len(), source.len()));
+    Arc::unwrap_or_clone(tabulate_with(profile, key, source, tree, shared.as_ref()))
 }
 
-/// Parses `source`, a new version of `base`, from `base`'s tree `old`.
+/// Parses `source`, a new version of `base`, from `base`'s tree `old`; with the edits
+/// (one per hunk of the line diff) that made it.
 fn parse_from(
     profile: &LanguageProfile,
     base: &[u8],
     mut old: Tree,
     source: &[u8],
-) -> Option<Tree> {
-    for edit in trees::edits_between(base, source) {
-        old.edit(&edit);
+) -> (Option<Tree>, Vec<InputEdit>) {
+    let edits = trees::edits_between(base, source);
+    for edit in &edits {
+        old.edit(edit);
     }
     let tree = parse(profile, source, Some(&old));
     if tree.as_ref().is_none_or(|t| t.root_node().has_error()) {
         // Error recovery depends on where parsing started: a table is a function of the
         // contents alone, so text with errors is parsed afresh.
-        return parse(profile, source, None);
+        return (parse(profile, source, None), edits);
     }
-    tree
+    (tree, edits)
 }
 
 /// Parses `source` as `profile`, from `old` (already edited to match) when given.
@@ -408,13 +485,126 @@ fn parse(profile: &LanguageProfile, source: &[u8], old: Option<&Tree>) -> Option
 /// The table of `source` from its parse `tree` (`None`: the parser gave up, a table with
 /// errors and nothing else).
 fn table_of(profile: &LanguageProfile, source: &[u8], tree: Option<&Tree>) -> FileSymbols {
+    table_with(profile, source, tree, None).expect("a table made whole is always made")
+}
+
+/// A symbol of the walk, or a block of base's symbols it left out ([`crate::reuse`]).
+enum Entry<'t> {
+    Found(Def<'t>),
+    Base(Node<'t>, Block),
+}
+
+impl Entry<'_> {
+    /// Where the item is in the version: its bytes.
+    fn range(&self) -> (usize, usize) {
+        match self {
+            Entry::Found(d) => (d.item.start_byte(), d.item.end_byte()),
+            Entry::Base(node, _) => (node.start_byte(), node.end_byte()),
+        }
+    }
+}
+
+/// The scope a symbol's members are named in, given its parent's: an `impl`'s type
+/// within its parent's scope (`Session` for `impl Display for Session`); any other
+/// symbol's scoped name.
+fn member_scope(s: &Symbol, parent_scope: Option<&str>, separator: &str) -> String {
+    match (s.kind, parent_scope) {
+        (SymbolKind::Impl, Some(p)) => format!("{p}{separator}{}", s.name),
+        (SymbolKind::Impl, None) => s.name.clone(),
+        _ => s.scoped_name.clone(),
+    }
+}
+
+/// [`member_scope`] of `fs`'s symbol `i`.
+fn scope_in(fs: &FileSymbols, i: usize, separator: &str) -> String {
+    let s = &fs.symbols[i];
+    let parent = s
+        .parent
+        .filter(|_| s.kind == SymbolKind::Impl)
+        .map(|p| scope_in(fs, p as usize, separator));
+    member_scope(s, parent.as_deref(), separator)
+}
+
+/// Appends the symbols of a shared `block` (base's, in a node of this version) to `out`,
+/// moved, with their scopes; `parent` is the symbol of `out` that holds the node, and
+/// `node_is_top_level` says whether the node would be a top-level item.
+/// `None` when a symbol of the block whose parent is outside it would not be named or
+/// placed as in base: its parent differs in kind or scope, or it would be top level here
+/// and not in base (or the other way round).
+fn push_shared(
+    out: &mut FileSymbols,
+    scopes: &mut Vec<String>,
+    base: &FileSymbols,
+    block: &Block,
+    parent: Option<usize>,
+    node_is_top_level: impl Fn() -> bool,
+    profile: &LanguageProfile,
+) -> Option<()> {
+    let at = out.symbols.len();
+    let node_is_top = std::cell::OnceCell::new();
+    for s in &base.symbols[block.symbols.clone()] {
+        let inside = s
+            .parent
+            .map(|p| p as usize)
+            .filter(|&p| p >= block.symbols.start);
+        let parent = match inside {
+            Some(p) => Some(at + p - block.symbols.start),
+            None => {
+                let same_parent = match (parent, s.parent) {
+                    (None, None) => true,
+                    (Some(p), Some(bp)) => {
+                        out.symbols[p].kind == base.symbols[bp as usize].kind
+                            && scopes[p] == scope_in(base, bp as usize, profile.scope_separator)
+                    }
+                    _ => false,
+                };
+                // Top level here: every node above its item is a wrapper. Above the node
+                // that is this version's to say; inside it, base's. A symbol strictly
+                // inside a node that is no wrapper is not top level in either.
+                let node_top = *node_is_top.get_or_init(&node_is_top_level);
+                let whole = (s.start_byte as usize, s.end_byte as usize)
+                    == (block.base.start, block.base.end);
+                let top_ok = if s.top_level {
+                    node_top && whole
+                } else {
+                    !node_top || !whole
+                };
+                if !same_parent || !top_ok {
+                    return None;
+                }
+                parent
+            }
+        };
+        let scope = parent.map(|p| scopes[p].as_str());
+        scopes.push(member_scope(s, scope, profile.scope_separator));
+        out.symbols.push(Symbol {
+            start_byte: block.byte(s.start_byte),
+            end_byte: block.byte(s.end_byte),
+            start_line: block.line(s.start_line),
+            end_line: block.line(s.end_line),
+            parent: parent.map(|p| u32::try_from(p).unwrap_or(u32::MAX)),
+            ..s.clone()
+        });
+    }
+    Some(())
+}
+
+/// [`table_of`], taking what `shared` says this version shares with its base from base's
+/// table. `None` when a shared item's context is not base's (its parent symbol differs):
+/// the caller makes the table whole.
+fn table_with(
+    profile: &LanguageProfile,
+    source: &[u8],
+    tree: Option<&Tree>,
+    shared: Option<&Shared<'_>>,
+) -> Option<FileSymbols> {
     let mut out = FileSymbols {
         language: profile.name.to_owned(),
         ..FileSymbols::default()
     };
     let Some(tree) = tree else {
         out.has_errors = true;
-        return out;
+        return Some(out);
     };
     let root = tree.root_node();
     out.has_errors = root.has_error();
@@ -422,22 +612,49 @@ fn table_of(profile: &LanguageProfile, source: &[u8], tree: Option<&Tree>) -> Fi
         out.first_error_line = first_error(root)
             .map(|n| u32::try_from(n.start_position().row + 1).unwrap_or(u32::MAX));
     }
-
+    // Shared items, with the statement of the top level each is in.
+    let mut blocks: Vec<(Node<'_>, Node<'_>, Block)> = Vec::new();
+    let shared = shared.filter(|s| !out.has_errors && !s.base.has_errors);
     let Found {
         definitions,
         name_bytes,
         uses,
         imports,
         ancestry,
-    } = patterns::find(profile.kinds(), profile.symbols, root, source);
-    let mut defs: Vec<Def<'_>> = definitions
+    } = patterns::find_skipping(
+        profile.kinds(),
+        profile.symbols,
+        root,
+        source,
+        &mut |node, above| {
+            let Some(shared) = shared.filter(|_| !above.is_empty()) else {
+                return false;
+            };
+            // A wrapper, or a node inside one, may hold a definition whose item has
+            // changed (a decorator added above a function makes the decorated
+            // definition its item): walked.
+            let wrapper = |n: Node<'_>| profile.wrappers.contains(&n.kind());
+            if wrapper(node) || above.last().is_some_and(|p| wrapper(p.node)) {
+                return false;
+            }
+            let Some(block) = shared.block(node) else {
+                return false;
+            };
+            let statement = above.get(1).map_or(node, |l| l.node);
+            blocks.push((node, statement, block));
+            true
+        },
+    );
+    let mut entries: Vec<Entry<'_>> = definitions
         .into_iter()
-        .map(|d| Def {
-            item: d.def,
-            def: d.def,
-            name: text(d.name, source).trim().to_owned(),
-            kind: d.symbol,
-            receiver: d.receiver,
+        .map(|d| {
+            Entry::Found(Def {
+                item: d.def,
+                def: d.def,
+                name: text(d.name, source).trim().to_owned(),
+                kind: d.symbol,
+                receiver: d.receiver,
+            })
         })
         .collect();
 
@@ -445,23 +662,78 @@ fn table_of(profile: &LanguageProfile, source: &[u8], tree: Option<&Tree>) -> Fi
         .into_iter()
         .map(|found| import_of(profile, &ancestry, found, source))
         .collect();
-    for d in &mut defs {
-        d.item = item_node(profile, &ancestry, d.def);
+    for e in &mut entries {
+        if let Entry::Found(d) = e {
+            d.item = item_node(profile, &ancestry, d.def);
+        }
     }
-    defs.sort_by_key(|d| (d.item.start_byte(), std::cmp::Reverse(d.item.end_byte())));
+    // A found item with a shared item's very range would be that item twice.
+    let shared_ranges: std::collections::HashSet<(usize, usize)> = blocks
+        .iter()
+        .map(|(node, ..)| (node.start_byte(), node.end_byte()))
+        .collect();
+    if entries.iter().any(|e| shared_ranges.contains(&e.range())) {
+        return None;
+    }
+    let no_base = FileSymbols::default();
+    let base = shared.map_or(&no_base, |s| s.base);
+    for (node, statement, block) in &blocks {
+        // Base's imports inside, moved; whether each is at the top level depends on the
+        // statement it is in here.
+        for i in base
+            .imports
+            .iter()
+            .filter(|i| block.holds(i.start_byte, i.end_byte))
+        {
+            let (start, end) = (block.byte(i.start_byte), block.byte(i.end_byte));
+            out.imports.push(Import {
+                line: block.line(i.line),
+                start_byte: start,
+                end_byte: end,
+                top_level: root
+                    .descendant_for_byte_range(start as usize, end as usize)
+                    .is_some_and(|n| is_import_statement(*statement, n)),
+                ..i.clone()
+            });
+        }
+        entries.push(Entry::Base(*node, block.clone()));
+    }
+    // Found items in the walk's order stay in it; sorted by start, outer before inner.
+    entries.sort_by_key(|e| {
+        let (start, end) = e.range();
+        (start, std::cmp::Reverse(end), matches!(e, Entry::Base(..)))
+    });
     // For each symbol: the prefix its members' scoped names start with.
-    let mut scopes: Vec<String> = Vec::with_capacity(defs.len());
+    let mut scopes: Vec<String> = Vec::with_capacity(entries.len());
     let mut stack: Vec<usize> = Vec::new();
-    for (i, d) in defs.iter().enumerate() {
+    for entry in entries {
+        let (start, end) = entry.range();
         while let Some(&top) = stack.last() {
-            if defs[top].item.end_byte() >= d.item.end_byte()
-                && defs[top].item.start_byte() <= d.item.start_byte()
-            {
+            let s: &Symbol = &out.symbols[top];
+            if s.end_byte as usize >= end && s.start_byte as usize <= start {
                 break;
             }
             stack.pop();
         }
         let parent = stack.last().copied();
+        let d = match entry {
+            Entry::Found(d) => d,
+            Entry::Base(node, block) => {
+                // What follows is outside the node: nothing to push on the stack.
+                let top_level = || is_top_level(profile, &ancestry, node);
+                push_shared(
+                    &mut out,
+                    &mut scopes,
+                    base,
+                    &block,
+                    parent,
+                    top_level,
+                    profile,
+                )?;
+                continue;
+            }
+        };
+        let i = out.symbols.len();
         let prefix = parent.map(|p| scopes[p].as_str());
         let join = |name: &str| match prefix {
             Some(p) => format!("{p}{}{name}", profile.scope_separator),
@@ -587,48 +859,35 @@ fn table_of(profile: &LanguageProfile, source: &[u8], tree: Option<&Tree>) -> Fi
             references.push(reference)
         }
     }
+    for (_, _, block) in &blocks {
+        for (list, from) in [
+            (&mut calls, &base.calls),
+            (&mut references, &base.references),
+        ] {
+            let lo = from.partition_point(|r| (r.byte as usize) < block.base.start);
+            let hi = from.partition_point(|r| (r.byte as usize) < block.base.end);
+            let inside = from[lo..hi]
+                .iter()
+                .filter(|r| block.holds(r.byte, r.byte.saturating_add(r.name.len() as u32)));
+            list.extend(inside.map(|r| {
+                let byte = block.byte(r.byte);
+                Reference {
+                    line: block.line(r.line),
+                    byte,
+                    within: within(byte as usize),
+                    ..r.clone()
+                }
+            }));
+        }
+    }
     for list in [&mut calls, &mut references] {
         list.sort_by_key(|r| r.byte);
         list.dedup_by_key(|r| r.byte);
     }
     out.calls = calls;
     out.references = references;
-    out.imports.sort_by_key(|i| i.line);
+    out.imports.sort_by_key(|i| (i.line, i.start_byte));
     out.imports
         .dedup_by(|a, b| a.text == b.text && a.line == b.line);
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use proptest::prelude::*;
-
-    use super::collapse_split;
-
-    /// Collapsing as it was done apart: each part on its own.
-    fn collapse_apart(text: &str) -> String {
-        text.split_whitespace().collect::<Vec<_>>().join(" ")
-    }
-
-    proptest! {
-        /// One pass gives the collapse of the whole and of both parts, for any split,
-        /// with every kind of white space (a no-break space, an ideographic space, a
-        /// vertical tab) inside or at the ends of the parts.
-        #[test]
-        fn one_pass_collapses_the_whole_and_both_parts(
-            pieces in prop::collection::vec(
-                prop::sample::select(vec!["ab", "c", " ", "  ", "\n", "\t", "\u{a0}", "\u{3000}", "\u{b}", "{", "é"]),
-                0..24,
-            ),
-            at in 0usize..24,
-        ) {
-            let text: String = pieces.concat();
-            let boundaries: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
-            let split = boundaries[at % boundaries.len()];
-            let (out, k) = collapse_split(&text, split);
-            prop_assert_eq!(&out, &collapse_apart(&text));
-            prop_assert_eq!(&out[..k], collapse_apart(&text[..split]));
-            prop_assert_eq!(out[k..].trim_start_matches(' '), collapse_apart(&text[split..]));
-        }
-    }
+    Some(out)
 }

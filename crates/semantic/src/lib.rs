@@ -18,6 +18,7 @@ mod language;
 mod patterns;
 #[cfg(test)]
 mod patterns_oracle;
+mod reuse;
 // The oracle tests share `tests/corpus`, which names this crate as the integration tests do.
 #[cfg(test)]
 extern crate self as atomic_semantic;

@@ -217,11 +217,25 @@ pub(crate) struct Found<'t> {
 }
 
 /// Walks the tree under `root` once, depth first, and returns what `patterns` find.
+#[cfg(test)]
 pub(crate) fn find<'t>(
     table: &KindTable,
     patterns: &SymbolPatterns,
     root: Node<'t>,
     source: &[u8],
+) -> Found<'t> {
+    find_skipping(table, patterns, root, source, &mut |_, _| false)
+}
+
+/// [`find`], leaving out every node for which `skip` (given the node and its ancestors,
+/// root first) says so, and everything under it: what is there is known otherwise (a
+/// version's table takes it from its base's, see `crate::reuse`).
+pub(crate) fn find_skipping<'t>(
+    table: &KindTable,
+    patterns: &SymbolPatterns,
+    root: Node<'t>,
+    source: &[u8],
+    skip: &mut dyn FnMut(Node<'t>, &[Level<'t>]) -> bool,
 ) -> Found<'t> {
     let mut found = Found::default();
     let mut cursor = root.walk();
@@ -232,7 +246,8 @@ pub(crate) fn find<'t>(
     loop {
         let node = cursor.node();
         let field = cursor.field_name();
-        if let Some(roles) = table.roles(node) {
+        let skipped = skip(node, &above);
+        if !skipped && let Some(roles) = table.roles(node) {
             let at = Place {
                 at: Level { node, first },
                 field,
@@ -241,7 +256,7 @@ pub(crate) fn find<'t>(
             };
             visit(roles, patterns, at, source, &mut found);
         }
-        if cursor.goto_first_child() {
+        if !skipped && cursor.goto_first_child() {
             above.push(Level { node, first });
             fields.push(field);
             first = true;

@@ -1,6 +1,7 @@
 //! Incremental parsing never changes a table: a version parsed from its predecessor's
-//! tree (`extract_edited`) has the symbols, calls, references and imports a fresh parse
-//! (`extract_uncached`) finds, for every language, after random edits of real samples.
+//! tree (`extract_edited`), its table made from its predecessor's where they share text,
+//! has the symbols, calls, references and imports a fresh parse and a whole walk
+//! (`extract_uncached`) find, for every language, after random edits of real samples.
 
 use std::path::Path;
 
