@@ -40,7 +40,9 @@ fn bench(c: &mut Criterion) {
         let (base, ours, theirs) = versions(&source, ext);
         group.throughput(Throughput::Bytes(base.len() as u64));
         // Each merge parses afresh: the tables and trees a process keeps by content would
-        // otherwise answer every iteration after the first.
+        // otherwise answer every iteration after the first. They are forgotten before each
+        // iteration (`PerIteration`: a batch of inputs would forget them all first, then
+        // run every iteration but its first from them).
         group.bench_function(format!("structured/{ext}"), |b| {
             b.iter_batched(
                 atomic_semantic::forget_recent_tables,
@@ -53,7 +55,7 @@ fn bench(c: &mut Criterion) {
                         &Labels::default(),
                     )
                 },
-                BatchSize::SmallInput,
+                BatchSize::PerIteration,
             )
         });
         let sources = [base.as_bytes(), ours.as_bytes(), theirs.as_bytes()];
@@ -62,7 +64,7 @@ fn bench(c: &mut Criterion) {
             b.iter_batched(
                 atomic_semantic::forget_recent_tables,
                 |()| atomic_semantic::extract_versions(profile, &sources, 3),
-                BatchSize::SmallInput,
+                BatchSize::PerIteration,
             )
         });
         group.bench_function(format!("tables-whole/{ext}"), |b| {
@@ -72,7 +74,7 @@ fn bench(c: &mut Criterion) {
             b.iter_batched(
                 atomic_semantic::forget_recent_tables,
                 |()| atomic_semantic::tree_of(profile, sources[0]),
-                BatchSize::SmallInput,
+                BatchSize::PerIteration,
             )
         });
         group.bench_function(format!("diff3/{ext}"), |b| {

@@ -630,6 +630,9 @@ fn table_with(
             let Some(shared) = shared.filter(|_| !above.is_empty()) else {
                 return false;
             };
+            let Some(block) = shared.block(node) else {
+                return false;
+            };
             // A wrapper, or a node inside one, may hold a definition whose item has
             // changed (a decorator added above a function makes the decorated
             // definition its item): walked.
@@ -637,9 +640,6 @@ fn table_with(
             if wrapper(node) || above.last().is_some_and(|p| wrapper(p.node)) {
                 return false;
             }
-            let Some(block) = shared.block(node) else {
-                return false;
-            };
             let statement = above.get(1).map_or(node, |l| l.node);
             blocks.push((node, statement, block));
             true
