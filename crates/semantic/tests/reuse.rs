@@ -46,25 +46,28 @@ fn file(dir: &Path, prefix: &str) -> Option<PathBuf> {
     })
 }
 
+/// Checks the merge in `dir`, whose versions are the files whose names start with
+/// `prefixes` (base first); `None` when one is missing.
+fn check_dir(dir: &Path, prefixes: &[&str]) -> Option<usize> {
+    let parts: Vec<PathBuf> = prefixes
+        .iter()
+        .map(|p| file(dir, p))
+        .collect::<Option<_>>()?;
+    let texts: Vec<Vec<u8>> = parts
+        .iter()
+        .map(|p| std::fs::read(p).expect("readable"))
+        .collect();
+    Some(check(&parts[0].to_string_lossy(), &texts))
+}
+
 #[test]
 fn every_merge_fixture_has_whole_tables() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/merge");
-    let mut compared = 0;
-    for lang in read_dir(&root) {
-        for case in read_dir(&lang) {
-            let parts: Option<Vec<PathBuf>> = ["Base", "Left", "Right", "Expected"]
-                .iter()
-                .map(|p| file(&case, p))
-                .collect();
-            let Some(parts) = parts else { continue };
-            let name = parts[0].to_string_lossy().into_owned();
-            let texts: Vec<Vec<u8>> = parts
-                .iter()
-                .map(|p| std::fs::read(p).expect("readable"))
-                .collect();
-            compared += check(&name, &texts);
-        }
-    }
+    let compared: usize = read_dir(&root)
+        .iter()
+        .flat_map(|lang| read_dir(lang))
+        .filter_map(|case| check_dir(&case, &["Base", "Left", "Right", "Expected"]))
+        .sum();
     assert!(compared > 300, "only {compared} versions compared");
 }
 
@@ -77,19 +80,8 @@ fn corpus_merges_have_whole_tables() {
     let mut compared = 0;
     let mut stack = vec![PathBuf::from(dir)];
     while let Some(dir) = stack.pop() {
-        let parts: Option<Vec<PathBuf>> = ["base.", "ours.", "theirs."]
-            .iter()
-            .map(|p| file(&dir, p))
-            .collect();
-        match parts {
-            Some(parts) => {
-                let name = parts[0].to_string_lossy().into_owned();
-                let texts: Vec<Vec<u8>> = parts
-                    .iter()
-                    .map(|p| std::fs::read(p).expect("readable"))
-                    .collect();
-                compared += check(&name, &texts);
-            }
+        match check_dir(&dir, &["base.", "ours.", "theirs."]) {
+            Some(n) => compared += n,
             None => stack.extend(read_dir(&dir).into_iter().filter(|p| p.is_dir())),
         }
     }
