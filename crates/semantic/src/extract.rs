@@ -100,11 +100,7 @@ fn collapse_split(text: &str, split: usize) -> (String, usize) {
 
 /// The first 8 bytes of `collapsed`'s blake3 hash, in hex.
 fn short_hash(collapsed: &str) -> String {
-    let hash = blake3::hash(collapsed.as_bytes());
-    hash.as_bytes()[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    blake3::hash(collapsed.as_bytes()).to_hex()[..16].to_owned()
 }
 
 fn end_line(node: Node<'_>) -> u32 {
