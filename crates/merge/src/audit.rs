@@ -146,7 +146,11 @@ pub fn audit(path: &str, base: &[u8], ours: &[u8], theirs: &[u8], result: &[u8])
 /// two diffs saw one move differently writes the moved block twice, and no definition
 /// is duplicated for the symbol checks to see.
 pub(crate) fn repeated_code(inputs: [&[u8]; 3], result: &[u8]) -> Option<String> {
-    fn runs(text: &[u8]) -> HashMap<[&[u8]; 3], usize> {
+    /// How often each run of `text` that `wanted` accepts occurs.
+    fn runs<'t>(
+        text: &'t [u8],
+        wanted: impl Fn(&[&'t [u8]; 3]) -> bool,
+    ) -> HashMap<[&'t [u8]; 3], usize> {
         let lines: Vec<&[u8]> = text
             .split(|&c| c == b'\n')
             .map(<[u8]>::trim_ascii)
@@ -154,15 +158,23 @@ pub(crate) fn repeated_code(inputs: [&[u8]; 3], result: &[u8]) -> Option<String>
         let code = |l: &[u8]| l.iter().any(u8::is_ascii_alphanumeric);
         let mut counts = HashMap::new();
         for w in lines.windows(3) {
-            if w.iter().all(|l| code(l)) && w.iter().any(|l| l.len() >= 10) {
-                *counts.entry([w[0], w[1], w[2]]).or_insert(0) += 1;
+            let run = [w[0], w[1], w[2]];
+            if w.iter().all(|l| code(l)) && w.iter().any(|l| l.len() >= 10) && wanted(&run) {
+                *counts.entry(run).or_insert(0) += 1;
             }
         }
         counts
     }
-    let inputs = inputs.map(runs);
+    // A run is owed at least once where an input has it, so only runs the result holds
+    // twice or more can be too many: the inputs count only those, and only when there
+    // are some.
+    let mut found = runs(result, |_| true);
+    found.retain(|_, count| *count > 1);
+    if found.is_empty() {
+        return None;
+    }
+    let inputs = inputs.map(|text| runs(text, |run| found.contains_key(run)));
     let mut repeated: Vec<(&[&[u8]; 3], usize)> = Vec::new();
-    let found = runs(result);
     for (run, count) in &found {
         let [b, o, t] = [0, 1, 2].map(|i| inputs[i].get(run).copied().unwrap_or(0));
         // Base's copies plus those each side added: both sides adding the same lines of
