@@ -586,7 +586,8 @@ fn push_shared(
 }
 
 /// [`table_of`], taking what `shared` says this version shares with its base from base's
-/// table. `None` when a shared item's context is not base's (its parent symbol differs):
+/// table. `None` when a shared item's context is not base's (its parent symbol differs,
+/// or whether it is top level), or the walk found an item with a shared item's range:
 /// the caller makes the table whole.
 fn table_with(
     profile: &LanguageProfile,

@@ -12,8 +12,9 @@
 //!    [`crate::trees::edits_between`]) give the spans of text the version shares with
 //!    base, each with its shift in bytes and in lines.
 //! 2. The walk of the version's tree ([`crate::patterns::find_skipping`]) leaves out every
-//!    node whose range lies inside one span (save wrappers and what a wrapper holds,
-//!    whose item may have changed): what base has in the same text is a [`Block`].
+//!    node whose range lies inside one span and is, moved back, both the item of one of
+//!    base's symbols and a node of the same kind in base's tree (save wrappers and what
+//!    a wrapper holds, whose item may have changed): what base has there is a [`Block`].
 //! 3. `crate::extract` puts each block's symbols, shifted, where the walk's order would
 //!    have them, and keeps base's scoped names only where the block's context is base's
 //!    (the symbols in it whose parent is outside have a parent of the same kind and
