@@ -6,7 +6,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use atomic_semantic::{FileSymbols, LanguageProfile, Symbol, extract, language_for_path};
+use atomic_semantic::{
+    FileSymbols, LanguageProfile, Symbol, SymbolKind, extract, language_for_path,
+};
 
 /// A symbol's identity within one file: its kind and scoped name; for an overloaded name
 /// (defined more than once in one version) of a language with overloading (Java,
@@ -61,27 +63,45 @@ fn by_key<'a>(overloaded: &HashSet<Key>, fs: &'a FileSymbols) -> HashMap<Key, Ve
     map
 }
 
-/// Renames by one side: pairs (old key, new key) where `side` dropped a symbol of base
-/// and added one of the same kind with the same body (text after the signature).
+/// Renames by one side: pairs (old key, new key), sorted, where `side` dropped a symbol of
+/// base and added one of the same kind with the same body (text after the signature, not
+/// empty), and no other dropped symbol has that kind and body and no other added one does:
+/// a rename that cannot be told apart from an addition is none. The structured merge pairs
+/// renames the same way (`pair_by`), and the answer depends on no map's order.
 fn renames(
     base: &HashMap<Key, Vec<&Symbol>>,
     side: &HashMap<Key, Vec<&Symbol>>,
 ) -> Vec<(Key, Key)> {
-    let mut pairs = Vec::new();
-    for (old, olds) in base {
-        if side.contains_key(old) || olds.len() != 1 {
-            continue;
+    /// Symbols of `from` whose key `other` lacks, by (kind, body), when defined once.
+    fn unmatched<'a>(
+        from: &'a HashMap<Key, Vec<&Symbol>>,
+        other: &HashMap<Key, Vec<&Symbol>>,
+    ) -> HashMap<(SymbolKind, &'a str), Vec<&'a Key>> {
+        let mut by_body: HashMap<_, Vec<&Key>> = HashMap::new();
+        for (key, symbols) in from {
+            if let [s] = symbols.as_slice()
+                && !other.contains_key(key)
+                && !s.body_hash.is_empty()
+            {
+                by_body
+                    .entry((s.kind, s.body_hash.as_str()))
+                    .or_default()
+                    .push(key);
+            }
         }
-        let new = side.iter().find(|(k, v)| {
-            !base.contains_key(*k)
-                && v.len() == 1
-                && v[0].kind == olds[0].kind
-                && v[0].body_hash == olds[0].body_hash
-        });
-        if let Some((new, _)) = new {
-            pairs.push((old.clone(), new.clone()));
-        }
+        by_body
     }
+    let added = unmatched(side, base);
+    let mut pairs: Vec<(Key, Key)> = unmatched(base, side)
+        .into_iter()
+        .filter_map(
+            |(body, old)| match (old.as_slice(), added.get(&body)?.as_slice()) {
+                ([old], [new]) => Some(((*old).clone(), (*new).clone())),
+                _ => None,
+            },
+        )
+        .collect();
+    pairs.sort_unstable();
     pairs
 }
 
@@ -398,6 +418,27 @@ mod tests {
         let twice = format!("{ours}\nfn c() {{}}\nfn c() {{ }}\n");
         assert_eq!(p(&twice), ["defines Function c 2 times"]);
         assert!(p("fn a( {").contains(&"does not parse".to_owned()));
+    }
+
+    #[test]
+    fn a_rename_with_two_candidates_is_no_rename_and_the_answer_never_varies() {
+        let body = "    let x = 1;\n    let y = 2;\n    x + y\n}\n";
+        let base = format!("fn a() -> u32 {{\n{body}");
+        // Ours renames `a` to `b` and adds `c` with the same body: which one is the rename
+        // cannot be told.
+        let ours = format!("fn b() -> u32 {{\n{body}\nfn c() -> u32 {{\n{body}");
+        let theirs = base.replace("x + y", "x * y");
+        let result = ours.replacen("x + y", "x * y", 1);
+        let first = audit_text("x.rs", [&base, &ours, &theirs, &result]);
+        assert!(
+            first
+                .contains(&"Function a is deleted on one side and changed on the other".to_owned()),
+            "{first:?}"
+        );
+        // Maps iterate in a different order in each; the audit must not depend on it.
+        for _ in 0..50 {
+            assert_eq!(audit_text("x.rs", [&base, &ours, &theirs, &result]), first);
+        }
     }
 
     #[test]
