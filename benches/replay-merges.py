@@ -17,6 +17,10 @@ Environment:
   BEFORE=BIN     also run another build of atomic, as tool "before" (its driver beside it
                  when there is one, as for ATOMIC), timed file by file beside the others:
                  two builds compared in one run
+  FLOOR=BIN      also run `BIN PATH OURS BASE THEIRS` (`merge-floor`, built by `cargo build
+                 --release -p atomic-benches --bin merge-floor`) as tool "floor": a line merge
+                 and one tree-sitter parse of one version (the result when clean, else base),
+                 the least a merge that checks its result parses must do; its counts are git's
   REPLAY_KEEP=DIR  keep the inputs of every file where atomic is not git's result although
                  git is clean, under DIR/<n>/ (base, ours, theirs, committed, atomic's and
                  git's results, and the path)
@@ -76,6 +80,9 @@ def main():
     before = os.environ.get("BEFORE")
     if before:
         tools["before"] = lambda f, path: merge_file(before) + ["-p", "--path", path, f["ours"], f["base"], f["theirs"]]
+    floor = os.environ.get("FLOOR")
+    if floor:
+        tools["floor"] = lambda f, path: [floor, path, f["ours"], f["base"], f["theirs"]]
     if mergiraf:
         tools["mergiraf"] = lambda f, path: [mergiraf, "merge", f["base"], f["ours"], f["theirs"], "-p", path]
     merges = git(repo, "rev-list", "--merges", f"--max-count={max_merges}", "HEAD").decode().split()
