@@ -216,8 +216,20 @@ pub(crate) fn repeated_code(inputs: [&[u8]; 3], result: &[u8]) -> Option<String>
 /// [`audit`] on symbol tables already extracted.
 pub(crate) fn audit_symbols(
     profile: &LanguageProfile,
+    versions: [&FileSymbols; 3],
+    r: &FileSymbols,
+) -> Vec<String> {
+    audit_symbols_with(profile, versions, r, &HashSet::new())
+}
+
+/// [`audit_symbols`], telling apart by signature the definitions of the plain keys in
+/// `overloaded` too (in a language with overloading), as if some version defined each
+/// more than once.
+fn audit_symbols_with(
+    profile: &LanguageProfile,
     [b, o, t]: [&FileSymbols; 3],
     r: &FileSymbols,
+    also_overloaded: &HashSet<Key>,
 ) -> Vec<String> {
     let mut problems = Vec::new();
     if r.has_errors && !(b.has_errors || o.has_errors || t.has_errors) {
@@ -241,7 +253,8 @@ pub(crate) fn audit_symbols(
     for (name, count) in twice {
         problems.push(format!("imports {name} {count} times"));
     }
-    let overloaded = overloaded(profile, &[b, o, t, r]);
+    let mut overloaded = overloaded(profile, &[b, o, t, r]);
+    overloaded.extend(also_overloaded.iter().cloned());
     let [kb, ko, kt, kr] = [b, o, t, r].map(|fs| by_key(&overloaded, fs));
     // A symbol one side renamed and the other changed: the result must hold the new name
     // and not the old; its text merges both.
@@ -300,6 +313,78 @@ pub(crate) fn audit_symbols(
         }
     }
     problems
+}
+
+/// Whether [`audit_symbols`] on tables that leave out the same code from all four
+/// versions (`atomic_semantic::extract_touched`), which found no problem, finds none on
+/// the whole tables either; `in_left_out` says whether a name occurs in the left-out text.
+/// `false` when that cannot be told so.
+///
+/// Left-out code adds the same symbols and imports to every version, so for a key
+/// it defines `u` times the counts are `u` more in each. The count check (`result >
+/// max(1, inputs)`) then differs only for a key the shortened result has once and no
+/// shortened input has; a rename pair may be one that whole tables do not make; those
+/// keys' names must not occur in the left-out text. In a language with overloading, a
+/// key defined in the left-out text too is overloaded on whole tables (told apart by
+/// signature), so each key whose name occurs there is checked a second time as
+/// overloaded, with the same conditions. Every other check comes out the same on the
+/// shortened tables, or stricter.
+pub(crate) fn passes_on_whole_tables(
+    profile: &LanguageProfile,
+    versions: [&FileSymbols; 3],
+    r: &FileSymbols,
+    in_left_out: &dyn Fn(&str) -> bool,
+) -> bool {
+    let none = HashSet::new();
+    if undecided_names(profile, versions, r, &none).any(in_left_out) {
+        return false;
+    }
+    if !matches!(profile.name, "java" | "typescript" | "tsx") {
+        return true;
+    }
+    let maybe_overloaded: HashSet<Key> = versions
+        .into_iter()
+        .chain([r])
+        .flat_map(scoped)
+        .filter(|s| in_left_out(&s.name))
+        .map(plain_key)
+        .collect();
+    maybe_overloaded.is_empty()
+        || (audit_symbols_with(profile, versions, r, &maybe_overloaded).is_empty()
+            && !undecided_names(profile, versions, r, &maybe_overloaded).any(in_left_out))
+}
+
+/// The names of the keys whose count check and rename pairing [`passes_on_whole_tables`]
+/// cannot decide on shortened tables, keys told apart by signature as
+/// [`audit_symbols_with`] does with `also_overloaded`; and the names imported by the
+/// result and by no input.
+fn undecided_names<'a>(
+    profile: &LanguageProfile,
+    [b, o, t]: [&'a FileSymbols; 3],
+    r: &'a FileSymbols,
+    also_overloaded: &HashSet<Key>,
+) -> impl Iterator<Item = &'a str> {
+    let mut overloaded = overloaded(profile, &[b, o, t, r]);
+    overloaded.extend(also_overloaded.iter().cloned());
+    let [kb, ko, kt, kr] = [b, o, t, r].map(|fs| by_key(&overloaded, fs));
+    let mut names: Vec<&'a str> = Vec::new();
+    for (key, symbols) in &kr {
+        if [&kb, &ko, &kt].iter().all(|m| !m.contains_key(key)) {
+            names.extend(symbols.iter().map(|s| s.name.as_str()));
+        }
+    }
+    for (old, new) in renames(&kb, &ko).into_iter().chain(renames(&kb, &kt)) {
+        for (key, m) in [(&old, &kb), (&new, &ko), (&new, &kt)] {
+            names.extend(m.get(key).into_iter().flatten().map(|s| s.name.as_str()));
+        }
+    }
+    let [ib, io, it] = [b, o, t].map(imported_names);
+    names.extend(
+        imported_names(r)
+            .into_keys()
+            .filter(|n| [&ib, &io, &it].iter().all(|m| !m.contains_key(n))),
+    );
+    names.into_iter()
 }
 
 #[cfg(test)]

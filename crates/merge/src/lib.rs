@@ -9,7 +9,9 @@
 //! 2. A clean line merge that passes the audit ([`audit`]: it parses, keeps each side's
 //!    changed symbols as that side wrote them, defines and imports no name twice) and
 //!    calls no function the other side deleted is the result: git's own, and Mergiraf's
-//!    first step too. The structured merge below is for the rest.
+//!    first step too. It is judged on symbol tables that leave out the code no side
+//!    changed (`atomic_semantic::extract_touched`) when that decides, else on whole
+//!    tables. The structured merge below is for the rest.
 //! 3. Otherwise split each version's top level into items (symbols by kind and scoped
 //!    name, imports by text; comments, attributes and decorators travel with the item
 //!    below them) and decide per item: changed on one side, take it; changed identically,
@@ -44,6 +46,8 @@ mod lists;
 mod moves;
 mod statements;
 mod structured;
+#[cfg(test)]
+mod touched_tests;
 mod tree;
 
 use serde::{Deserialize, Serialize};

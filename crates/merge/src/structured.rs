@@ -7,7 +7,7 @@ use std::ops::Range;
 use atomic_core::is_binary;
 use atomic_semantic::{FileSymbols, SymbolKind, extract, language_for_path};
 
-use crate::audit::{audit_symbols, repeated_code};
+use crate::audit::{audit_symbols, passes_on_whole_tables, repeated_code};
 use crate::diff3::{LineConflict, Refine, diff3, diff3_picking, diff3_refined, write_conflict};
 use crate::level::{Chunk, Level, Version, separate, separator, split, trailing};
 use crate::statements::{Edit, Statements};
@@ -687,6 +687,81 @@ fn audit_table(
     problems
 }
 
+/// A clean line merge's outcome: its text, no conflicts, and why it stands.
+fn clean_line_merge(text: Vec<u8>, reason: &str) -> MergeOutcome {
+    MergeOutcome {
+        text,
+        conflicts: Vec::new(),
+        settled: 0,
+        strategy: Strategy::LineBased {
+            reason: reason.into(),
+        },
+    }
+}
+
+/// Whether a clean line merge `text`, whose table is `result`, stands: it passes the audit
+/// and calls no function that a side deleted while the other calls it anew (which the
+/// audit cannot see).
+pub(crate) fn clean_line_merge_passes(
+    [b, o, t]: [&Version<'_>; 3],
+    result: &FileSymbols,
+    text: &[u8],
+) -> bool {
+    let deletes_needed = |deleter: &Version<'_>, caller: &Version<'_>| {
+        newly_called(&b.symbols, &caller.symbols)
+            .iter()
+            .any(|n| defines(&b.symbols, n) && !defines(&deleter.symbols, n))
+    };
+    !deletes_needed(o, t)
+        && !deletes_needed(t, o)
+        && audit_table(Some(result), text, [b, o, t]).is_empty()
+}
+
+/// [`clean_line_merge_passes`] judged on tables without the code
+/// that no side changed (`atomic_semantic::extract_touched`), which for a large file with
+/// a few edits is most of it: `true` only when the judgement on whole tables would be
+/// `true` too ([`passes_on_whole_tables`] says when names found in the left-out text
+/// leave that undecided). `false` also when the tables cannot be made so (a version does
+/// not parse); the caller then judges on whole tables.
+pub(crate) fn passes_on_touched(
+    profile: &'static atomic_semantic::LanguageProfile,
+    [base, ours, theirs]: [&[u8]; 3],
+    text: &[u8],
+) -> bool {
+    let Some(touched) = atomic_semantic::extract_touched(profile, &[base, ours, theirs, text])
+    else {
+        return false;
+    };
+    let mut tables = touched.tables.into_iter();
+    let [vb, vo, vt] = [base, ours, theirs].map(|src| Version {
+        src,
+        symbols: tables
+            .next()
+            .expect("extract_touched gives a table per source"),
+        profile,
+    });
+    let result = tables
+        .next()
+        .expect("extract_touched gives a table per source");
+    if !clean_line_merge_passes([&vb, &vo, &vt], &result, text) {
+        return false;
+    }
+    let left_out: Vec<&[u8]> = touched.left_out[0]
+        .iter()
+        .map(|r| &base[r.clone()])
+        .collect();
+    let in_left_out = |name: &str| {
+        let finder = memchr::memmem::Finder::new(name.as_bytes());
+        left_out.iter().any(|t| finder.find(t).is_some())
+    };
+    passes_on_whole_tables(
+        profile,
+        [&vb.symbols, &vo.symbols, &vt.symbols],
+        &result,
+        &in_left_out,
+    )
+}
+
 fn parse(path: &str, src: &[u8]) -> Option<FileSymbols> {
     language_for_path(path).map(|p| extract(p, src))
 }
@@ -753,10 +828,16 @@ fn merge_versions(
     if is_binary(base) || is_binary(ours) || is_binary(theirs) {
         return line_based(base, ours, theirs, labels, policy, "binary content");
     }
-    // The line merge first (cheap); ours, theirs and a clean line merge's result are
-    // parsed incrementally from base's tree, while the language's queries compile on
-    // another thread.
+    // The line merge first (cheap). Git's own result when it is right: a clean line merge
+    // that passes the audit (it parses, keeps both sides' edits, defines and imports
+    // nothing twice) and calls no function the other side deleted, which the audit cannot
+    // see. The structured merge is for what the line merge gets wrong or cannot merge.
+    // A clean line merge is judged first on tables without the code no side changed,
+    // which is most of a large file; where those cannot decide, on whole tables.
     let line = diff3(base, ours, theirs, labels);
+    if line.conflicts.is_empty() && passes_on_touched(profile, [base, ours, theirs], &line.text) {
+        return clean_line_merge(line.text, "the line merge is clean and passes the audit");
+    }
     let mut sources = vec![base, ours, theirs];
     if line.conflicts.is_empty() {
         sources.push(&line.text);
@@ -781,31 +862,17 @@ fn merge_versions(
     });
     let line_table = tables.next();
     let versions = [&vb, &vo, &vt];
-    let needed_by_ours = newly_called(&vb.symbols, &vo.symbols);
-    let needed_by_theirs = newly_called(&vb.symbols, &vt.symbols);
-    // Git's own result when it is right: a clean line merge that passes the audit (it
-    // parses, keeps both sides' edits, defines and imports nothing twice) and calls no
-    // function the other side deleted, which the audit cannot see. The structured merge
-    // is for what the line merge gets wrong or cannot merge.
-    let deletes_needed = |deleter: &Version<'_>, needed: &HashSet<String>| {
-        needed
-            .iter()
-            .any(|n| defines(&vb.symbols, n) && !defines(&deleter.symbols, n))
-    };
-    if !deletes_needed(&vo, &needed_by_theirs)
-        && !deletes_needed(&vt, &needed_by_ours)
-        && line.conflicts.is_empty()
-        && audit_table(line_table.as_ref(), &line.text, versions).is_empty()
+    if line.conflicts.is_empty()
+        && line_table
+            .as_ref()
+            .is_some_and(|r| clean_line_merge_passes(versions, r, &line.text))
     {
-        return MergeOutcome {
-            text: line.text,
-            conflicts: Vec::new(),
-            settled: 0,
-            strategy: Strategy::LineBased {
-                reason: "the line merge is clean and passes the audit".into(),
-            },
-        };
+        return clean_line_merge(line.text, "the line merge is clean and passes the audit");
     }
+    let (needed_by_ours, needed_by_theirs) = (
+        newly_called(&vb.symbols, &vo.symbols),
+        newly_called(&vb.symbols, &vt.symbols),
+    );
     let eol = crate::diff3::eol(ours);
     let mut merger = Merger {
         base: &vb,

@@ -18,6 +18,7 @@
 //! with base: items in text the line diff left alone are base's, moved
 //! ([`crate::reuse`]).
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use tree_sitter::{InputEdit, Node, Parser, Tree};
@@ -259,7 +260,7 @@ pub fn extract_shared(profile: &LanguageProfile, source: &[u8]) -> Arc<FileSymbo
 }
 
 /// The key of `source`'s table and tree: its blake3 hash and the language.
-fn content_key(profile: &LanguageProfile, source: &[u8]) -> ([u8; 32], &'static str) {
+pub(crate) fn content_key(profile: &LanguageProfile, source: &[u8]) -> ([u8; 32], &'static str) {
     (*blake3::hash(source).as_bytes(), profile.name)
 }
 
@@ -281,7 +282,7 @@ fn tabulate_with(
     tree: Option<Tree>,
     shared: Option<&Shared<'_>>,
 ) -> Arc<FileSymbols> {
-    let table = table_with(profile, source, tree.as_ref(), shared)
+    let table = table_with(profile, source, tree.as_ref(), shared, &HashSet::new())
         .unwrap_or_else(|| table_of(profile, source, tree.as_ref()));
     let table = Arc::new(table);
     RECENT.put(key, source.len(), Arc::clone(&table));
@@ -321,7 +322,8 @@ pub fn extract_versions(
     let base_tree = match &known {
         Some(table) if must_parse > 0 && table.has_errors => return None,
         Some(_) => trees::get(&base_key),
-        None => parse(profile, base, None),
+        // A tree in memory (`crate::touched` left it) is the same as a parse.
+        None => trees::get(&base_key).or_else(|| parse(profile, base, None)),
     };
     if must_parse > 0
         && known.is_none()
@@ -342,9 +344,10 @@ pub fn extract_versions(
                 versions.push(Ok(table));
                 continue;
             }
-            let (tree, edits) = match &base_tree {
-                Some(tree) => parse_from(profile, base, tree.clone(), source),
-                None => (
+            let (tree, edits) = match (trees::get(&key), &base_tree) {
+                (Some(tree), _) => (Some(tree), trees::edits_between(base, source)),
+                (None, Some(tree)) => parse_from(profile, base, tree.clone(), source),
+                (None, None) => (
                     parse(profile, source, None),
                     trees::edits_between(base, source),
                 ),
@@ -450,17 +453,14 @@ pub fn extract_edited(profile: &LanguageProfile, source: &[u8], base: &[u8]) -> 
 
 /// Parses `source`, a new version of `base`, from `base`'s tree `old`; with the edits
 /// (one per hunk of the line diff) that made it.
-fn parse_from(
+pub(crate) fn parse_from(
     profile: &LanguageProfile,
     base: &[u8],
-    mut old: Tree,
+    old: Tree,
     source: &[u8],
 ) -> (Option<Tree>, Vec<InputEdit>) {
     let edits = trees::edits_between(base, source);
-    for edit in &edits {
-        old.edit(edit);
-    }
-    let tree = parse(profile, source, Some(&old));
+    let tree = parse_edited(profile, old, source, &edits);
     if tree.as_ref().is_none_or(|t| t.root_node().has_error()) {
         // Error recovery depends on where parsing started: a table is a function of the
         // contents alone, so text with errors is parsed afresh.
@@ -469,8 +469,22 @@ fn parse_from(
     (tree, edits)
 }
 
+/// Parses `source` incrementally from `old`, the tree of the text `edits` (in that text's
+/// positions, as [`trees::edits_between`] gives them) turn into `source`.
+pub(crate) fn parse_edited(
+    profile: &LanguageProfile,
+    mut old: Tree,
+    source: &[u8],
+    edits: &[InputEdit],
+) -> Option<Tree> {
+    for edit in edits {
+        old.edit(edit);
+    }
+    parse(profile, source, Some(&old))
+}
+
 /// Parses `source` as `profile`, from `old` (already edited to match) when given.
-fn parse(profile: &LanguageProfile, source: &[u8], old: Option<&Tree>) -> Option<Tree> {
+pub(crate) fn parse(profile: &LanguageProfile, source: &[u8], old: Option<&Tree>) -> Option<Tree> {
     let mut parser = Parser::new();
     parser
         .set_language(profile.language())
@@ -481,7 +495,8 @@ fn parse(profile: &LanguageProfile, source: &[u8], old: Option<&Tree>) -> Option
 /// The table of `source` from its parse `tree` (`None`: the parser gave up, a table with
 /// errors and nothing else).
 fn table_of(profile: &LanguageProfile, source: &[u8], tree: Option<&Tree>) -> FileSymbols {
-    table_with(profile, source, tree, None).expect("a table made whole is always made")
+    table_with(profile, source, tree, None, &HashSet::new())
+        .expect("a table made whole is always made")
 }
 
 /// A symbol of the walk, or a block of base's symbols it left out ([`crate::reuse`]).
@@ -586,14 +601,16 @@ fn push_shared(
 }
 
 /// [`table_of`], taking what `shared` says this version shares with its base from base's
-/// table. `None` when a shared item's context is not base's (its parent symbol differs,
-/// or whether it is top level), or the walk found an item with a shared item's range:
-/// the caller makes the table whole.
-fn table_with(
+/// table, and leaving out the nodes whose bytes and kind `leave_out` holds (with
+/// everything in them: see `crate::touched`). `None` when a shared item's
+/// context is not base's (its parent symbol differs, or whether it is top level), or the
+/// walk found an item with a shared item's range: the caller makes the table whole.
+pub(crate) fn table_with(
     profile: &LanguageProfile,
     source: &[u8],
     tree: Option<&Tree>,
     shared: Option<&Shared<'_>>,
+    leave_out: &HashSet<crate::touched::LeftOut>,
 ) -> Option<FileSymbols> {
     let mut out = FileSymbols {
         language: profile.name.to_owned(),
@@ -624,6 +641,11 @@ fn table_with(
         root,
         source,
         &mut |node, above| {
+            if !leave_out.is_empty()
+                && leave_out.contains(&(node.start_byte(), node.end_byte(), node.kind_id()))
+            {
+                return true;
+            }
             let Some(shared) = shared.filter(|_| !above.is_empty()) else {
                 return false;
             };
@@ -665,7 +687,7 @@ fn table_with(
         }
     }
     // A found item with a shared item's very range would be that item twice.
-    let shared_ranges: std::collections::HashSet<(usize, usize)> = blocks
+    let shared_ranges: HashSet<(usize, usize)> = blocks
         .iter()
         .map(|(node, ..)| (node.start_byte(), node.end_byte()))
         .collect();

@@ -24,6 +24,7 @@ mod reuse;
 extern crate self as atomic_semantic;
 mod symbol;
 mod symbol_patterns;
+mod touched;
 mod trees;
 
 pub use bounded::Bounded;
@@ -38,6 +39,7 @@ pub use language::{
     LANGUAGES, LanguageProfile, SeparatedList, language_by_name, language_for_path,
 };
 pub use symbol::{FileSymbols, Import, Reference, Symbol, SymbolKind};
+pub use touched::{Touched, extract_touched};
 
 /// Extracts the symbols of the file at `path`, `None` for an unknown language or binary
 /// contents (a NUL byte in the first 8,000 bytes, git's rule).

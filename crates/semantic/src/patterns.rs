@@ -182,6 +182,11 @@ impl KindTable {
             .get(usize::from(node.kind_id()))
             .filter(|r| !r.is_empty() && node.is_named())
     }
+
+    /// Whether a definition pattern may match `node` (by its kind): it may name a scope.
+    pub(crate) fn may_define(&self, node: Node<'_>) -> bool {
+        self.roles(node).is_some_and(|r| !r.definitions.is_empty())
+    }
 }
 
 /// A definition found: its node, name node, kind and (Go) receiver type name node.

@@ -1,31 +1,160 @@
 //! A version's table made from its base's (`extract_versions`: what the version shares
 //! with base is taken from base's table) is the table of a fresh parse and a whole walk
-//! (`extract_uncached`): on every merge fixture, and by hand on real merges. The random
-//! edits of `tests/incremental.rs` check the same through `extract_edited`.
+//! (`extract_uncached`), and a table without the code no version changed
+//! (`extract_touched`) is that table but for what lies in the left-out code: on every
+//! merge fixture, and by hand on real merges. The random edits of `tests/incremental.rs`
+//! check the first through `extract_edited`.
 
 use std::path::{Path, PathBuf};
 
 use atomic_semantic::{
-    FileSymbols, extract_uncached, extract_versions, forget_recent_tables, language_for_path,
+    FileSymbols, Reference, extract_touched, extract_uncached, extract_versions,
+    forget_recent_tables, language_for_path,
 };
 
-/// Checks every version of one merge (base first) against a fresh parse; returns how
-/// many versions were compared.
-fn check(name: &str, versions: &[Vec<u8>]) -> usize {
+/// How many versions were compared with a whole table: all of them, and those with a
+/// table without the statements no version changed.
+#[derive(Clone, Copy, Default)]
+struct Compared {
+    whole: usize,
+    touched: usize,
+}
+
+impl std::iter::Sum for Compared {
+    fn sum<I: Iterator<Item = Self>>(iter: I) -> Self {
+        iter.fold(Compared::default(), |a, b| Compared {
+            whole: a.whole + b.whole,
+            touched: a.touched + b.touched,
+        })
+    }
+}
+
+/// Checks every version of one merge (base first) against a fresh parse.
+fn check(name: &str, versions: &[Vec<u8>]) -> Compared {
     let Some(profile) = language_for_path(name) else {
-        return 0;
+        return Compared::default();
     };
     forget_recent_tables();
     let sources: Vec<&[u8]> = versions.iter().map(Vec::as_slice).collect();
     let tables = extract_versions(profile, &sources, 0).expect("every table when none must parse");
-    for (i, (table, source)) in tables.iter().zip(&sources).enumerate() {
-        let whole: FileSymbols = extract_uncached(profile, source);
+    let wholes: Vec<FileSymbols> = sources
+        .iter()
+        .map(|source| extract_uncached(profile, source))
+        .collect();
+    for (i, (table, whole)) in tables.iter().zip(&wholes).enumerate() {
         assert_eq!(
-            table, &whole,
+            table, whole,
             "{name}: version {i} differs from a whole table"
         );
     }
-    sources.len()
+    forget_recent_tables();
+    let mut compared = Compared {
+        whole: sources.len(),
+        touched: 0,
+    };
+    if let Some(touched) = extract_touched(profile, &sources) {
+        compared.touched = sources.len();
+        let versions = touched.tables.iter().zip(&touched.left_out).zip(&wholes);
+        for (i, ((table, left_out), whole)) in versions.enumerate() {
+            let (touched, whole) = (Comparable::of(table), Comparable::of(whole));
+            assert_eq!(touched.has_errors, whole.has_errors, "{name}: version {i}");
+            let left = |start: u32, end: u32| {
+                left_out
+                    .iter()
+                    .any(|r| r.start <= start as usize && end as usize <= r.end)
+            };
+            let what = format!("{name}: version {i}'s touched table");
+            same_but_left_out(
+                &touched.symbols,
+                &whole.symbols,
+                |(s, _)| left(s.start_byte, s.end_byte),
+                &what,
+            );
+            same_but_left_out(
+                &touched.uses,
+                &whole.uses,
+                |(r, _)| left(r.byte, r.byte + 1),
+                &what,
+            );
+            same_but_left_out(
+                &touched.imports,
+                &whole.imports,
+                |i| left(i.start_byte, i.end_byte),
+                &what,
+            );
+        }
+    }
+    compared
+}
+
+/// A table with the symbols that indexes name (a symbol's parent, a use's symbol) named
+/// by their scoped names, so that tables with different symbols compare.
+#[derive(Debug, PartialEq)]
+struct Comparable {
+    symbols: Vec<(atomic_semantic::Symbol, Option<String>)>,
+    uses: Vec<(Reference, Option<String>)>,
+    imports: Vec<atomic_semantic::Import>,
+    has_errors: bool,
+}
+
+impl Comparable {
+    fn of(table: &FileSymbols) -> Self {
+        let name = |i: Option<u32>| i.map(|i| table.symbols[i as usize].scoped_name.clone());
+        Comparable {
+            symbols: table
+                .symbols
+                .iter()
+                .map(|s| {
+                    (
+                        atomic_semantic::Symbol {
+                            parent: None,
+                            ..s.clone()
+                        },
+                        name(s.parent),
+                    )
+                })
+                .collect(),
+            uses: table
+                .calls
+                .iter()
+                .chain(&table.references)
+                .map(|r| {
+                    (
+                        Reference {
+                            within: None,
+                            ..r.clone()
+                        },
+                        name(r.within),
+                    )
+                })
+                .collect(),
+            imports: table.imports.clone(),
+            has_errors: table.has_errors,
+        }
+    }
+}
+
+/// Checks that `touched` holds what `whole` does, in the same order, but for entries
+/// `inside` says lie in a left-out node, which it may lack (a walked call's name can
+/// lie in a left-out child, so those may be there too).
+fn same_but_left_out<T: PartialEq + std::fmt::Debug>(
+    touched: &[T],
+    whole: &[T],
+    inside: impl Fn(&T) -> bool,
+    what: &str,
+) {
+    let mut rest = touched.iter().peekable();
+    for entry in whole {
+        if rest.peek() == Some(&entry) {
+            rest.next();
+        } else {
+            assert!(
+                inside(entry),
+                "{what} lacks {entry:?}, which lies in no left-out node"
+            );
+        }
+    }
+    assert_eq!(rest.next(), None, "{what} has more than the whole table");
 }
 
 fn read_dir(dir: &Path) -> Vec<PathBuf> {
@@ -48,7 +177,7 @@ fn file(dir: &Path, prefix: &str) -> Option<PathBuf> {
 
 /// Checks the merge in `dir`, whose versions are the files whose names start with
 /// `prefixes` (base first); `None` when one is missing.
-fn check_dir(dir: &Path, prefixes: &[&str]) -> Option<usize> {
+fn check_dir(dir: &Path, prefixes: &[&str]) -> Option<Compared> {
     let parts: Vec<PathBuf> = prefixes
         .iter()
         .map(|p| file(dir, p))
@@ -63,12 +192,21 @@ fn check_dir(dir: &Path, prefixes: &[&str]) -> Option<usize> {
 #[test]
 fn every_merge_fixture_has_whole_tables() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/merge");
-    let compared: usize = read_dir(&root)
+    let compared: Compared = read_dir(&root)
         .iter()
         .flat_map(|lang| read_dir(lang))
         .filter_map(|case| check_dir(&case, &["Base", "Left", "Right", "Expected"]))
         .sum();
-    assert!(compared > 300, "only {compared} versions compared");
+    assert!(
+        compared.whole > 300,
+        "only {} versions compared",
+        compared.whole
+    );
+    assert!(
+        compared.touched > 20,
+        "only {} touched tables compared",
+        compared.touched
+    );
 }
 
 /// `ATOMIC_REUSE_CORPUS=<dir>`: every subdirectory holding `base.<ext>`, `ours.<ext>` and
@@ -77,14 +215,17 @@ fn every_merge_fixture_has_whole_tables() {
 #[ignore = "needs ATOMIC_REUSE_CORPUS"]
 fn corpus_merges_have_whole_tables() {
     let dir = std::env::var_os("ATOMIC_REUSE_CORPUS").expect("ATOMIC_REUSE_CORPUS is set");
-    let mut compared = 0;
+    let mut compared = Compared::default();
     let mut stack = vec![PathBuf::from(dir)];
     while let Some(dir) = stack.pop() {
         match check_dir(&dir, &["base.", "ours.", "theirs."]) {
-            Some(n) => compared += n,
+            Some(n) => compared = [compared, n].into_iter().sum(),
             None => stack.extend(read_dir(&dir).into_iter().filter(|p| p.is_dir())),
         }
     }
-    assert!(compared > 0, "no merge found under the corpus");
-    eprintln!("{compared} versions compared");
+    assert!(compared.whole > 0, "no merge found under the corpus");
+    eprintln!(
+        "{} versions compared, {} of them with touched tables",
+        compared.whole, compared.touched
+    );
 }
