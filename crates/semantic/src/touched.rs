@@ -23,9 +23,10 @@
 //!    through its body when it may be a definition and no edit meets what precedes its
 //!    body (so every definition around a left-out node has its name and scope in every
 //!    version).
-//! 3. In each other version, each left-out node must be a node of the same kind under
-//!    ancestors of the same kinds, at its base position moved by the bytes the edits
-//!    before it inserted or removed; else `None`.
+//! 3. In each other version, each left-out node must be a node of the same kind, at its
+//!    base position moved by the bytes the edits before it inserted or removed, under
+//!    ancestors of the same kinds, of which those that may be definitions or wrappers
+//!    start where base's start, moved the same way; else `None`.
 //! 4. Each version's table is made by the usual walk, which does not enter the left-out
 //!    nodes ([`crate::extract`]'s `table_with`; a walked node's own findings may still
 //!    read them, a call's name in a left-out child); the other versions take from base's
@@ -84,7 +85,7 @@ pub fn extract_touched(profile: &LanguageProfile, sources: &[&[u8]]) -> Option<T
         &mut Vec::new(),
         &mut found,
     );
-    let (left_out, chains): (Vec<Node<'_>>, Vec<Vec<u16>>) = found.into_iter().unzip();
+    let (left_out, chains): (Vec<Node<'_>>, Vec<Vec<Ancestor>>) = found.into_iter().unzip();
     // Leaving out less than half of base saves less than a failed attempt costs.
     if left_out
         .iter()
@@ -164,13 +165,18 @@ fn meets(edits: &[&InputEdit], start: usize, end: usize) -> bool {
         .any(|e| e.start_byte <= end && e.old_end_byte >= start)
 }
 
+/// An ancestor of a left-out node in base: its kind, and its first byte when it may be a
+/// definition or a wrapper (what a left-out node's findings take from their ancestors:
+/// scopes, the symbol a call is within, is a definition's or a wrapper's).
+type Ancestor = (u16, Option<usize>);
+
 /// How deep [`untouched`] goes below the root at most: bounds its work on trees that nest
 /// deeply (a long chain of `+`), where little would be left out anyway.
 const MAX_DEPTH: usize = 64;
 
 /// Adds to `out` the children of `node` (base's) that no edit meets, and none meets the
-/// child before or after either, each with the kinds of its ancestors from the root
-/// (`above` holds those of `node`'s ancestors); then the same inside each child an edit
+/// child before or after either, each with its ancestors from the root (`above` holds
+/// those of `node`); then the same inside each child an edit
 /// meets: among its own children when it defines nothing (a call, a block, a callback) or
 /// is a wrapper (`export`, a decorated definition), among its body's children when it may
 /// be a definition (a class, a function, an `impl`) whose header no edit meets (what comes
@@ -179,13 +185,14 @@ fn untouched<'t>(
     profile: &LanguageProfile,
     node: Node<'t>,
     edits: &[&InputEdit],
-    above: &mut Vec<u16>,
-    out: &mut Vec<(Node<'t>, Vec<u16>)>,
+    above: &mut Vec<Ancestor>,
+    out: &mut Vec<(Node<'t>, Vec<Ancestor>)>,
 ) {
     if above.len() >= MAX_DEPTH {
         return;
     }
-    above.push(node.kind_id());
+    let defines = profile.kinds().may_define(node) || profile.wrappers.contains(&node.kind());
+    above.push((node.kind_id(), defines.then(|| node.start_byte())));
     let children: Vec<Node<'t>> = node.children(&mut node.walk()).collect();
     let touched: Vec<bool> = children
         .iter()
@@ -202,7 +209,7 @@ fn untouched<'t>(
         } else if let Some(body) = child.child_by_field_name("body")
             && !meets(edits, child.start_byte(), body.start_byte())
         {
-            above.push(child.kind_id());
+            above.push((child.kind_id(), Some(child.start_byte())));
             untouched(profile, body, edits, above, out);
             above.pop();
         }
@@ -211,30 +218,51 @@ fn untouched<'t>(
 }
 
 /// The byte ranges, in order, of base's left-out `nodes` (in document order, each with
-/// the kinds of its ancestors from the root, `chains`) in a version whose tree's root is
-/// `root`, made by `edits` (in base's positions, none meeting a node): each must be a node
-/// of the same kind there, under ancestors of the same kinds, at its position moved by the
-/// edits before it. `None` otherwise.
+/// its ancestors from the root, `chains`) in a version whose tree's root is `root`, made
+/// by `edits` (in base's positions, none meeting a node): each must be a node of the same
+/// kind there, at its position moved by the edits before it, under ancestors of the same
+/// kinds, those that may be definitions or wrappers starting where base's start, moved the
+/// same way (so an edit that closes a function and opens another before a left-out
+/// statement is not taken for the same function). `None` otherwise.
 fn moved(
     root: Node<'_>,
     nodes: &[Node<'_>],
-    chains: &[Vec<u16>],
+    chains: &[Vec<Ancestor>],
     edits: &[InputEdit],
 ) -> Option<Vec<Range<usize>>> {
     let mut edits: Vec<&InputEdit> = edits.iter().collect();
     edits.sort_by_key(|e| e.start_byte);
-    let (mut next, mut shift) = (0, 0i64);
+    // The bytes each edit adds (or removes, below zero), summed up to and with it.
+    let sums: Vec<i64> = edits
+        .iter()
+        .scan(0i64, |sum, e| {
+            *sum += i64::try_from(e.new_end_byte).unwrap_or(i64::MAX)
+                - i64::try_from(e.old_end_byte).unwrap_or(i64::MAX);
+            Some(*sum)
+        })
+        .collect();
+    // Base's byte `at` in the version, after what was inserted right before it; `None`
+    // where an edit replaces bytes around it.
+    let at = |at: usize| -> Option<usize> {
+        let before = edits.partition_point(|e| e.old_end_byte <= at);
+        if edits
+            .get(before)
+            .is_some_and(|e| e.start_byte < at || (e.start_byte == at && e.old_end_byte > at))
+            || before
+                .checked_sub(1)
+                .is_some_and(|i| edits[i].start_byte < at && edits[i].old_end_byte == at)
+        {
+            return None;
+        }
+        let shift = before.checked_sub(1).map_or(0, |i| sums[i]);
+        usize::try_from(i64::try_from(at).ok()? + shift).ok()
+    };
     let mut out = Vec::with_capacity(nodes.len());
     for (n, chain) in nodes.iter().zip(chains) {
-        while let Some(e) = edits.get(next).filter(|e| e.old_end_byte < n.start_byte()) {
-            shift += i64::try_from(e.new_end_byte).ok()? - i64::try_from(e.old_end_byte).ok()?;
-            next += 1;
-        }
-        let at = |b: usize| usize::try_from(i64::try_from(b).ok()? + shift).ok();
         let (start, end) = (at(n.start_byte())?, at(n.end_byte())?);
         let mut here = root;
-        for &kind in chain {
-            if here.kind_id() != kind {
+        for &(kind, first) in chain {
+            if here.kind_id() != kind || first.is_some_and(|b| Some(here.start_byte()) != at(b)) {
                 return None;
             }
             here = here.first_child_for_byte(start)?;

@@ -5,6 +5,7 @@
 //! merge fixture, and by hand on real merges. The random edits of `tests/incremental.rs`
 //! check the first through `extract_edited`.
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use atomic_semantic::{
@@ -55,32 +56,41 @@ fn check(name: &str, versions: &[Vec<u8>]) -> Compared {
     if let Some(touched) = extract_touched(profile, &sources) {
         compared.touched = sources.len();
         let versions = touched.tables.iter().zip(&touched.left_out).zip(&wholes);
+        let mut in_left_out: Vec<Vec<String>> = Vec::new();
         for (i, ((table, left_out), whole)) in versions.enumerate() {
             let (touched, whole) = (Comparable::of(table), Comparable::of(whole));
             assert_eq!(touched.has_errors, whole.has_errors, "{name}: version {i}");
-            let left = |start: u32, end: u32| {
-                left_out
-                    .iter()
-                    .any(|r| r.start <= start as usize && end as usize <= r.end)
-            };
+            let left = |start: u32, end: u32| place(left_out, start, end).is_some();
             let what = format!("{name}: version {i}'s touched table");
-            same_but_left_out(
-                &touched.symbols,
-                &whole.symbols,
-                |(s, _)| left(s.start_byte, s.end_byte),
-                &what,
-            );
-            same_but_left_out(
-                &touched.uses,
-                &whole.uses,
-                |(r, _)| left(r.byte, r.byte + 1),
-                &what,
-            );
-            same_but_left_out(
-                &touched.imports,
-                &whole.imports,
-                |i| left(i.start_byte, i.end_byte),
-                &what,
+            let lacking = Comparable {
+                symbols: same_but_left_out(
+                    &touched.symbols,
+                    &whole.symbols,
+                    |(s, _)| left(s.start_byte, s.end_byte),
+                    &what,
+                ),
+                uses: same_but_left_out(
+                    &touched.uses,
+                    &whole.uses,
+                    |(r, _)| left(r.byte, r.byte + 1),
+                    &what,
+                ),
+                imports: same_but_left_out(
+                    &touched.imports,
+                    &whole.imports,
+                    |i| left(i.start_byte, i.end_byte),
+                    &what,
+                ),
+                has_errors: whole.has_errors,
+            };
+            in_left_out.push(lacking.in_left_out(left_out));
+        }
+        // What the touched tables lack is the same in every version: the audit counts on
+        // it.
+        for (i, found) in in_left_out.iter().enumerate().skip(1) {
+            assert_eq!(
+                found, &in_left_out[0],
+                "{name}: version {i} holds other findings in the left-out code than base"
             );
         }
     }
@@ -134,16 +144,77 @@ impl Comparable {
     }
 }
 
+impl Comparable {
+    /// The entries, all in the left-out code (`left_out`: its ranges, in order),
+    /// each with its range's index and its bytes counted from the range's start, lines
+    /// left out: what the text of the left-out code and its context make, wherever it is.
+    fn in_left_out(&self, left_out: &[Range<usize>]) -> Vec<String> {
+        let mut found = Vec::new();
+        for (s, parent) in &self.symbols {
+            if let Some((k, at)) = place(left_out, s.start_byte, s.end_byte) {
+                let end = s.end_byte - s.start_byte + at;
+                let s = atomic_semantic::Symbol {
+                    start_byte: at,
+                    end_byte: end,
+                    start_line: 0,
+                    end_line: 0,
+                    ..s.clone()
+                };
+                found.push(format!("{k} {s:?} {parent:?}"));
+            }
+        }
+        for (r, within) in &self.uses {
+            if let Some((k, at)) = place(left_out, r.byte, r.byte + 1) {
+                let r = Reference {
+                    byte: at,
+                    line: 0,
+                    ..r.clone()
+                };
+                found.push(format!("{k} {r:?} {within:?}"));
+            }
+        }
+        for i in &self.imports {
+            if let Some((k, at)) = place(left_out, i.start_byte, i.end_byte) {
+                let end = i.end_byte - i.start_byte + at;
+                let i = atomic_semantic::Import {
+                    start_byte: at,
+                    end_byte: end,
+                    line: 0,
+                    ..i.clone()
+                };
+                found.push(format!("{k} {i:?}"));
+            }
+        }
+        found.sort();
+        found
+    }
+}
+
+/// The index of the range of `left_out` that bytes `start..end` lie in, and `start`
+/// counted from the range's start.
+fn place(left_out: &[Range<usize>], start: u32, end: u32) -> Option<(usize, u32)> {
+    left_out
+        .iter()
+        .position(|r| r.start <= start as usize && end as usize <= r.end)
+        .map(|k| {
+            (
+                k,
+                start - u32::try_from(left_out[k].start).unwrap_or(u32::MAX),
+            )
+        })
+}
+
 /// Checks that `touched` holds what `whole` does, in the same order, but for entries
-/// `inside` says lie in a left-out node, which it may lack (a walked call's name can
-/// lie in a left-out child, so those may be there too).
-fn same_but_left_out<T: PartialEq + std::fmt::Debug>(
+/// `inside` says lie in the left-out code, which it may lack (a walked call's name can lie
+/// in a left-out child, so those may be there too); returns the entries it lacks.
+fn same_but_left_out<T: Clone + PartialEq + std::fmt::Debug>(
     touched: &[T],
     whole: &[T],
     inside: impl Fn(&T) -> bool,
     what: &str,
-) {
+) -> Vec<T> {
     let mut rest = touched.iter().peekable();
+    let mut lacking = Vec::new();
     for entry in whole {
         if rest.peek() == Some(&entry) {
             rest.next();
@@ -152,9 +223,11 @@ fn same_but_left_out<T: PartialEq + std::fmt::Debug>(
                 inside(entry),
                 "{what} lacks {entry:?}, which lies in no left-out node"
             );
+            lacking.push(entry.clone());
         }
     }
     assert_eq!(rest.next(), None, "{what} has more than the whole table");
+    lacking
 }
 
 fn read_dir(dir: &Path) -> Vec<PathBuf> {
