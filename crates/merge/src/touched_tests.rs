@@ -52,43 +52,46 @@ fn check(path: &str, inputs: [&[u8]; 3]) -> bool {
     touched
 }
 
-fn read_dir(dir: &Path) -> Vec<PathBuf> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.expect("a directory entry").path())
-        .collect();
-    entries.sort();
-    entries
-}
-
-/// The files of the merge in `dir` whose names start with `prefixes` (base, ours, theirs);
-/// `None` when one is missing.
-fn merge_in(dir: &Path, prefixes: [&str; 3]) -> Option<(String, [Vec<u8>; 3])> {
-    let files = read_dir(dir);
-    let find = |prefix: &str| {
-        files.iter().find(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(prefix))
-        })
+/// The merges under `root` (symbolic links followed), in order: each directory holding
+/// files whose names start with `prefixes` (base, ours, theirs), with the first one's path
+/// and the three texts.
+fn merges_under(root: &Path, prefixes: [&str; 3]) -> Vec<(String, [Vec<u8>; 3])> {
+    let named = |p: &Path, prefix: &str| {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with(prefix))
     };
-    let [b, o, t] = prefixes.map(find);
-    let (b, o, t) = (b?, o?, t?);
-    let read = |p: &PathBuf| std::fs::read(p).expect("readable");
-    Some((
-        b.to_string_lossy().into_owned(),
-        [read(b), read(o), read(t)],
-    ))
+    let mut bases: Vec<PathBuf> = ignore::WalkBuilder::new(root)
+        .follow_links(true)
+        .build()
+        .flatten()
+        .map(ignore::DirEntry::into_path)
+        .filter(|p| named(p, prefixes[0]))
+        .collect();
+    bases.sort();
+    bases
+        .into_iter()
+        .filter_map(|base| {
+            let dir = base.parent()?;
+            let find = |prefix: &str| {
+                std::fs::read_dir(dir)
+                    .ok()?
+                    .flatten()
+                    .map(|e| e.path())
+                    .find(|p| named(p, prefix))
+            };
+            let (ours, theirs) = (find(prefixes[1])?, find(prefixes[2])?);
+            let read = |p: &Path| std::fs::read(p).expect("readable");
+            let texts = [read(&base), read(&ours), read(&theirs)];
+            Some((base.to_string_lossy().into_owned(), texts))
+        })
+        .collect()
 }
 
 #[test]
 fn every_merge_fixture_is_judged_on_touched_tables_as_on_whole_ones() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/merge");
-    let cases: Vec<(String, [Vec<u8>; 3])> = read_dir(&root)
-        .iter()
-        .flat_map(|lang| read_dir(lang))
-        .filter_map(|case| merge_in(&case, ["Base", "Left", "Right"]))
-        .collect();
+    let cases = merges_under(&root, ["Base", "Left", "Right"]);
     assert!(cases.len() > 100, "only {} fixtures", cases.len());
     for (path, [b, o, t]) in &cases {
         check(path, [b, o, t]);
@@ -173,17 +176,12 @@ fn a_name_defined_in_a_left_out_statement_sends_the_judgement_to_whole_tables() 
 #[ignore = "needs ATOMIC_TOUCHED_CORPUS"]
 fn corpus_merges_are_judged_on_touched_tables_as_on_whole_ones() {
     let dir = std::env::var_os("ATOMIC_TOUCHED_CORPUS").expect("ATOMIC_TOUCHED_CORPUS is set");
-    let (mut merges, mut touched) = (0, 0);
-    let mut stack = vec![PathBuf::from(dir)];
-    while let Some(dir) = stack.pop() {
-        match merge_in(&dir, ["base.", "ours.", "theirs."]) {
-            Some((path, [b, o, t])) => {
-                merges += 1;
-                touched += usize::from(check(&path, [&b, &o, &t]));
-            }
-            None => stack.extend(read_dir(&dir).into_iter().filter(|p| p.is_dir())),
-        }
-    }
+    let merges = merges_under(Path::new(&dir), ["base.", "ours.", "theirs."]);
+    let touched = merges
+        .iter()
+        .filter(|(path, [b, o, t])| check(path, [b, o, t]))
+        .count();
+    let merges = merges.len();
     assert!(merges > 0, "no merge found under the corpus");
     eprintln!("{merges} merges; {touched} clean line merges stood on touched tables");
 }
