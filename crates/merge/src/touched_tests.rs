@@ -134,7 +134,10 @@ fn a_name_defined_in_a_left_out_statement_sends_the_judgement_to_whole_tables() 
         .map(|i| format!("function pad{i}(): number {{\n  return {i};\n}}\n"))
         .collect();
     let base = format!(
-        "{filler}function foo(a: number): number {{\n  return a;\n}}\nfunction bar(): number {{\n  return 0;\n}}\n\nfunction foo(a: string): string {{\n  const y = 0;\n  const x = 1;\n  const z = 0;\n  return a;\n}}\n"
+        "{filler}function foo(a: number): number {{\n  return a;\n}}\n\
+         function bar(): number {{\n  return 0;\n}}\n\n\
+         function foo(a: string): string {{\n  const y = 0;\n  const x = 1;\n  \
+         const z = 0;\n  return a;\n}}\n"
     );
     let ours = base
         .replace("foo(a: string)", "foo(a: boolean)")

@@ -56,8 +56,9 @@ pub struct Touched {
 /// Tables of `sources` (a merge's base first, then versions made from it: ours, theirs,
 /// the line merge's result), each without the code that no version changed (see the
 /// module's algorithm). `None` when a version has syntax errors, when a left-out node is
-/// not one in every version, or when less than half of base would be left out (then the whole tables, by [`crate::extract_versions`], cost little
-/// more, and a caller that must make them after all loses little).
+/// not one in every version, or when less than half of base would be left out (then the
+/// whole tables, by [`crate::extract_versions`], cost little more, and a caller that must
+/// make them after all loses little).
 ///
 /// As in [`crate::extract_versions`], base's table is made on a second thread while the
 /// others parse, and each other version's table takes what it shares with base from
